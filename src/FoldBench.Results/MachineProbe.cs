@@ -1,0 +1,75 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using ArmIsa = System.Runtime.Intrinsics.Arm;
+using X86Isa = System.Runtime.Intrinsics.X86;
+
+namespace FoldBench.Results;
+
+/// <summary>Describes the machine a run happens on (energy sources are added by the energy library).</summary>
+public static class MachineProbe
+{
+    public static MachineInfo Describe(string? name = null) => new()
+    {
+        Name = Sanitize(name ?? Environment.MachineName),
+        CpuModel = CpuModel(),
+        Architecture = RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant(),
+        IsaFeatures = IsaFeatures(),
+        Cores = Environment.ProcessorCount,
+        Os = RuntimeInformation.OSDescription,
+        DotnetVersion = RuntimeInformation.FrameworkDescription,
+        Emulated = IsEmulated(),
+    };
+
+    public static List<string> IsaFeatures()
+    {
+        var f = new List<string>();
+        if (X86Isa.Sse2.IsSupported) f.Add("sse2");
+        if (X86Isa.Sse41.IsSupported) f.Add("sse4.1");
+        if (X86Isa.Avx.IsSupported) f.Add("avx");
+        if (X86Isa.Avx2.IsSupported) f.Add("avx2");
+        if (X86Isa.Fma.IsSupported) f.Add("fma");
+        if (X86Isa.Avx512F.IsSupported) f.Add("avx512f");
+        if (ArmIsa.AdvSimd.IsSupported) f.Add("advsimd");
+        if (ArmIsa.AdvSimd.Arm64.IsSupported) f.Add("advsimd-arm64");
+        if (ArmIsa.Dp.IsSupported) f.Add("dotprod");
+        if (Vector128.IsHardwareAccelerated) f.Add("vector128");
+        if (Vector256.IsHardwareAccelerated) f.Add("vector256");
+        return f;
+    }
+
+    public static string CpuModel()
+    {
+        try
+        {
+            if (File.Exists("/proc/cpuinfo"))
+                foreach (var line in File.ReadLines("/proc/cpuinfo"))
+                {
+                    // x86 says "model name", many ARM kernels only "Hardware" or "CPU part".
+                    if (line.StartsWith("model name", StringComparison.Ordinal) || line.StartsWith("Hardware", StringComparison.Ordinal))
+                        return line[(line.IndexOf(':') + 1)..].Trim();
+                }
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return Environment.GetEnvironmentVariable("PROCESSOR_IDENTIFIER") ?? RuntimeInformation.ProcessArchitecture.ToString();
+    }
+
+    /// <summary>qemu-user reports the guest architecture; the host's CPU shows through /proc/cpuinfo.</summary>
+    public static bool IsEmulated()
+    {
+        if (RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm)
+        {
+            string model = CpuModel();
+            if (model.Contains("AMD", StringComparison.OrdinalIgnoreCase) || model.Contains("Intel", StringComparison.OrdinalIgnoreCase))
+                return true;
+        }
+        return false;
+    }
+
+    public static string Sanitize(string name)
+    {
+        var chars = name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '-').ToArray();
+        var s = new string(chars).Trim('-');
+        return s.Length == 0 ? "machine" : s;
+    }
+}

@@ -1,0 +1,169 @@
+using System.Text.Json.Serialization;
+
+namespace FoldBench.Results;
+
+/// <summary>
+/// FoldBench's own results file, <c>summary.json</c>, schema <c>foldbench/1</c>: one per results folder,
+/// rewritten atomically after every finished case so that an interrupted sweep keeps what it finished.
+/// </summary>
+public sealed class RunSummary
+{
+    public const string SchemaId = "foldbench/1";
+
+    public string Schema { get; set; } = SchemaId;
+
+    /// <summary>The FoldBench version that wrote the file.</summary>
+    public string? Tool { get; set; }
+
+    public DateTimeOffset StartedUtc { get; set; }
+    public DateTimeOffset? FinishedUtc { get; set; }
+
+    /// <summary>False while the sweep runs and when it was interrupted: the cases below are the finished ones.</summary>
+    public bool Complete { get; set; }
+
+    /// <summary>"quick", "default", "dry", …: the job the sweep ran with.</summary>
+    public string? Job { get; set; }
+
+    /// <summary>The command line that produced this run.</summary>
+    public string? CommandLine { get; set; }
+
+    public MachineInfo Machine { get; set; } = new();
+
+    /// <summary>This machine's measured roofs, measured once per run.</summary>
+    public Calibration? Calibration { get; set; }
+
+    /// <summary>What the run knew about energy: sources, the idle baseline, why energy is missing.</summary>
+    public EnergyRunInfo? Energy { get; set; }
+
+    public List<CaseResult> Cases { get; set; } = [];
+
+    /// <summary>Everything a reader must know before trusting the numbers (no energy source, emulation, noise…).</summary>
+    public List<string> Caveats { get; set; } = [];
+}
+
+public sealed class MachineInfo
+{
+    /// <summary>Short name used for the results folder (host name, or --machine).</summary>
+    public string Name { get; set; } = "";
+    public string CpuModel { get; set; } = "";
+    public string Architecture { get; set; } = "";
+    public List<string> IsaFeatures { get; set; } = [];
+    public int Cores { get; set; }
+    public string Os { get; set; } = "";
+    public string DotnetVersion { get; set; } = "";
+    /// <summary>True when the process runs under emulation (e.g. qemu-user): timings then mean nothing.</summary>
+    public bool Emulated { get; set; }
+    /// <summary>The energy sources found and their state (usable or why not).</summary>
+    public List<EnergySourceInfo> EnergySources { get; set; } = [];
+}
+
+public sealed class EnergySourceInfo
+{
+    /// <summary>e.g. "powercap-rapl", "msr-rapl-amd", "battery", "windows-emi", "external-trace".</summary>
+    public string Name { get; set; } = "";
+    /// <summary>"usable", "absent", "permission-denied", "charging", "malformed", "unsupported-os".</summary>
+    public string State { get; set; } = "";
+    /// <summary>Why it is (not) usable, in words; for permission-denied, the exact command that grants access.</summary>
+    public string? Reason { get; set; }
+    public List<string> Domains { get; set; } = [];
+    /// <summary>True when the source models power rather than measuring it.</summary>
+    public bool Estimated { get; set; }
+}
+
+public sealed class Calibration
+{
+    /// <summary>One core's measured FMA throughput peak, fp32 GFLOP/s.</summary>
+    public double FmaPeakGflops { get; set; }
+    /// <summary>One core's measured streaming-read bandwidth from memory (larger than the last-level cache), GB/s.</summary>
+    public double BandwidthGBs { get; set; }
+    /// <summary>One core's measured read bandwidth for a cache-resident buffer, GB/s (null if not measured).</summary>
+    public double? CacheBandwidthGBs { get; set; }
+    public string? Method { get; set; }
+}
+
+public sealed class EnergyRunInfo
+{
+    /// <summary>The source and domain the cases were measured with; null when none was usable.</summary>
+    public string? Source { get; set; }
+    public string? Domain { get; set; }
+    /// <summary>Why the energy columns are empty, when they are.</summary>
+    public string? UnavailableReason { get; set; }
+    public double? IdleWatts { get; set; }
+    public double? UpdatePeriodSeconds { get; set; }
+    /// <summary>Sampler cost: fraction of measured time spent sampling (0.003 = 0.3%).</summary>
+    public double? SamplerOverheadFraction { get; set; }
+    /// <summary>Raw sample files, relative to the results folder.</summary>
+    public List<string> SampleFiles { get; set; } = [];
+}
+
+public sealed class CaseResult
+{
+    /// <summary>"kernels", "projections", "attention", "encoder", "calibration".</summary>
+    public string Suite { get; set; } = "";
+    /// <summary>A short readable name, e.g. "avx2 M=16 K=512 N=512 cache".</summary>
+    public string Name { get; set; } = "";
+    /// <summary>BenchmarkDotNet's full benchmark name: the key `compare` matches cases by.</summary>
+    public string FullName { get; set; } = "";
+    /// <summary>The ISA path actually used ("scalar", "portable", "avx2", "neon").</summary>
+    public string Path { get; set; } = "";
+    public string? Preset { get; set; }
+    public int Fold { get; set; } = 1;
+    public int? ChunkTokens { get; set; }
+    public int? M { get; set; }
+    public int? K { get; set; }
+    public int? N { get; set; }
+    /// <summary>"cache" (weights stay in cache) or "streamed" (rotated weight sets larger than the LLC).</summary>
+    public string? Regime { get; set; }
+
+    public double MedianNs { get; set; }
+    public double? MeanNs { get; set; }
+    public double? StdDevNs { get; set; }
+    /// <summary>Standard deviation over mean of the iteration measurements.</summary>
+    public double? CoefficientOfVariation { get; set; }
+    /// <summary>Per-operation times of each measured iteration (ns): what `compare` tests statistically.</summary>
+    public List<double>? SamplesNs { get; set; }
+
+    public double? Gflops { get; set; }
+    public double? PctFmaPeak { get; set; }
+    public double? GbPerS { get; set; }
+    public double? PctBandwidth { get; set; }
+    public long? WeightBytes { get; set; }
+    public double? BytesPerToken { get; set; }
+    public double? TokensPerS { get; set; }
+    /// <summary>Processing time over audio time (40 ms per token after 4× reduction of 10 ms frames); &lt; 1 keeps up.</summary>
+    public double? RealTimeFactor { get; set; }
+    public long? AllocatedBytes { get; set; }
+    public long? PeakWorkingSetBytes { get; set; }
+    /// <summary>Instructions executed per operation (deterministic mode), when measured.</summary>
+    public double? Instructions { get; set; }
+    /// <summary>Whether the case's output matched the scalar reference (null when not checked).</summary>
+    public bool? CorrectnessOk { get; set; }
+
+    /// <summary>Energy attributed to this case; null when no source was usable (never zeros).</summary>
+    public EnergyResult? Energy { get; set; }
+}
+
+public sealed class EnergyResult
+{
+    public string Source { get; set; } = "";
+    public string Domain { get; set; } = "";
+    /// <summary>False when the window was too short for the counter's update period: then the joule fields are null.</summary>
+    public bool Attributable { get; set; }
+    public string? Reason { get; set; }
+    /// <summary>True when the figures come from a model rather than a meter.</summary>
+    public bool Estimated { get; set; }
+    public double WindowSeconds { get; set; }
+    public double? GrossJoulesPerOp { get; set; }
+    public double? NetJoulesPerOp { get; set; }
+    public double? GrossJoulesPerToken { get; set; }
+    public double? NetJoulesPerToken { get; set; }
+    /// <summary>Average power over the window (gross).</summary>
+    public double? AverageWatts { get; set; }
+    /// <summary>Average power above the idle baseline.</summary>
+    public double? NetWatts { get; set; }
+    public double? IdleWatts { get; set; }
+    /// <summary>± bound on the per-op joules, from counter resolution and update period.</summary>
+    public double? UncertaintyJoulesPerOp { get; set; }
+    /// <summary>± bound on the per-token joules.</summary>
+    public double? UncertaintyJoulesPerToken { get; set; }
+}

@@ -2,7 +2,7 @@ using FoldBench.Cli;
 using FoldBench.Cli.Commands;
 using FoldBench.Results;
 
-return Cli.Main(args);
+return Cli.Run(args);
 
 namespace FoldBench.Cli
 {
@@ -20,9 +20,9 @@ namespace FoldBench.Cli
             new CompareCommand(),
         ];
 
-        public static int Main(string[] args) => Main(args, Console.Out, Console.Error);
+        public static int Run(string[] args) => Run(args, Console.Out, Console.Error);
 
-        public static int Main(string[] args, TextWriter stdout, TextWriter stderr)
+        public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
         {
             if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
             {

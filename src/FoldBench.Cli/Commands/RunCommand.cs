@@ -1,15 +1,135 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using FoldBench.Benchmarks.Sweep;
+using FoldBench.Kernels;
+using FoldBench.Results;
+
 namespace FoldBench.Cli.Commands;
 
+/// <summary>`foldbench run`: the main job — the benchmark sweep, written to a results folder.</summary>
 public sealed class RunCommand : ICommand
 {
     public string Name => "run";
-    public string Summary => "Run the benchmark sweep and write a results folder";
-    public string Usage => "usage: foldbench run\n";
+    public string Summary => "Run the benchmark sweep and write a results folder (summary, reports, charts)";
+
+    public string Usage => """
+        usage: foldbench run [options]
+          --quick               shortened job and sweep (under 5 minutes on 2 cores)
+          --job NAME            quick | default | dry (default: default, or quick with --quick)
+          --suites LIST         kernels,projections,attention,encoder (default: all)
+          --presets LIST        model presets for the model suites (default: emformer-base)
+          --chunks LIST         chunk sizes in tokens (default: 1,2,4,8,16,32,64)
+          --folds LIST          fold factors (default: 1,2,4)
+          --paths LIST          kernel paths: best,scalar,portable,avx2,neon (default: every supported one)
+          --m LIST              kernel rows M (default: 1,4,16,64)
+          --kn LIST             kernel K = N (default: 512,2048; quick: 512)
+          --regimes LIST        cache,streamed (default: both)
+          --model-path NAME     kernel path for the model suites (default: best)
+          --out DIR             results folder (default: results/<machine>/<UTC timestamp>)
+          --machine NAME        machine name for the default results folder
+          --cpu N|none          pin the benchmark thread to CPU N (default: the last CPU)
+          --no-calibration      skip measuring the FMA peak and bandwidth
+          --no-plots            don't draw charts and report at the end
+          --verbose             show BenchmarkDotNet's log on the terminal (always kept in benchmarkdotnet.log)
+
+        """;
+
+    private static readonly string[] PresetNames = ["emformer-base", "ondevice-256", "ondevice-144"];
+
+    private static readonly string[] Flags = ["--quick", "--verbose", "--no-calibration", "--no-plots"];
+    private static readonly string[] Valued = ["--job", "--suites", "--presets", "--chunks", "--folds", "--paths", "--m", "--kn",
+        "--regimes", "--model-path", "--out", "--machine", "--cpu"];
 
     public int Execute(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        CliArgs.Parse(args, [], []);
-        stderr.WriteLine("foldbench run: not available in this build yet");
-        return Cli.ExitFailure;
+        var a = CliArgs.Parse(args, Flags, Valued);
+        a.ExpectPositionals(0, 0, "");
+        var (options, pinCpu) = BuildOptions(a, args);
+
+        if (pinCpu is int cpu) Pin(cpu, stderr);
+        var runner = new SweepRunner(options, stderr);
+        stdout.WriteLine($"foldbench run: job {options.Job}, results in {options.OutDir}");
+
+        using var cts = new CancellationTokenSource();
+        void Interrupt(PosixSignalContext ctx)
+        {
+            // BenchmarkDotNet cannot stop a case midway; keep every finished case and leave at once.
+            ctx.Cancel = true;
+            runner.Finish(complete: false, caveat: $"interrupted ({ctx.Signal}) after {runner.Summary.Cases.Count} finished cases");
+            stderr.WriteLine();
+            stderr.WriteLine($"foldbench run: interrupted; {runner.Summary.Cases.Count} finished cases kept in {runner.SummaryPath}");
+            Environment.Exit(130);
+        }
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
+
+        var summary = runner.Run(cts.Token);
+        stdout.WriteLine($"foldbench run: {summary.Cases.Count} cases written to {runner.SummaryPath}");
+        foreach (var c in summary.Caveats) stdout.WriteLine($"  note: {c}");
+        return summary.Complete ? Cli.ExitOk : Cli.ExitFailure;
+    }
+
+    internal static (SweepOptions Options, int? PinCpu) BuildOptions(CliArgs a, string[] rawArgs)
+    {
+        bool quick = a.Has("--quick");
+        string job = a.Get("--job", quick ? "quick" : "default");
+        if (!SweepJobs.Names.Contains(job)) throw new UsageException($"option --job: unknown job '{job}' (expected one of: {string.Join(", ", SweepJobs.Names)})");
+
+        var defaults = new SweepSettings();
+        var supportedPaths = KernelPaths.Supported.Select(p => p.Name()).ToList();
+        var pathNames = KernelPaths.All.Select(p => p.Name()).Append("best").ToArray();
+        var paths = a.GetNameList("--paths", quick ? [KernelPaths.Best.Name(), .. KernelPaths.Supported.Where(p => p is KernelPath.Portable or KernelPath.Scalar).Select(p => p.Name())] : supportedPaths, pathNames);
+        foreach (var p in paths) KernelPaths.EnsureSupported(KernelPaths.Parse(p));
+        string modelPath = a.Get("--model-path", "best");
+        if (!pathNames.Contains(modelPath)) throw new UsageException($"option --model-path: unknown path '{modelPath}'");
+        KernelPaths.EnsureSupported(KernelPaths.Parse(modelPath));
+
+        var settings = new SweepSettings
+        {
+            Suites = a.GetNameList("--suites", SweepRunner.SuiteTypes.Keys.ToList(), SweepRunner.SuiteTypes.Keys.ToList()),
+            KernelPaths = paths,
+            KernelM = a.GetIntList("--m", defaults.KernelM, 1, 4096),
+            KernelKN = a.GetIntList("--kn", quick ? [512] : [512, 2048], 1, 16384),
+            Regimes = a.GetNameList("--regimes", defaults.Regimes, ["cache", "streamed"]),
+            ChunkTokens = a.GetIntList("--chunks", defaults.ChunkTokens, 1, 4096),
+            Folds = a.GetIntList("--folds", defaults.Folds, 1, 64),
+            Presets = a.GetNameList("--presets", defaults.Presets, PresetNames),
+            ModelPath = modelPath,
+        };
+
+        var machine = MachineProbe.Describe(a.Get("--machine"));
+        string outDir = a.Get("--out") ?? Path.Combine("results", machine.Name, DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'"));
+
+        int? pin = null;
+        string cpu = a.Get("--cpu", "last");
+        if (cpu == "last") pin = Environment.ProcessorCount - 1;
+        else if (cpu != "none") pin = a.GetInt("--cpu", 0, 0, Environment.ProcessorCount - 1);
+
+        var options = new SweepOptions
+        {
+            Settings = settings,
+            Job = job,
+            OutDir = outDir,
+            Verbose = a.Has("--verbose"),
+            Calibrate = !a.Has("--no-calibration"),
+            Machine = machine,
+            CommandLine = "foldbench run " + string.Join(' ', rawArgs),
+        };
+        return (options, pin);
+    }
+
+    private static void Pin(int cpu, TextWriter stderr)
+    {
+        if (!(OperatingSystem.IsLinux() || OperatingSystem.IsWindows())) return;
+        try
+        {
+            // On Linux this pins the calling thread; threads it starts (BenchmarkDotNet's runner) inherit it.
+            using var p = Process.GetCurrentProcess();
+            p.ProcessorAffinity = (nint)(1L << cpu);
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or PlatformNotSupportedException or InvalidOperationException)
+        {
+            stderr.WriteLine($"foldbench run: could not pin to CPU {cpu} ({e.Message}); running unpinned");
+        }
     }
 }

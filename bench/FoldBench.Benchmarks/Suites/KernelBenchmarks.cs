@@ -1,0 +1,98 @@
+using BenchmarkDotNet.Attributes;
+using FoldBench.Benchmarks.Sweep;
+using FoldBench.Kernels;
+
+namespace FoldBench.Benchmarks.Suites;
+
+/// <summary>
+/// One linear projection Y[M×N] = X[M×K]·Wᵀ + b per operation (K = N), per kernel path, in two
+/// weight regimes: "cache" (one weight set, stays cache-resident) and "streamed" (a rotation of
+/// weight sets larger than the last-level cache, so weights come from memory as on a phone).
+/// </summary>
+public class KernelBenchmarks
+{
+    [ParamsSource(nameof(PathValues))] public string Path { get; set; } = "scalar";
+    [ParamsSource(nameof(MValues))] public int M { get; set; }
+    [ParamsSource(nameof(KNValues))] public int KN { get; set; }
+    [ParamsSource(nameof(RegimeValues))] public string Regime { get; set; } = "cache";
+
+    public static IEnumerable<string> PathValues => SweepSettings.Current.KernelPaths.Select(p => KernelPaths.Parse(p).Name()).Distinct();
+    public static IEnumerable<int> MValues => SweepSettings.Current.KernelM;
+    public static IEnumerable<int> KNValues => SweepSettings.Current.KernelKN;
+    public static IEnumerable<string> RegimeValues => SweepSettings.Current.Regimes;
+
+    private PackedWeights[] _sets = [];
+    private float[] _x = [], _y = [];
+    private int _next;
+
+    /// <summary>Outcome of the last setup's check against the scalar reference (read by the runner).</summary>
+    public static bool? LastCorrectness { get; private set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var path = KernelPaths.Parse(Path);
+        var rng = new Random(1234);
+        float[] w = RandomData(rng, KN * KN), bias = RandomData(rng, KN);
+        _x = RandomData(rng, M * KN);
+        _y = new float[M * KN];
+        long setBytes = (long)KN * KN * sizeof(float);
+        int count = Regime == "streamed" ? StreamedSetCount(setBytes, SweepSettings.Current.StreamedWorkingSetBytes) : 1;
+        _sets = new PackedWeights[count];
+        for (int i = 0; i < count; i++)
+        {
+            // Distinct contents per set so no two sets share cache lines or pages.
+            if (i > 0) w[i % w.Length] += 1e-3f;
+            _sets[i] = PackedWeights.Pack(w, KN, KN, bias, path);
+        }
+        LastCorrectness = CheckAgainstScalar(w, bias, path);
+        _next = 0;
+    }
+
+    [Benchmark]
+    public void Project()
+    {
+        var set = _sets[_next];
+        _next = _next + 1 == _sets.Length ? 0 : _next + 1;
+        Linear.Project(_x, M, set, _y);
+    }
+
+    private bool CheckAgainstScalar(float[] w, float[] bias, KernelPath path)
+    {
+        var last = _sets[^1];
+        var reference = PackedWeights.Pack(w, KN, KN, bias, KernelPath.Scalar);
+        float[] expected = new float[M * KN], actual = new float[M * KN];
+        Linear.Project(_x, M, reference, expected);
+        Linear.Project(_x, M, last, actual);
+        return Tolerance.Close(expected, actual, KN);
+    }
+
+    /// <summary>
+    /// Enough weight sets to exceed the target working set, capped so tiny shapes don't create
+    /// millions of objects (a shape that small cannot leave the cache in any meaningful way).
+    /// </summary>
+    public static int StreamedSetCount(long setBytes, long targetBytes) => (int)Math.Clamp((targetBytes + setBytes - 1) / setBytes, 2, 4096);
+
+    internal static float[] RandomData(Random rng, int count)
+    {
+        var a = new float[count];
+        for (int i = 0; i < a.Length; i++) a[i] = (float)(rng.NextDouble() * 2 - 1);
+        return a;
+    }
+}
+
+/// <summary>The benchmark-time correctness check (the tests hold the exhaustive ones).</summary>
+internal static class Tolerance
+{
+    /// <summary>
+    /// fp32 sums of K products of values in [-1, 1]: reordering the sum moves the result by at most
+    /// about K·eps·max|partial sum|; 1e-5·(K+1) leaves room for FMA vs separate rounding.
+    /// </summary>
+    public static bool Close(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, int k)
+    {
+        double tol = 1e-5 * (k + 1);
+        for (int i = 0; i < expected.Length; i++)
+            if (!(Math.Abs(expected[i] - actual[i]) <= tol * Math.Max(1.0, Math.Abs(expected[i])))) return false;
+        return true;
+    }
+}

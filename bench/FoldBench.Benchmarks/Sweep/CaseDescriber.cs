@@ -1,0 +1,94 @@
+using System.Globalization;
+using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Exporters;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using FoldBench.Benchmarks.Suites;
+using FoldBench.Results;
+
+namespace FoldBench.Benchmarks.Sweep;
+
+/// <summary>
+/// Turns one BenchmarkDotNet report into a FoldBench case: the raw timing plus what it means on
+/// this machine (GFLOP/s and % of the measured FMA peak, GB/s and % of the measured bandwidth,
+/// bytes per token, tokens/s), from the exact work accounting of the case.
+/// </summary>
+public static class CaseDescriber
+{
+    /// <summary>Audio per token: 10 ms frames, time reduction 4 (emformer_rnnt_base).</summary>
+    public const double SecondsPerToken = 0.040;
+
+    public static T Param<T>(BenchmarkCase bc, string name)
+    {
+        object? v = bc.Parameters[name];
+        return v is T t ? t : (T)Convert.ChangeType(v!, typeof(T), CultureInfo.InvariantCulture);
+    }
+
+    public static string ShortName(string suite, BenchmarkCase bc) => suite switch
+    {
+        "kernels" => $"{Param<string>(bc, "Path")} M={Param<int>(bc, "M")} K=N={Param<int>(bc, "KN")} {Param<string>(bc, "Regime")}",
+        _ => $"{suite} {bc.Parameters.DisplayInfo}",
+    };
+
+    /// <summary>Tokens one benchmark operation processes (0 where tokens don't apply).</summary>
+    public static double TokensPerOp(string suite, BenchmarkCase bc) => suite switch
+    {
+        "kernels" => 0,
+        _ => Param<int>(bc, "ChunkTokens"),
+    };
+
+    public static CaseResult Describe(string suite, BenchmarkCase bc, BenchmarkReport report, Calibration? cal, SweepSettings settings)
+    {
+        var stats = report.ResultStatistics!;
+        var samples = report.AllMeasurements
+            .Where(m => m.IterationMode == IterationMode.Workload && m.IterationStage == IterationStage.Result)
+            .Select(m => m.GetAverageTime().Nanoseconds)
+            .ToList();
+        var result = new CaseResult
+        {
+            Suite = suite,
+            Name = ShortName(suite, bc),
+            FullName = FullNameProvider.GetBenchmarkName(bc),
+            MedianNs = stats.Median,
+            MeanNs = stats.Mean,
+            StdDevNs = stats.StandardDeviation,
+            CoefficientOfVariation = stats.Mean > 0 ? stats.StandardDeviation / stats.Mean : null,
+            SamplesNs = samples,
+            AllocatedBytes = report.GcStats.GetBytesAllocatedPerOperation(bc),
+        };
+        switch (suite)
+        {
+            case "kernels": DescribeKernel(bc, result, cal); break;
+            default: throw new ArgumentException($"no describer for suite '{suite}'");
+        }
+        return result;
+    }
+
+    private static void DescribeKernel(BenchmarkCase bc, CaseResult r, Calibration? cal)
+    {
+        int m = Param<int>(bc, "M"), kn = Param<int>(bc, "KN");
+        string regime = Param<string>(bc, "Regime");
+        r.Path = Param<string>(bc, "Path");
+        r.M = m; r.K = kn; r.N = kn;
+        r.Regime = regime;
+        r.Fold = 1;
+        r.CorrectnessOk = KernelBenchmarks.LastCorrectness;
+        double flops = 2.0 * m * kn * kn;
+        // Bytes a kernel must move at least once per call: weights and bias, X in, Y out.
+        long weightBytes = ((long)kn * kn + kn) * sizeof(float);
+        double bytes = weightBytes + (double)m * kn * sizeof(float) * 2;
+        r.WeightBytes = weightBytes;
+        Rates(r, flops, bytes, cal, regime == "streamed");
+    }
+
+    /// <summary>GFLOP/s, GB/s and their share of this machine's roofs.</summary>
+    internal static void Rates(CaseResult r, double flops, double bytes, Calibration? cal, bool fromMemory)
+    {
+        r.Gflops = flops / r.MedianNs;
+        r.GbPerS = bytes / r.MedianNs;
+        if (cal is null) return;
+        r.PctFmaPeak = 100 * r.Gflops / cal.FmaPeakGflops;
+        double? roof = fromMemory ? cal.BandwidthGBs : cal.CacheBandwidthGBs;
+        if (roof is > 0) r.PctBandwidth = 100 * r.GbPerS / roof;
+    }
+}

@@ -1,0 +1,270 @@
+using System.Diagnostics;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Exporters;
+using BenchmarkDotNet.Exporters.Json;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using FoldBench.Benchmarks.Suites;
+using FoldBench.Results;
+
+namespace FoldBench.Benchmarks.Sweep;
+
+/// <summary>What `foldbench run` asked for.</summary>
+public sealed record SweepOptions
+{
+    public SweepSettings Settings { get; init; } = new();
+    public string Job { get; init; } = "quick";
+    /// <summary>The results folder (created; must not already hold a summary).</summary>
+    public required string OutDir { get; init; }
+    public bool Verbose { get; init; }
+    public bool Calibrate { get; init; } = true;
+    public MachineInfo? Machine { get; init; }
+    public string? CommandLine { get; init; }
+    /// <summary>Hooks for energy attribution (null: no usable source; the reason is in Machine.EnergySources).</summary>
+    public ISweepObserver? Observer { get; init; }
+}
+
+/// <summary>A listener that adds to each case (energy, for one) and to the run as a whole.</summary>
+public interface ISweepObserver
+{
+    /// <summary>Diagnosers to attach to every BenchmarkDotNet run.</summary>
+    IEnumerable<IDiagnoser> Diagnosers { get; }
+    /// <summary>Called once before the first case.</summary>
+    void BeforeSweep(RunSummary summary);
+    /// <summary>Called after each case; may fill fields of <paramref name="result"/>.</summary>
+    void AfterCase(BenchmarkCase benchmarkCase, BenchmarkReport report, CaseResult result, double tokensPerOp);
+    /// <summary>Called once at the end (also after an interruption); may fill summary.Energy and caveats.</summary>
+    void AfterSweep(RunSummary summary);
+}
+
+/// <summary>
+/// Runs a sweep one BenchmarkDotNet case at a time, in-process, so that after every case the
+/// results folder holds a complete, atomically written summary of what is finished: an
+/// interruption or a crash loses only the case that was running.
+/// </summary>
+public sealed class SweepRunner
+{
+    public static IReadOnlyDictionary<string, Type> SuiteTypes { get; } = new Dictionary<string, Type>
+    {
+        ["kernels"] = typeof(KernelBenchmarks),
+    };
+
+    private readonly SweepOptions _options;
+    private readonly TextWriter _progress;
+    private readonly object _gate = new();
+    private readonly RunSummary _summary;
+    private readonly string _bdnDir;
+
+    public SweepRunner(SweepOptions options, TextWriter progress)
+    {
+        _options = options;
+        _progress = progress;
+        _summary = new RunSummary
+        {
+            Tool = "foldbench " + (typeof(SweepRunner).Assembly.GetName().Version?.ToString(3) ?? "0.0.0"),
+            StartedUtc = DateTimeOffset.UtcNow,
+            Job = options.Job,
+            CommandLine = options.CommandLine,
+            Machine = options.Machine ?? MachineProbe.Describe(),
+        };
+        _bdnDir = Path.Combine(options.OutDir, "bdn");
+    }
+
+    public RunSummary Summary => _summary;
+
+    public string SummaryPath => Path.Combine(_options.OutDir, SummaryStore.FileName);
+
+    /// <summary>Plans every case of the sweep without running anything.</summary>
+    public IReadOnlyList<(string Suite, BenchmarkCase Case)> Plan(IConfig config)
+    {
+        SweepSettings.Current = _options.Settings;
+        var plan = new List<(string, BenchmarkCase)>();
+        foreach (var suite in _options.Settings.Suites)
+        {
+            if (!SuiteTypes.TryGetValue(suite, out var type))
+                throw new ArgumentException($"unknown suite '{suite}' (expected one of: {string.Join(", ", SuiteTypes.Keys)})");
+            foreach (var bc in BenchmarkConverter.TypeToBenchmarks(type, config).BenchmarksCases)
+                plan.Add((suite, bc));
+        }
+        return plan;
+    }
+
+    /// <summary>Runs the sweep; returns the summary (Complete=false if a case failed).</summary>
+    public RunSummary Run(CancellationToken cancel = default)
+    {
+        Directory.CreateDirectory(_options.OutDir);
+        if (File.Exists(SummaryPath))
+            throw new IOException($"'{_options.OutDir}' already holds a {SummaryStore.FileName}; choose another --out");
+        Directory.CreateDirectory(_bdnDir);
+        using var logWriter = new StreamWriter(Path.Combine(_options.OutDir, "benchmarkdotnet.log")) { AutoFlush = true };
+        var config = BuildConfig(logWriter);
+
+        bool peakResets = PeakMemory.TryReset();
+        if (!peakResets) _summary.Caveats.Add("peak working set is the process-lifetime peak (this OS cannot reset it per case)");
+        if (_options.Job == "dry") _summary.Caveats.Add("dry job: each case ran a few single invocations to check that it works; timings are not measurements");
+        if (_summary.Machine.Emulated) _summary.Caveats.Add("running under emulation: timings and energy mean nothing here, correctness does");
+        WriteSummary();
+
+        var clock = Stopwatch.StartNew();
+        if (_options.Calibrate)
+        {
+            _progress.WriteLine("calibrating this machine's FMA peak and memory bandwidth (one core)…");
+            _summary.Calibration = Calibrate(config);
+            _progress.WriteLine($"  FMA peak {_summary.Calibration.FmaPeakGflops:F1} GFLOP/s, memory read {_summary.Calibration.BandwidthGBs:F1} GB/s, " +
+                                $"cache read {_summary.Calibration.CacheBandwidthGBs:F1} GB/s");
+            WriteSummary();
+        }
+
+        var plan = Plan(config);
+        _options.Observer?.BeforeSweep(_summary);
+        var sweepClock = Stopwatch.StartNew();
+        bool failed = false;
+        for (int i = 0; i < plan.Count; i++)
+        {
+            if (cancel.IsCancellationRequested) break;
+            var (suite, bc) = plan[i];
+            string label = CaseDescriber.ShortName(suite, bc);
+            Progress(i, plan.Count, sweepClock.Elapsed, label);
+            SweepSettings.Current = _options.Settings;
+            Quiesce();
+            PeakMemory.TryReset();
+            var summary = RunOne(bc, config, $"{i + 1:D3}-{suite}");
+            var report = summary.Reports.FirstOrDefault();
+            if (report is null || !report.Success || report.ResultStatistics is null)
+            {
+                failed = true;
+                string why = summary.ValidationErrors.FirstOrDefault()?.Message ?? "the benchmark threw or produced no measurement (see benchmarkdotnet.log)";
+                lock (_gate) _summary.Caveats.Add($"case '{label}' failed: {why}");
+                WriteSummary();
+                continue;
+            }
+            var result = CaseDescriber.Describe(suite, bc, report, _summary.Calibration, _options.Settings);
+            result.PeakWorkingSetBytes = PeakMemory.Read();
+            _options.Observer?.AfterCase(bc, report, result, CaseDescriber.TokensPerOp(suite, bc));
+            lock (_gate) _summary.Cases.Add(result);
+            WriteSummary();
+        }
+        ProgressDone(plan.Count, sweepClock.Elapsed);
+        Finish(complete: !failed && !cancel.IsCancellationRequested);
+        return _summary;
+    }
+
+    /// <summary>Marks the run finished (or interrupted) and writes it; safe to call from a Ctrl-C handler.</summary>
+    public void Finish(bool complete, string? caveat = null)
+    {
+        lock (_gate)
+        {
+            if (caveat is not null) _summary.Caveats.Add(caveat);
+            _options.Observer?.AfterSweep(_summary);
+            AddNoiseCaveat();
+            _summary.Complete = complete;
+            _summary.FinishedUtc = DateTimeOffset.UtcNow;
+            WriteSummaryLocked();
+        }
+    }
+
+    /// <summary>
+    /// Gives the previous case's buffers back before the next case starts, so each case's peak
+    /// working set is its own plus the runtime's baseline.
+    /// </summary>
+    private static void Quiesce()
+    {
+        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+    }
+
+    private void AddNoiseCaveat()
+    {
+        var cvs = _summary.Cases.Where(c => c.CoefficientOfVariation is not null).Select(c => c.CoefficientOfVariation!.Value).Order().ToList();
+        if (cvs.Count == 0) return;
+        double median = cvs[cvs.Count / 2], max = cvs[^1];
+        if (max > 0.05 && _options.Job != "dry")
+            _summary.Caveats.Add($"noisy machine: coefficient of variation across iterations median {median:P1}, max {max:P1}; compare ratios measured in one run");
+    }
+
+    private Calibration Calibrate(IConfig config)
+    {
+        SweepSettings.Current = _options.Settings;
+        var cases = BenchmarkConverter.TypeToBenchmarks(typeof(CalibrationBenchmarks), config).BenchmarksCases;
+        double Median(string method)
+        {
+            var bc = cases.Single(c => c.Descriptor.WorkloadMethod.Name == method);
+            var report = RunOne(bc, config, "000-calibration-" + method).Reports.FirstOrDefault();
+            if (report?.ResultStatistics is null)
+                throw new InvalidOperationException($"calibration '{method}' produced no measurement (see benchmarkdotnet.log)");
+            return report.ResultStatistics.Median;
+        }
+        double fmaNs = Median(nameof(CalibrationBenchmarks.FmaPeak));
+        double memNs = Median(nameof(CalibrationBenchmarks.MemoryRead));
+        double cacheNs = Median(nameof(CalibrationBenchmarks.CacheRead));
+        return new Calibration
+        {
+            FmaPeakGflops = CalibrationBenchmarks.FmaFlopsPerInvoke / fmaNs,
+            BandwidthGBs = CalibrationBenchmarks.MemoryBytes / memNs,
+            CacheBandwidthGBs = CalibrationBenchmarks.CacheBytes * CalibrationBenchmarks.CachePasses / cacheNs,
+            Method = $"one core; FMA: 12 independent {CalibrationBenchmarks.FmaLanes}-lane FMA chains; " +
+                     $"memory: streaming read of {CalibrationBenchmarks.MemoryBytes >> 20} MiB; cache: {CalibrationBenchmarks.CacheBytes >> 20} MiB read {CalibrationBenchmarks.CachePasses}×; medians",
+        };
+    }
+
+    private BenchmarkDotNet.Reports.Summary RunOne(BenchmarkCase bc, IConfig config, string tag)
+    {
+        var info = new BenchmarkRunInfo([bc], bc.Descriptor.Type, bc.Config);
+        var summary = BenchmarkRunner.Run(info);
+        // BenchmarkDotNet names its report after the type; give each case's report its own name.
+        string results = Path.Combine(_bdnDir, "results");
+        if (Directory.Exists(results))
+            foreach (var f in Directory.GetFiles(results))
+                File.Move(f, Path.Combine(_bdnDir, $"{tag}-{Path.GetFileName(f)}"), overwrite: true);
+        return summary;
+    }
+
+    private IConfig BuildConfig(TextWriter log)
+    {
+        var config = ManualConfig.CreateEmpty()
+            .AddJob(SweepJobs.Get(_options.Job))
+            .AddDiagnoser(MemoryDiagnoser.Default)
+            .AddExporter(JsonExporter.Full)
+            .AddColumnProvider(DefaultColumnProviders.Instance)
+            .AddLogger(new FileLogger(log))
+            .WithArtifactsPath(_bdnDir)
+            .WithOption(ConfigOptions.DisableLogFile, true)
+            // Debug builds of the tests run the dry job; a user's run is Release (the README says so).
+            .WithOption(ConfigOptions.DisableOptimizationsValidator, _options.Job == "dry");
+        if (_options.Verbose) config = config.AddLogger(BenchmarkDotNet.Loggers.ConsoleLogger.Default);
+        if (_options.Observer is not null)
+            foreach (var d in _options.Observer.Diagnosers) config = config.AddDiagnoser(d);
+        return config;
+    }
+
+    private void WriteSummary() { lock (_gate) WriteSummaryLocked(); }
+
+    private void WriteSummaryLocked()
+    {
+        SummaryStore.Write(SummaryPath, _summary);
+        SummaryCsv.Write(Path.Combine(_options.OutDir, SummaryCsv.FileName), _summary);
+    }
+
+    private bool Interactive => !Console.IsErrorRedirected && ReferenceEquals(_progress, Console.Error);
+
+    private void Progress(int done, int total, TimeSpan elapsed, string label)
+    {
+        string eta = done == 0 ? "?" : Format(elapsed / done * (total - done));
+        string line = $"[{done + 1}/{total}] elapsed {Format(elapsed)}, ~{eta} left  {label}";
+        if (Interactive) _progress.Write("\r" + line.PadRight(Math.Max(line.Length, 100))[..Math.Min(Math.Max(line.Length, 100), Console.WindowWidth > 0 ? Console.WindowWidth - 1 : 100)]);
+        else _progress.WriteLine(line);
+    }
+
+    private void ProgressDone(int total, TimeSpan elapsed)
+    {
+        if (Interactive) _progress.WriteLine();
+        _progress.WriteLine($"{total} cases in {Format(elapsed)}");
+    }
+
+    private static string Format(TimeSpan t) => t.TotalHours >= 1 ? t.ToString(@"h\:mm\:ss") : t.ToString(@"m\:ss");
+}

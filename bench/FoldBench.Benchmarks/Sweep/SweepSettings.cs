@@ -1,0 +1,31 @@
+namespace FoldBench.Benchmarks.Sweep;
+
+/// <summary>
+/// What one sweep measures. The suites run in-process, so their [ParamsSource] members read the
+/// sweep the command line asked for from here.
+/// </summary>
+public sealed record SweepSettings
+{
+    public static IReadOnlyList<string> AllSuites { get; } = ["kernels", "projections", "attention", "encoder"];
+
+    public IReadOnlyList<string> Suites { get; init; } = AllSuites;
+
+    // Kernels suite.
+    public IReadOnlyList<string> KernelPaths { get; init; } = ["best"];
+    public IReadOnlyList<int> KernelM { get; init; } = [1, 4, 16, 64];
+    public IReadOnlyList<int> KernelKN { get; init; } = [512];
+    public IReadOnlyList<string> Regimes { get; init; } = ["cache", "streamed"];
+
+    // Model suites.
+    public IReadOnlyList<string> Presets { get; init; } = ["emformer-base"];
+    public IReadOnlyList<int> ChunkTokens { get; init; } = [1, 2, 4, 8, 16, 32, 64];
+    public IReadOnlyList<int> Folds { get; init; } = [1, 2, 4];
+    /// <summary>Path the model suites run with (the best one unless asked otherwise).</summary>
+    public string ModelPath { get; init; } = "best";
+
+    /// <summary>Bytes the streamed regime's rotating weight sets must exceed (a multiple of the LLC).</summary>
+    public long StreamedWorkingSetBytes { get; init; } = 2 * CacheInfo.LastLevelCacheBytes();
+
+    /// <summary>The sweep the suites read. Set by the runner before each BenchmarkDotNet run.</summary>
+    public static SweepSettings Current { get; set; } = new();
+}

@@ -1,0 +1,54 @@
+namespace FoldBench.Cli.Tests;
+
+/// <summary>The command line's contract: bad input is one clear line and exit 2, never a stack trace.</summary>
+public class CommandLineTests
+{
+    internal static (int Code, string Out, string Err) Invoke(params string[] args)
+    {
+        var o = new StringWriter();
+        var e = new StringWriter();
+        int code = Cli.Run(args, o, e);
+        return (code, o.ToString(), e.ToString());
+    }
+
+    [Fact]
+    public void UnknownCommandPrintsUsageAndExits2()
+    {
+        var (code, _, err) = Invoke("frobnicate");
+        Assert.Equal(2, code);
+        Assert.StartsWith("foldbench: unknown command 'frobnicate'", err);
+        Assert.Contains("usage: foldbench", err);
+    }
+
+    [Fact]
+    public void UnknownRunOptionPrintsUsageAndExits2()
+    {
+        var (code, _, err) = Invoke("run", "--turbo");
+        Assert.Equal(2, code);
+        Assert.StartsWith("foldbench run: unknown option '--turbo'", err);
+        Assert.Contains("usage: foldbench run", err);
+        Assert.DoesNotContain("   at ", err); // no stack trace
+    }
+
+    [Theory]
+    [InlineData("--job", "fastest", "unknown job 'fastest'")]
+    [InlineData("--suites", "kernels,gpu", "unknown value 'gpu'")]
+    [InlineData("--paths", "sse9", "unknown value 'sse9'")]
+    [InlineData("--folds", "1,two", "expects a comma-separated list")]
+    public void BadRunValuesAreRejectedBeforeAnythingRuns(string option, string value, string message)
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "foldbench-test-" + Guid.NewGuid().ToString("N"));
+        var (code, _, err) = Invoke("run", option, value, "--out", dir, "--cpu", "none");
+        Assert.Equal(2, code);
+        Assert.Contains(message, err);
+        Assert.False(Directory.Exists(dir));
+    }
+
+    [Fact]
+    public void HelpListsEveryCommand()
+    {
+        var (code, output, _) = Invoke("--help");
+        Assert.Equal(0, code);
+        foreach (var c in Cli.Commands) Assert.Contains(c.Name, output);
+    }
+}

@@ -1,0 +1,69 @@
+using FoldBench.Results;
+
+namespace FoldBench.Cli.Tests;
+
+/// <summary>
+/// Real (tiny, dry-job) sweeps through the command line, in-process: the summary they write must
+/// have every field filled and every derived figure consistent with the raw timing.
+/// One class, so the sweeps (which share the static sweep settings) never run concurrently.
+/// </summary>
+public class SweepRunTests
+{
+    private static string NewDir() => Path.Combine(Path.GetTempPath(), "foldbench-sweep-" + Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public void KernelSuiteDryRunWritesAConsistentSummary()
+    {
+        string dir = NewDir();
+        var (code, _, err) = CommandLineTests.Invoke("run", "--job", "dry", "--suites", "kernels", "--paths", "scalar,best",
+            "--m", "1,5", "--kn", "16", "--out", dir, "--cpu", "none", "--no-plots");
+        Assert.True(code == 0, err);
+
+        var s = SummaryStore.Read(dir);
+        Assert.True(s.Complete);
+        Assert.Equal("dry", s.Job);
+        Assert.NotNull(s.Calibration);
+        Assert.True(s.Calibration!.FmaPeakGflops > 0 && s.Calibration.BandwidthGBs > 0);
+        Assert.False(string.IsNullOrEmpty(s.Machine.CpuModel));
+        Assert.NotEmpty(s.Machine.IsaFeatures);
+
+        int paths = new[] { "scalar", FoldBench.Kernels.KernelPaths.Best.ToString().ToLowerInvariant() }.Distinct().Count();
+        Assert.Equal(paths * 2 * 2, s.Cases.Count); // paths × M × regimes
+        foreach (var c in s.Cases)
+        {
+            Assert.Equal("kernels", c.Suite);
+            Assert.Contains("KernelBenchmarks", c.FullName);
+            Assert.True(c.MedianNs > 0);
+            Assert.NotNull(c.SamplesNs);
+            Assert.NotEmpty(c.SamplesNs!);
+            Assert.Equal(16, c.K);
+            Assert.Equal(16, c.N);
+            double flops = 2.0 * c.M!.Value * 16 * 16;
+            Assert.Equal(flops / c.MedianNs, c.Gflops!.Value, 9);
+            Assert.Equal(100 * c.Gflops.Value / s.Calibration.FmaPeakGflops, c.PctFmaPeak!.Value, 9);
+            Assert.Equal((16 * 16 + 16) * 4L, c.WeightBytes);
+            Assert.Equal((c.WeightBytes!.Value + c.M.Value * 16 * 4 * 2.0) / c.MedianNs, c.GbPerS!.Value, 9);
+            Assert.NotNull(c.PctBandwidth);
+            Assert.NotNull(c.AllocatedBytes);
+            Assert.True(c.PeakWorkingSetBytes > 0);
+            Assert.True(c.CorrectnessOk);
+            Assert.Null(c.Energy); // no energy source on a test machine: empty, never zeros
+        }
+        Assert.Contains(s.Cases, c => c.Regime == "streamed");
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(dir, "bdn"), "*-report-full.json"));
+        Assert.True(File.Exists(Path.Combine(dir, SummaryCsv.FileName)));
+    }
+
+    [Fact]
+    public void RefusesToOverwriteAnExistingResultsFolder()
+    {
+        string dir = NewDir();
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, SummaryStore.FileName), "{}");
+        var (code, _, err) = CommandLineTests.Invoke("run", "--job", "dry", "--suites", "kernels", "--paths", "scalar", "--m", "1",
+            "--kn", "8", "--regimes", "cache", "--out", dir, "--cpu", "none", "--no-plots", "--no-calibration");
+        Assert.Equal(1, code);
+        Assert.Contains("already holds a summary.json", err);
+        Assert.Equal("{}", File.ReadAllText(Path.Combine(dir, SummaryStore.FileName)));
+    }
+}

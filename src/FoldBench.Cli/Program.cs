@@ -61,14 +61,23 @@ namespace FoldBench.Cli
                                           or FileNotFoundException or DirectoryNotFoundException or PlatformNotSupportedException)
             {
                 // Bad input: a one-line error, never a stack trace.
-                stderr.WriteLine($"foldbench {command.Name}: {e.Message}");
+                stderr.WriteLine($"foldbench {command.Name}: {OneLine(e)}");
                 return ExitUsage;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
             {
-                stderr.WriteLine($"foldbench {command.Name}: error: {e.Message}");
+                stderr.WriteLine($"foldbench {command.Name}: error: {OneLine(e)}");
                 return ExitFailure;
             }
+        }
+
+        /// <summary>The message alone, on one line (ArgumentException appends " (Parameter 'x')").</summary>
+        public static string OneLine(Exception e)
+        {
+            string m = e.Message;
+            if (e is ArgumentException { ParamName: { } p } && m.EndsWith($" (Parameter '{p}')", StringComparison.Ordinal))
+                m = m[..^$" (Parameter '{p}')".Length];
+            return m.ReplaceLineEndings(" ");
         }
 
         public static string Version =>

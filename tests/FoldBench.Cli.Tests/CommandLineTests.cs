@@ -52,3 +52,19 @@ public class CommandLineTests
         foreach (var c in Cli.Commands) Assert.Contains(c.Name, output);
     }
 }
+
+public class RunValidationTests
+{
+    [Fact]
+    public void AFoldThatDoesNotDivideTheWidthIsOneClearLine()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "foldbench-test-" + Guid.NewGuid().ToString("N"));
+        var (code, _, err) = CommandLineTests.Invoke("run", "--suites", "projections", "--presets", "emformer-base", "--folds", "3",
+            "--out", dir, "--cpu", "none");
+        Assert.Equal(2, code);
+        Assert.Contains("N = 3 does not divide width D = 512", err);
+        Assert.DoesNotContain("(Parameter", err);
+        Assert.Single(err.TrimEnd().Split('\n'));
+        Assert.False(Directory.Exists(dir));
+    }
+}

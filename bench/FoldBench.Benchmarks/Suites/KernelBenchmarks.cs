@@ -25,16 +25,13 @@ public class KernelBenchmarks
     private float[] _x = [], _y = [];
     private int _next;
 
-    /// <summary>Outcome of the last setup's check against the scalar reference (read by the runner).</summary>
-    public static bool? LastCorrectness { get; private set; }
-
     [GlobalSetup]
     public void Setup()
     {
         var path = KernelPaths.Parse(Path);
         var rng = new Random(1234);
-        float[] w = RandomData(rng, KN * KN), bias = RandomData(rng, KN);
-        _x = RandomData(rng, M * KN);
+        float[] w = CaseCheck.RandomData(rng, KN * KN), bias = CaseCheck.RandomData(rng, KN);
+        _x = CaseCheck.RandomData(rng, M * KN);
         _y = new float[M * KN];
         long setBytes = (long)KN * KN * sizeof(float);
         int count = Regime == "streamed" ? StreamedSetCount(setBytes, SweepSettings.Current.StreamedWorkingSetBytes) : 1;
@@ -45,7 +42,7 @@ public class KernelBenchmarks
             if (i > 0) w[i % w.Length] += 1e-3f;
             _sets[i] = PackedWeights.Pack(w, KN, KN, bias, path);
         }
-        LastCorrectness = CheckAgainstScalar(w, bias, path);
+        CaseCheck.Record(CheckAgainstScalar(w, bias, path));
         _next = 0;
     }
 
@@ -64,7 +61,7 @@ public class KernelBenchmarks
         float[] expected = new float[M * KN], actual = new float[M * KN];
         Linear.Project(_x, M, reference, expected);
         Linear.Project(_x, M, last, actual);
-        return Tolerance.Close(expected, actual, KN);
+        return CaseCheck.Close(expected, actual, KN);
     }
 
     /// <summary>
@@ -73,26 +70,4 @@ public class KernelBenchmarks
     /// </summary>
     public static int StreamedSetCount(long setBytes, long targetBytes) => (int)Math.Clamp((targetBytes + setBytes - 1) / setBytes, 2, 4096);
 
-    internal static float[] RandomData(Random rng, int count)
-    {
-        var a = new float[count];
-        for (int i = 0; i < a.Length; i++) a[i] = (float)(rng.NextDouble() * 2 - 1);
-        return a;
-    }
-}
-
-/// <summary>The benchmark-time correctness check (the tests hold the exhaustive ones).</summary>
-internal static class Tolerance
-{
-    /// <summary>
-    /// fp32 sums of K products of values in [-1, 1]: reordering the sum moves the result by at most
-    /// about K·eps·max|partial sum|; 1e-5·(K+1) leaves room for FMA vs separate rounding.
-    /// </summary>
-    public static bool Close(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, int k)
-    {
-        double tol = 1e-5 * (k + 1);
-        for (int i = 0; i < expected.Length; i++)
-            if (!(Math.Abs(expected[i] - actual[i]) <= tol * Math.Max(1.0, Math.Abs(expected[i])))) return false;
-        return true;
-    }
 }

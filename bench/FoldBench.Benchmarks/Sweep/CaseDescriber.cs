@@ -4,6 +4,8 @@ using BenchmarkDotNet.Exporters;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using FoldBench.Benchmarks.Suites;
+using FoldBench.Kernels;
+using FoldBench.Model;
 using FoldBench.Results;
 
 namespace FoldBench.Benchmarks.Sweep;
@@ -27,7 +29,7 @@ public static class CaseDescriber
     public static string ShortName(string suite, BenchmarkCase bc) => suite switch
     {
         "kernels" => $"{Param<string>(bc, "Path")} M={Param<int>(bc, "M")} K=N={Param<int>(bc, "KN")} {Param<string>(bc, "Regime")}",
-        _ => $"{suite} {bc.Parameters.DisplayInfo}",
+        _ => $"{suite} {Param<string>(bc, "Preset")} T={Param<int>(bc, "ChunkTokens")} N={Param<int>(bc, "Fold")}",
     };
 
     /// <summary>Tokens one benchmark operation processes (0 where tokens don't apply).</summary>
@@ -55,10 +57,12 @@ public static class CaseDescriber
             CoefficientOfVariation = stats.Mean > 0 ? stats.StandardDeviation / stats.Mean : null,
             SamplesNs = samples,
             AllocatedBytes = report.GcStats.GetBytesAllocatedPerOperation(bc),
+            CorrectnessOk = CaseCheck.Last,
         };
         switch (suite)
         {
             case "kernels": DescribeKernel(bc, result, cal); break;
+            case "projections": DescribeProjections(bc, result, cal, settings); break;
             default: throw new ArgumentException($"no describer for suite '{suite}'");
         }
         return result;
@@ -72,13 +76,42 @@ public static class CaseDescriber
         r.M = m; r.K = kn; r.N = kn;
         r.Regime = regime;
         r.Fold = 1;
-        r.CorrectnessOk = KernelBenchmarks.LastCorrectness;
-        double flops = 2.0 * m * kn * kn;
+                double flops = 2.0 * m * kn * kn;
         // Bytes a kernel must move at least once per call: weights and bias, X in, Y out.
         long weightBytes = ((long)kn * kn + kn) * sizeof(float);
         double bytes = weightBytes + (double)m * kn * sizeof(float) * 2;
         r.WeightBytes = weightBytes;
         Rates(r, flops, bytes, cal, regime == "streamed");
+    }
+
+    private static ModelConfig ModelOf(BenchmarkCase bc) => ModelPresets.Get(Param<string>(bc, "Preset")).WithChunk(Param<int>(bc, "ChunkTokens"));
+
+    private static void ModelFields(BenchmarkCase bc, CaseResult r, SweepSettings settings, ModelConfig c)
+    {
+        r.Path = KernelPaths.Parse(settings.ModelPath).Name();
+        r.Preset = c.Name;
+        r.Fold = Param<int>(bc, "Fold");
+        r.ChunkTokens = c.ChunkTokens;
+        double seconds = r.MedianNs * 1e-9;
+        r.TokensPerS = c.ChunkTokens / seconds;
+        r.RealTimeFactor = seconds / (c.ChunkTokens * (c.TokenSeconds ?? SecondsPerToken));
+    }
+
+    private static void DescribeProjections(BenchmarkCase bc, CaseResult r, Calibration? cal, SweepSettings settings)
+    {
+        var c = ModelOf(bc);
+        ModelFields(bc, r, settings, c);
+        int n = r.Fold, sub = c.Width / n, rows = ProjectionBenchmarks.Rows(c);
+        int projections = c.Layers * ProjectionBenchmarks.ProjectionsPerLayer;
+        // Each projection is one kernel call with M = N·rows, K = N = D/N.
+        r.M = n * rows; r.K = sub; r.N = sub;
+        double macs = (double)projections * n * rows * sub * sub;
+        long weightBytes = (long)projections * ((long)sub * sub + sub) * sizeof(float);
+        double activationBytes = (double)projections * rows * c.Width * sizeof(float) * 2;
+        r.WeightBytes = weightBytes;
+        r.BytesPerToken = (weightBytes + activationBytes) / c.ChunkTokens;
+        r.Regime = weightBytes > CacheInfo.LastLevelCacheBytes() ? "streamed" : "cache";
+        Rates(r, 2 * macs, weightBytes + activationBytes, cal, r.Regime == "streamed");
     }
 
     /// <summary>GFLOP/s, GB/s and their share of this machine's roofs.</summary>

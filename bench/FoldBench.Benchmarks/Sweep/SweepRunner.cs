@@ -50,6 +50,9 @@ public sealed class SweepRunner
     public static IReadOnlyDictionary<string, Type> SuiteTypes { get; } = new Dictionary<string, Type>
     {
         ["kernels"] = typeof(KernelBenchmarks),
+        ["projections"] = typeof(ProjectionBenchmarks),
+        ["attention"] = typeof(AttentionBlockBenchmarks),
+        ["encoder"] = typeof(EncoderStepBenchmarks),
     };
 
     private readonly SweepOptions _options;
@@ -130,6 +133,7 @@ public sealed class SweepRunner
             Progress(i, plan.Count, sweepClock.Elapsed, label);
             SweepSettings.Current = _options.Settings;
             Quiesce();
+            CaseCheck.Reset();
             PeakMemory.TryReset();
             var summary = RunOne(bc, config, $"{i + 1:D3}-{suite}");
             var report = summary.Reports.FirstOrDefault();

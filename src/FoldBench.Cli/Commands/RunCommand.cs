@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using FoldBench.Benchmarks.Sweep;
 using FoldBench.Kernels;
+using FoldBench.Model;
 using FoldBench.Results;
 
 namespace FoldBench.Cli.Commands;
@@ -33,8 +34,6 @@ public sealed class RunCommand : ICommand
           --verbose             show BenchmarkDotNet's log on the terminal (always kept in benchmarkdotnet.log)
 
         """;
-
-    private static readonly string[] PresetNames = ["emformer-base", "ondevice-256", "ondevice-144"];
 
     private static readonly string[] Flags = ["--quick", "--verbose", "--no-calibration", "--no-plots"];
     private static readonly string[] Valued = ["--job", "--suites", "--presets", "--chunks", "--folds", "--paths", "--m", "--kn",
@@ -93,9 +92,16 @@ public sealed class RunCommand : ICommand
             Regimes = a.GetNameList("--regimes", defaults.Regimes, ["cache", "streamed"]),
             ChunkTokens = a.GetIntList("--chunks", defaults.ChunkTokens, 1, 4096),
             Folds = a.GetIntList("--folds", defaults.Folds, 1, 64),
-            Presets = a.GetNameList("--presets", defaults.Presets, PresetNames),
+            Presets = a.GetNameList("--presets", defaults.Presets, ModelPresets.Names),
             ModelPath = modelPath,
         };
+
+        // Every preset × fold must be buildable before anything runs: one clear error, not a failed case later.
+        if (settings.Suites.Any(x => x != "kernels"))
+            foreach (var preset in settings.Presets)
+                foreach (var fold in settings.Folds)
+                    foreach (var chunk in settings.ChunkTokens)
+                        ModelPresets.Get(preset).WithChunk(chunk).Validate(new FoldingOptions(fold));
 
         var machine = MachineProbe.Describe(a.Get("--machine"));
         string outDir = a.Get("--out") ?? Path.Combine("results", machine.Name, DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'"));

@@ -1,0 +1,221 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace FoldBench.Model.Compute;
+
+/// <summary>
+/// The element-wise work around the projections (dot products and sums of the attention core,
+/// softmax exponentials, GELU, LayerNorm), written once over <see cref="Vector{T}"/> so that it
+/// runs as AVX2 on x86-64 and NEON on ARM64, with a scalar loop for tails and for machines
+/// without vector hardware. Projections are not here: they go through FoldBench.Kernels.
+/// </summary>
+internal static class VectorMath
+{
+    private static readonly bool UseVectors = Vector.IsHardwareAccelerated;
+
+    public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        int n = a.Length;
+        ref float pa = ref MemoryMarshal.GetReference(a);
+        ref float pb = ref MemoryMarshal.GetReference(b);
+        int i = 0;
+        float sum = 0f;
+        if (UseVectors && n >= Vector<float>.Count)
+        {
+            var acc = Vector<float>.Zero;
+            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+                acc = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref pa, (nuint)i), Vector.LoadUnsafe(ref pb, (nuint)i), acc);
+            sum = Vector.Sum(acc);
+        }
+        for (; i < n; i++) sum += Unsafe.Add(ref pa, i) * Unsafe.Add(ref pb, i);
+        return sum;
+    }
+
+    /// <summary>y += a·x.</summary>
+    public static void AddScaled(Span<float> y, float a, ReadOnlySpan<float> x)
+    {
+        int n = y.Length;
+        ref float py = ref MemoryMarshal.GetReference(y);
+        ref float px = ref MemoryMarshal.GetReference(x);
+        int i = 0;
+        if (UseVectors && n >= Vector<float>.Count)
+        {
+            var va = new Vector<float>(a);
+            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+                Vector.MultiplyAddEstimate(va, Vector.LoadUnsafe(ref px, (nuint)i), Vector.LoadUnsafe(ref py, (nuint)i))
+                    .StoreUnsafe(ref py, (nuint)i);
+        }
+        for (; i < n; i++) Unsafe.Add(ref py, i) += a * Unsafe.Add(ref px, i);
+    }
+
+    public static void Scale(Span<float> y, float a)
+    {
+        int n = y.Length;
+        ref float py = ref MemoryMarshal.GetReference(y);
+        int i = 0;
+        if (UseVectors && n >= Vector<float>.Count)
+        {
+            var va = new Vector<float>(a);
+            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+                (Vector.LoadUnsafe(ref py, (nuint)i) * va).StoreUnsafe(ref py, (nuint)i);
+        }
+        for (; i < n; i++) Unsafe.Add(ref py, i) *= a;
+    }
+
+    /// <summary>x ← exp(x − max) in place; returns the sum. Subtracting the maximum keeps the softmax stable.</summary>
+    public static float ExpShifted(Span<float> x, float max)
+    {
+        int n = x.Length;
+        ref float px = ref MemoryMarshal.GetReference(x);
+        int i = 0;
+        float sum = 0f;
+        if (UseVectors && n >= Vector<float>.Count)
+        {
+            var vmax = new Vector<float>(max);
+            var acc = Vector<float>.Zero;
+            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var e = Vector.Exp(Vector.LoadUnsafe(ref px, (nuint)i) - vmax);
+                e.StoreUnsafe(ref px, (nuint)i);
+                acc += e;
+            }
+            sum = Vector.Sum(acc);
+        }
+        for (; i < n; i++)
+        {
+            float e = MathF.Exp(Unsafe.Add(ref px, i) - max);
+            Unsafe.Add(ref px, i) = e;
+            sum += e;
+        }
+        return sum;
+    }
+
+    // Abramowitz & Stegun 7.1.26: erf to 1.5e-7 absolute, below float resolution of GELU's output.
+    private const float ErfP = 0.3275911f, ErfA1 = 0.254829592f, ErfA2 = -0.284496736f, ErfA3 = 1.421413741f,
+        ErfA4 = -1.453152027f, ErfA5 = 1.061405429f;
+    private const float InvSqrt2 = 0.70710678118654752f;
+
+    /// <summary>
+    /// Exact (erf-based) GELU in place, x·Φ(x) = ½·x·(1 + erf(x/√2)), as PyTorch's
+    /// <c>nn.GELU()</c> default that torchaudio's Emformer uses (not the tanh approximation).
+    /// </summary>
+    public static void Gelu(Span<float> x)
+    {
+        int n = x.Length;
+        ref float px = ref MemoryMarshal.GetReference(x);
+        int i = 0;
+        if (UseVectors && n >= Vector<float>.Count)
+        {
+            var one = Vector<float>.One;
+            var half = new Vector<float>(0.5f);
+            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var v = Vector.LoadUnsafe(ref px, (nuint)i);
+                var z = Vector.Abs(v) * new Vector<float>(InvSqrt2);
+                var t = one / (one + new Vector<float>(ErfP) * z);
+                var poly = Vector.MultiplyAddEstimate(new Vector<float>(ErfA5), t, new Vector<float>(ErfA4));
+                poly = Vector.MultiplyAddEstimate(poly, t, new Vector<float>(ErfA3));
+                poly = Vector.MultiplyAddEstimate(poly, t, new Vector<float>(ErfA2));
+                poly = Vector.MultiplyAddEstimate(poly, t, new Vector<float>(ErfA1));
+                var erfAbs = one - poly * t * Vector.Exp(-(z * z));
+                var erf = Vector.ConditionalSelect(Vector.LessThan(v, Vector<float>.Zero), -erfAbs, erfAbs);
+                (half * v * (one + erf)).StoreUnsafe(ref px, (nuint)i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            ref float v = ref Unsafe.Add(ref px, i);
+            v = 0.5f * v * (1f + Erf(v * InvSqrt2));
+        }
+    }
+
+    public static float Erf(float x)
+    {
+        float z = MathF.Abs(x);
+        float t = 1f / (1f + ErfP * z);
+        float poly = ((((ErfA5 * t + ErfA4) * t + ErfA3) * t + ErfA2) * t + ErfA1) * t;
+        float y = 1f - poly * MathF.Exp(-z * z);
+        return x < 0 ? -y : y;
+    }
+
+    /// <summary>
+    /// LayerNorm over each of <paramref name="rows"/> rows of <paramref name="width"/> values
+    /// (biased variance, as PyTorch). <paramref name="y"/> may be <paramref name="x"/>.
+    /// </summary>
+    public static void LayerNorm(ReadOnlySpan<float> x, Span<float> y, int rows, int width,
+        ReadOnlySpan<float> gain, ReadOnlySpan<float> shift, float epsilon)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            var xr = x.Slice(r * width, width);
+            var yr = y.Slice(r * width, width);
+            float mean = Sum(xr) / width;
+            float variance = SumSquaredDeviation(xr, mean) / width;
+            float inv = 1f / MathF.Sqrt(variance + epsilon);
+            Normalize(xr, yr, mean, inv, gain, shift);
+        }
+    }
+
+    private static float Sum(ReadOnlySpan<float> x)
+    {
+        int n = x.Length, i = 0;
+        ref float px = ref MemoryMarshal.GetReference(x);
+        float sum = 0f;
+        if (UseVectors && n >= Vector<float>.Count)
+        {
+            var acc = Vector<float>.Zero;
+            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count) acc += Vector.LoadUnsafe(ref px, (nuint)i);
+            sum = Vector.Sum(acc);
+        }
+        for (; i < n; i++) sum += Unsafe.Add(ref px, i);
+        return sum;
+    }
+
+    private static float SumSquaredDeviation(ReadOnlySpan<float> x, float mean)
+    {
+        int n = x.Length, i = 0;
+        ref float px = ref MemoryMarshal.GetReference(x);
+        float sum = 0f;
+        if (UseVectors && n >= Vector<float>.Count)
+        {
+            var vm = new Vector<float>(mean);
+            var acc = Vector<float>.Zero;
+            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var d = Vector.LoadUnsafe(ref px, (nuint)i) - vm;
+                acc = Vector.MultiplyAddEstimate(d, d, acc);
+            }
+            sum = Vector.Sum(acc);
+        }
+        for (; i < n; i++)
+        {
+            float d = Unsafe.Add(ref px, i) - mean;
+            sum += d * d;
+        }
+        return sum;
+    }
+
+    private static void Normalize(ReadOnlySpan<float> x, Span<float> y, float mean, float inv,
+        ReadOnlySpan<float> gain, ReadOnlySpan<float> shift)
+    {
+        int n = x.Length, i = 0;
+        ref float px = ref MemoryMarshal.GetReference(x);
+        ref float py = ref MemoryMarshal.GetReference(y);
+        ref float pg = ref MemoryMarshal.GetReference(gain);
+        ref float ps = ref MemoryMarshal.GetReference(shift);
+        if (UseVectors && n >= Vector<float>.Count)
+        {
+            var vm = new Vector<float>(mean);
+            var vi = new Vector<float>(inv);
+            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var v = (Vector.LoadUnsafe(ref px, (nuint)i) - vm) * vi;
+                Vector.MultiplyAddEstimate(v, Vector.LoadUnsafe(ref pg, (nuint)i), Vector.LoadUnsafe(ref ps, (nuint)i))
+                    .StoreUnsafe(ref py, (nuint)i);
+            }
+        }
+        for (; i < n; i++)
+            Unsafe.Add(ref py, i) = (Unsafe.Add(ref px, i) - mean) * inv * Unsafe.Add(ref pg, i) + Unsafe.Add(ref ps, i);
+    }
+}

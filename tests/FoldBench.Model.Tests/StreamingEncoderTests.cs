@@ -1,0 +1,79 @@
+namespace FoldBench.Model.Tests;
+
+public class StreamingEncoderTests
+{
+    public static TheoryData<int, HeadPolicy, WeightSharing, FoldedProjections, bool> Variants() => new()
+    {
+        { 1, HeadPolicy.KeepHeads, WeightSharing.Shared, FoldedProjections.Qkvo, false },
+        { 2, HeadPolicy.KeepHeads, WeightSharing.Shared, FoldedProjections.Qkvo, false },
+        { 2, HeadPolicy.ReduceHeads, WeightSharing.BlockDiagonal, FoldedProjections.Qkv, true },
+        { 4, HeadPolicy.KeepHeads, WeightSharing.Shared, FoldedProjections.Qkvo, true },
+        { 4, HeadPolicy.ReduceHeads, WeightSharing.BlockDiagonal, FoldedProjections.Qkvo, false },
+    };
+
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public void Chunk_by_chunk_with_caches_equals_the_whole_utterance_under_the_block_mask(
+        int fold, HeadPolicy heads, WeightSharing sharing, FoldedProjections projections, bool foldFfn)
+    {
+        var c = TestModels.Tiny(layers: 2);
+        var o = new FoldingOptions(fold, heads, sharing, projections, foldFfn);
+        var weights = EncoderWeights.Random(c, o, seed: 17);
+        var encoder = new StreamingEncoder(c, o, TestModels.Path, weights);
+        const int segments = 5;
+        var frames = TestModels.Frames(TestModels.FramesFor(c, segments), c.Width, seed: 23);
+
+        var whole = NaiveEmformer.Encoder(NaiveEmformer.FromFrames(frames, c, segments), c, o, weights);
+
+        var output = new float[encoder.OutputLength];
+        for (int i = 0; i < segments; i++)
+        {
+            encoder.Step(TestModels.ChunkInput(frames, c, i), output);
+            var expected = Enumerable.Range(i * c.ChunkTokens, c.ChunkTokens).SelectMany(t => whole.Rows[t]).ToArray();
+            TestModels.AssertClose(output, expected, 5e-5, $"{o.Describe()}, segment {i}");
+        }
+    }
+
+    [Fact]
+    public void Encoder_is_its_layers_applied_in_turn_and_returns_the_chunk_rows()
+    {
+        var c = TestModels.Tiny(layers: 3);
+        var o = new FoldingOptions(2, FoldFfn: true);
+        var weights = EncoderWeights.Random(c, o, seed: 4);
+        var encoder = new StreamingEncoder(c, o, TestModels.Path, weights);
+        var layers = weights.Layers.Select(w => new EncoderLayer(c, o, TestModels.Path, w)).ToArray();
+        var frames = TestModels.Frames(TestModels.FramesFor(c, 2), c.Width, seed: 6);
+        var output = new float[encoder.OutputLength];
+        for (int i = 0; i < 2; i++)
+        {
+            var rows = TestModels.ChunkInput(frames, c, i);
+            encoder.Step(rows, output);
+            foreach (var layer in layers) layer.Step(rows, rows);
+            Assert.Equal(rows.Take(c.ChunkTokens * c.Width), output);
+        }
+        Assert.Equal(c.QueryTokens * c.Width, encoder.InputLength);
+        Assert.Equal(c.ChunkTokens * c.Width, encoder.OutputLength);
+    }
+
+    [Fact]
+    public void Layer_count_of_given_weights_must_match_the_configuration()
+    {
+        var c = TestModels.Tiny(layers: 2);
+        var weights = EncoderWeights.Random(TestModels.Tiny(layers: 1), FoldingOptions.Unfolded, seed: 1);
+        var e = Assert.Throws<ArgumentException>(() => new StreamingEncoder(c, FoldingOptions.Unfolded, TestModels.Path, weights));
+        Assert.Contains("layers", e.Message);
+    }
+
+    [Fact]
+    public void Weights_of_other_folding_options_are_rejected_naming_the_tensor()
+    {
+        var c = TestModels.Tiny();
+        var shared = LayerWeights.Random(c, new FoldingOptions(2), seed: 1);
+        var e = Assert.Throws<ArgumentException>(() => new EncoderLayer(c, new FoldingOptions(4), TestModels.Path, shared));
+        Assert.Contains("attention.emb_to_query.weight", e.Message);
+        Assert.Contains("[16, 16]", e.Message);
+        var e2 = Assert.Throws<ArgumentException>(() =>
+            new EncoderLayer(c, new FoldingOptions(2, Sharing: WeightSharing.BlockDiagonal), TestModels.Path, shared));
+        Assert.Contains("attention.emb_to_query.0.weight", e2.Message);
+    }
+}

@@ -1,0 +1,96 @@
+using FoldBench.Kernels.Tests.Support;
+
+namespace FoldBench.Kernels.Tests;
+
+/// <summary>
+/// Every path against the double oracle over shapes that reach every tail: M sweeps every row-block
+/// split (tiles of 1–6 rows, each with its K phases), K covers every remainder of the K loops
+/// (steps of 1–6 on AVX2, 4–24 on NEON), N every remainder of the 16-wide panels.
+/// </summary>
+[Trait("Category", "Kernel")]
+public class KernelSweepTests
+{
+    /// <summary>K and N values that hit every tail: 1..33 plus the sizes models use.</summary>
+    public static readonly int[] Widths = [.. Enumerable.Range(1, 33), 64, 127, 128, 255, 512, 1000];
+
+    /// <summary>Every M in 1..64 plus a few larger (block splits of 16, 22 and 34 row blocks).</summary>
+    public static readonly int[] RowCounts = [.. Enumerable.Range(1, 64), 96, 127, 200];
+
+    /// <summary>(K, N) pairs for the full M sweep: K ≡ 1, 5, 8, 3 (mod 12) and N ≡ 13, 0, 4, 1 (mod 16).</summary>
+    public static readonly (int K, int N)[] MSweepShapes = [(37, 45), (17, 16), (128, 100), (255, 33)];
+
+    /// <summary>Row counts for the K/N sweeps: every tile height (and its phases), a 4+3 split, and 5+4+4.</summary>
+    public static readonly int[] WidthSweepRows = [1, 2, 3, 4, 5, 6, 7, 13];
+
+    public static TheoryData<KernelPath, int> MSweepData => Paths.Cross(Enumerable.Range(0, MSweepShapes.Length));
+    public static TheoryData<KernelPath, int> WidthSweepData => Paths.Cross(WidthSweepRows);
+
+    [Theory]
+    [MemberData(nameof(MSweepData))]
+    public void EveryRowCount(KernelPath path, int shape)
+    {
+        Paths.SkipUnlessSupported(path);
+        var (k, n) = MSweepShapes[shape];
+        var c = new ProjectionCase(path, k, n);
+        foreach (int m in RowCounts) c.Check(m);
+    }
+
+    /// <summary>
+    /// All K × N in 1..33 (every tail pair), each large K against small N and each large N against
+    /// small K, and three large × large shapes.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(WidthSweepData))]
+    public void EveryWidth(KernelPath path, int m)
+    {
+        Paths.SkipUnlessSupported(path);
+        foreach (var (k, n) in WidthShapes()) new ProjectionCase(path, k, n).Check(m);
+    }
+
+    /// <summary>
+    /// Data whose every partial sum is exact in fp32 (see <see cref="TestData.Exact"/>): any
+    /// summation order gives the same bits, so each path must equal the oracle exactly. This
+    /// catches a lost or doubled term however small the tolerance test would let it be.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(WidthSweepData))]
+    public void ExactArithmetic(KernelPath path, int m)
+    {
+        Paths.SkipUnlessSupported(path);
+        int[] ks = [.. Enumerable.Range(1, 25), 33, 127, 1000], ns = [.. Enumerable.Range(1, 17), 31, 32, 33, 127];
+        foreach (int k in ks)
+            foreach (int n in ns)
+            {
+                var c = new ProjectionCase(path, k, n, exact: true);
+                c.Check(m);
+                c.Check(m, accumulate: true);
+            }
+    }
+
+    internal static IEnumerable<(int K, int N)> WidthShapes()
+    {
+        int[] small = [.. Enumerable.Range(1, 33)];
+        int[] large = [64, 127, 128, 255, 512, 1000];
+        foreach (int k in small)
+            foreach (int n in small) yield return (k, n);
+        foreach (int k in large)
+            foreach (int n in new[] { 1, 15, 16, 17, 33 }) yield return (k, n);
+        foreach (int n in large)
+            foreach (int k in new[] { 1, 5, 12, 13, 33 }) yield return (k, n);
+        yield return (127, 1000);
+        yield return (1000, 127);
+        yield return (512, 512);
+    }
+
+    [Fact]
+    public void SweepsReachEveryWidth()
+    {
+        // Guards the sweep itself: every listed K and N value must occur in the width sweep.
+        var shapes = WidthShapes().ToList();
+        foreach (int v in Widths)
+        {
+            Assert.Contains(shapes, s => s.K == v);
+            Assert.Contains(shapes, s => s.N == v);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using System.Globalization;
+
+namespace FoldBench.Reporting.Formatting;
+
+/// <summary>
+/// Human units for report cells and chart axes. One place, so a table and the chart beside it
+/// never disagree about what "MiB" or "ms" means. Bytes are binary (KiB = 1024 B).
+/// </summary>
+public static class Units
+{
+    public const string Missing = "—";
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    /// <summary>A scale for a set of values: divide by <see cref="Divisor"/> and label with <see cref="Symbol"/>.</summary>
+    public readonly record struct Scale(double Divisor, string Symbol);
+
+    private static readonly Scale[] ByteScales = [new(1, "B"), new(1024, "KiB"), new(1024.0 * 1024, "MiB"), new(1024.0 * 1024 * 1024, "GiB")];
+    private static readonly Scale[] TimeScalesNs = [new(1, "ns"), new(1e3, "µs"), new(1e6, "ms"), new(1e9, "s")];
+    private static readonly Scale[] EnergyScalesJ = [new(1e-9, "nJ"), new(1e-6, "µJ"), new(1e-3, "mJ"), new(1, "J")];
+
+    /// <summary>The largest unit in which <paramref name="magnitude"/> is still ≥ 1.</summary>
+    private static Scale Pick(Scale[] scales, double magnitude)
+    {
+        double m = Math.Abs(magnitude);
+        var pick = scales[0];
+        foreach (var s in scales)
+            if (m >= s.Divisor) pick = s;
+        return pick;
+    }
+
+    public static Scale ByteScale(double magnitude) => Pick(ByteScales, magnitude);
+    public static Scale TimeScale(double nanoseconds) => Pick(TimeScalesNs, nanoseconds);
+    public static Scale EnergyScale(double joules) => Pick(EnergyScalesJ, joules);
+
+    /// <summary>Three significant digits below 1000 ("1.23", "12.3", "123"), whole numbers above ("1,234").</summary>
+    public static string Sig3(double v)
+    {
+        if (double.IsNaN(v) || double.IsInfinity(v)) return Missing;
+        double a = Math.Abs(v);
+        string fmt = a >= 1000 ? "#,0" : a >= 100 || a == 0 ? "0" : a >= 10 ? "0.0" : a >= 1 ? "0.00" : "0.00#";
+        if (a > 0 && a < 0.01) return v.ToString("0.##E+0", Inv);
+        return v.ToString(fmt, Inv);
+    }
+
+    public static string Bytes(double? bytes)
+    {
+        if (bytes is not double b) return Missing;
+        var s = ByteScale(b);
+        return $"{Sig3(b / s.Divisor)} {s.Symbol}";
+    }
+
+    public static string Time(double? nanoseconds)
+    {
+        if (nanoseconds is not double ns) return Missing;
+        var s = TimeScale(ns);
+        return $"{Sig3(ns / s.Divisor)} {s.Symbol}";
+    }
+
+    public static string Energy(double? joules)
+    {
+        if (joules is not double j) return Missing;
+        var s = EnergyScale(j);
+        return $"{Sig3(j / s.Divisor)} {s.Symbol}";
+    }
+
+    /// <summary>Energy with its ± bound in the same unit as the value.</summary>
+    public static string Energy(double? joules, double? uncertainty)
+    {
+        if (joules is not double j) return Missing;
+        if (uncertainty is not double u) return Energy(j);
+        var s = EnergyScale(j);
+        return $"{Sig3(j / s.Divisor)} ± {Sig3(u / s.Divisor)} {s.Symbol}";
+    }
+
+    public static string Watts(double? watts) => watts is double w ? $"{Sig3(w)} W" : Missing;
+
+    /// <summary>A value that is already a percentage (0–100).</summary>
+    public static string Percent(double? percent) => percent is double p ? p.ToString("0.0", Inv) + "%" : Missing;
+
+    /// <summary>A fraction (0.05) shown as a percentage ("5.0%").</summary>
+    public static string FractionAsPercent(double? fraction) => fraction is double f ? Percent(f * 100) : Missing;
+
+    public static string Number(double? v) => v is double d ? Sig3(d) : Missing;
+
+    /// <summary>Plain decimal with a fixed number of decimals ("93.1").</summary>
+    public static string Fixed(double? v, int decimals) => v is double d ? d.ToString("F" + decimals, Inv) : Missing;
+
+    /// <summary>How much smaller <paramref name="folded"/> is than <paramref name="baseline"/>, in % (negative: larger).</summary>
+    public static double? Saving(double? baseline, double? folded) =>
+        baseline is double b && folded is double f && b != 0 ? (b - f) / b * 100 : null;
+
+    public static string SavingText(double? baseline, double? folded) => Saving(baseline, folded) is double s ? Percent(s) : Missing;
+}

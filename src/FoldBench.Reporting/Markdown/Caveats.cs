@@ -1,0 +1,52 @@
+using FoldBench.Reporting.Charts;
+using FoldBench.Reporting.Data;
+using FoldBench.Reporting.Formatting;
+using FoldBench.Results;
+
+namespace FoldBench.Reporting.Markdown;
+
+/// <summary>Everything a reader must know before trusting a run's numbers, derived from the results themselves.</summary>
+internal static class Caveats
+{
+    /// <summary>Above this coefficient of variation (in any case) the run is called noisy.</summary>
+    public const double NoisyCv = 0.05;
+
+    public static IReadOnlyList<string> Derive(RunSummary s)
+    {
+        var list = new List<string>();
+        if (!s.Complete)
+            list.Add($"Incomplete run: the sweep was interrupted (or was still running) when this summary was written; " +
+                     $"the report covers the {s.Cases.Count} case(s) finished by then.");
+        if (s.Machine.Emulated)
+            list.Add($"Emulation: the process ran under emulation ({s.Machine.Architecture} on {s.Machine.CpuModel}); " +
+                     "times, throughput and energy say nothing about real hardware — only correctness counts.");
+        var measured = s.Cases.Where(c => c.Suite != "calibration").ToList();
+        int withEnergy = measured.Count(EnergyNotices.HasEnergy);
+        if (measured.Count > 0 && withEnergy == 0)
+            list.Add($"No energy source: {EnergyNotices.UnavailableReason(measured, s.Energy).TrimEnd('.')}. " +
+                     "Energy columns are empty and the energy charts say so; nothing is reported as 0 W.");
+        else if (withEnergy < measured.Count)
+            list.Add($"Energy is missing for {measured.Count - withEnergy} of {measured.Count} cases " +
+                     "(no energy recorded, or a window too short for the counter's update period).");
+        if (measured.Any(c => c.Energy is { Attributable: true, Estimated: true }))
+            list.Add("Energy is estimated by a power model, not metered.");
+        if (RunSelection.Noise(s) is var (median, max, noisiest, _) && max > NoisyCv)
+            list.Add($"Noisy machine: the coefficient of variation over iterations has median {Units.FractionAsPercent(median)} " +
+                     $"and max {Units.FractionAsPercent(max)} (\"{noisiest.Name}\"); differences smaller than that spread are not meaningful.");
+        if (s.Calibration is null)
+            list.Add("No calibration in this run: % of FMA peak and % of bandwidth are unavailable.");
+        var wrong = s.Cases.Where(c => c.CorrectnessOk == false).ToList();
+        if (wrong.Count > 0)
+            list.Add($"{wrong.Count} case(s) did not match the scalar reference (e.g. \"{wrong[0].Name}\"): their timings measure wrong code.");
+        foreach (var g in RunSelection.FoldSweeps(s).Where(g => g.Duplicates.Count > 0))
+            list.Add($"{g.Label}: {g.Duplicates.Count} case(s) repeat a chunk size and fold already shown (e.g. \"{g.Duplicates[0].Name}\"); tables and charts show the first.");
+        return list;
+    }
+
+    /// <summary>The run's own caveats first, then derived ones that do not repeat them.</summary>
+    public static IReadOnlyList<string> All(RunSummary s)
+    {
+        var recorded = s.Caveats.Where(c => !string.IsNullOrWhiteSpace(c)).ToList();
+        return [.. recorded, .. Derive(s).Where(d => !recorded.Contains(d, StringComparer.Ordinal))];
+    }
+}

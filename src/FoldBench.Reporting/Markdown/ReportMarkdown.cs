@@ -1,0 +1,208 @@
+using System.Globalization;
+using System.Text;
+using FoldBench.Reporting.Charts;
+using FoldBench.Reporting.Data;
+using FoldBench.Reporting.Formatting;
+using FoldBench.Results;
+
+namespace FoldBench.Reporting.Markdown;
+
+/// <summary>report.md for one run: machine, method, caveats, the fold tables per chunk size, kernels, charts.</summary>
+internal static class ReportMarkdown
+{
+    public static string Render(RunSummary s, string plotsFolder)
+    {
+        var charts = ChartPlan.For(s);
+        var md = new StringBuilder();
+        string machine = s.Machine.Name.Length > 0 ? s.Machine.Name : "unnamed machine";
+        md.AppendLine($"# FoldBench results — {machine}").AppendLine();
+        md.AppendLine(RunLine(s)).AppendLine();
+
+        Machine(md, s);
+        Method(md, s);
+
+        md.AppendLine("## Caveats").AppendLine();
+        var caveats = Caveats.All(s);
+        if (caveats.Count == 0) md.AppendLine("None recorded.");
+        foreach (var c in caveats) md.AppendLine($"- {c}");
+        md.AppendLine();
+
+        foreach (var g in RunSelection.FoldSweeps(s))
+        {
+            md.AppendLine($"## {g.Label}").AppendLine();
+            md.AppendLine("Savings are relative to the unfolded model (N = 1) at the same chunk size; positive means the folded model needs less.").AppendLine();
+            md.Append(SweepTable(g));
+            EnergyFootnote(md, g, s);
+            md.AppendLine();
+            Embed(md, charts, g.FileSuffix, plotsFolder);
+        }
+
+        var kernels = RunSelection.Kernels(s);
+        if (kernels.Count > 0)
+        {
+            md.AppendLine("## Kernels").AppendLine();
+            foreach (var line in BestKernelLines(kernels)) md.AppendLine($"- {line}");
+            md.AppendLine();
+            md.Append(KernelTable(kernels));
+            md.AppendLine();
+            Embed(md, charts, Suites.Kernels, plotsFolder);
+        }
+        if (s.Cases.Count == 0) md.AppendLine("No case finished in this run.").AppendLine();
+        return md.ToString();
+    }
+
+    public static string RunLine(RunSummary s)
+    {
+        string started = Utc(s.StartedUtc);
+        if (s.Complete && s.FinishedUtc is DateTimeOffset f)
+            return $"Run started {started}, finished {Utc(f)} ({Duration(f - s.StartedUtc)}); {s.Cases.Count} case(s).";
+        return $"**Incomplete run**: started {started}; {s.Cases.Count} case(s) finished before it stopped.";
+    }
+
+    private static void Machine(StringBuilder md, RunSummary s)
+    {
+        var m = s.Machine;
+        md.AppendLine("## Machine").AppendLine();
+        var t = new MarkdownTable(("", false), ("", false));
+        t.Add("Name", Or(m.Name));
+        t.Add("CPU", Or(m.CpuModel));
+        t.Add("Architecture", Or(m.Architecture) + (m.Emulated ? " (**emulated**)" : ""));
+        t.Add("ISA features", m.IsaFeatures.Count == 0 ? Units.Missing : string.Join(", ", m.IsaFeatures));
+        t.Add("Cores", m.Cores > 0 ? m.Cores.ToString(CultureInfo.InvariantCulture) : Units.Missing);
+        t.Add("OS", Or(m.Os));
+        t.Add(".NET", Or(m.DotnetVersion));
+        t.Add("Energy sources", m.EnergySources.Count == 0
+            ? "none found"
+            : string.Join("; ", m.EnergySources.Select(e => $"{e.Name}: {e.State}" + (string.IsNullOrWhiteSpace(e.Reason) ? "" : $" ({e.Reason})"))));
+        md.Append(t).AppendLine();
+    }
+
+    private static void Method(StringBuilder md, RunSummary s)
+    {
+        md.AppendLine("## What was measured and how").AppendLine();
+        md.AppendLine($"- **Job**: {Or(s.Job)}" + (string.IsNullOrWhiteSpace(s.CommandLine) ? "" : $" — `{s.CommandLine}`") +
+                      (string.IsNullOrWhiteSpace(s.Tool) ? "" : $" ({s.Tool})"));
+        var counts = s.Cases.GroupBy(c => c.Suite).Select(g => $"{g.Count()} {g.Key}");
+        md.AppendLine($"- **Cases**: {(s.Cases.Count == 0 ? "none" : string.Join(", ", counts))}; every figure is the median over BenchmarkDotNet's iterations.");
+        if (s.Calibration is { } cal)
+            md.AppendLine($"- **Calibration** (one core, measured in this run): FMA peak {Units.Fixed(cal.FmaPeakGflops, 1)} GFLOP/s, " +
+                          $"memory read bandwidth {Units.Fixed(cal.BandwidthGBs, 1)} GB/s" +
+                          (cal.CacheBandwidthGBs is double cb ? $", cache-resident read bandwidth {Units.Fixed(cb, 1)} GB/s" : "") +
+                          (string.IsNullOrWhiteSpace(cal.Method) ? "." : $" ({cal.Method})."));
+        else
+            md.AppendLine("- **Calibration**: not measured in this run.");
+        var paths = s.Cases.Where(c => c.Path.Length > 0).GroupBy(c => c.Path).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => $"{g.Key} ({string.Join(", ", g.Select(c => c.Suite).Distinct())})");
+        md.AppendLine($"- **ISA paths used**: {(paths.Any() ? string.Join("; ", paths) : Units.Missing)}.");
+        if (RunSelection.Noise(s) is var (median, max, noisiest, n))
+            md.AppendLine($"- **Timing noise**: coefficient of variation over iterations, median {Units.FractionAsPercent(median)}, " +
+                          $"max {Units.FractionAsPercent(max)} (\"{noisiest.Name}\"), over {n} case(s).");
+        else
+            md.AppendLine("- **Timing noise**: no case recorded its coefficient of variation.");
+        md.AppendLine($"- **Energy**: {EnergyMethod(s)}");
+        md.AppendLine();
+    }
+
+    private static string EnergyMethod(RunSummary s)
+    {
+        var e = s.Energy;
+        if (e?.Source is null)
+            return $"none — {EnergyNotices.UnavailableReason(s.Cases, e).TrimEnd('.')}.";
+        var parts = new List<string> { $"{e.Source}" + (string.IsNullOrWhiteSpace(e.Domain) ? "" : $" ({e.Domain})") };
+        if (e.IdleWatts is double w) parts.Add($"idle baseline {Units.Watts(w)} (net = gross − idle)");
+        if (e.UpdatePeriodSeconds is double up) parts.Add($"counter update period {Units.Time(up * 1e9)}");
+        if (e.SamplerOverheadFraction is double o) parts.Add($"sampler overhead {Units.FractionAsPercent(o)}");
+        if (e.SampleFiles.Count > 0) parts.Add($"raw samples in {string.Join(", ", e.SampleFiles.Select(f => $"`{f}`"))}");
+        return string.Join("; ", parts) + ".";
+    }
+
+    /// <summary>The key table: one row per (chunk size, fold), savings against N = 1 at the same chunk size.</summary>
+    public static string SweepTable(SweepGroup g)
+    {
+        bool rtf = g.Cases.Any(c => c.RealTimeFactor is not null);
+        var cols = new List<(string, bool)>
+        {
+            ("Chunk (tokens)", true), ("N", true), ("Time / step", true), ("Tokens/s", true),
+        };
+        if (rtf) cols.Add(("RTF", true));
+        cols.AddRange([("Weights", true), ("Bytes / token", true), ("Peak working set", true), ("Net energy / token", true),
+            ("Time saving", true), ("Weight saving", true), ("Peak memory saving", true), ("Energy saving", true)]);
+        var t = new MarkdownTable([.. cols]);
+        foreach (int chunk in g.Chunks)
+            foreach (int fold in g.Folds)
+            {
+                if (g.At(chunk, fold) is not { } c) continue;
+                var b = fold == 1 ? null : g.Baseline(chunk);
+                var cells = new List<string>
+                {
+                    chunk.ToString(CultureInfo.InvariantCulture), fold.ToString(CultureInfo.InvariantCulture),
+                    Units.Time(c.MedianNs), Units.Number(c.TokensPerS),
+                };
+                if (rtf) cells.Add(Units.Fixed(c.RealTimeFactor, 3));
+                cells.AddRange([
+                    Units.Bytes(c.WeightBytes), Units.Bytes(c.BytesPerToken), Units.Bytes(c.PeakWorkingSetBytes), EnergyCell(c.Energy),
+                    Saving(b, c, x => x.MedianNs), Saving(b, c, x => x.WeightBytes), Saving(b, c, x => x.PeakWorkingSetBytes),
+                    Saving(b, c, x => x.Energy is { Attributable: true } e ? e.NetJoulesPerToken : null),
+                ]);
+                t.Add([.. cells]);
+            }
+        return t.ToString();
+    }
+
+    private static string Saving(CaseResult? baseline, CaseResult folded, Func<CaseResult, double?> value) =>
+        baseline is null ? Units.Missing : Units.SavingText(value(baseline), value(folded));
+
+    public static string EnergyCell(EnergyResult? e) => e switch
+    {
+        null => Units.Missing,
+        { Attributable: false } => "n/a",
+        _ => Units.Energy(e.NetJoulesPerToken, e.UncertaintyJoulesPerToken),
+    };
+
+    private static void EnergyFootnote(StringBuilder md, SweepGroup g, RunSummary s)
+    {
+        if (!g.Cases.Any(EnergyNotices.HasEnergy))
+        {
+            md.AppendLine().AppendLine($"Energy: not measured — {EnergyNotices.UnavailableReason(g.Cases, s.Energy).TrimEnd('.')}.");
+            return;
+        }
+        var na = g.Cases.FirstOrDefault(c => c.Energy is { Attributable: false });
+        if (na is not null)
+            md.AppendLine().AppendLine($"Energy \"n/a\": not attributable — {(na.Energy!.Reason ?? "measurement window too short for the counter").TrimEnd('.')}.");
+        if (g.Cases.Any(c => c.Energy is { Attributable: true, Estimated: true }))
+            md.AppendLine().AppendLine("Energy figures are estimated by a power model, not metered.");
+    }
+
+    private static IEnumerable<string> BestKernelLines(IReadOnlyList<CaseResult> kernels)
+    {
+        if (kernels.Where(c => c.PctFmaPeak is not null).MaxBy(c => c.PctFmaPeak) is { } peak)
+            yield return $"Best compute: {peak.Name} — {Units.Fixed(peak.Gflops, 1)} GFLOP/s = {Units.Percent(peak.PctFmaPeak)} of the FMA peak.";
+        var streamed = kernels.Where(c => c.Regime == "streamed" && c.PctBandwidth is not null).ToList();
+        if (streamed.MaxBy(c => c.PctBandwidth) is { } bw)
+            yield return $"Best streamed: {bw.Name} — {Units.Fixed(bw.GbPerS, 1)} GB/s = {Units.Percent(bw.PctBandwidth)} of the measured memory bandwidth.";
+    }
+
+    public static string KernelTable(IReadOnlyList<CaseResult> kernels)
+    {
+        var t = new MarkdownTable(("Path", false), ("Weights", false), ("M", true), ("K", true), ("N", true), ("Median time", true),
+            ("GFLOP/s", true), ("% FMA peak", true), ("GB/s", true), ("% bandwidth", true), ("CV", true));
+        foreach (var c in kernels)
+            t.Add(c.Path, c.Regime ?? Units.Missing, Int(c.M), Int(c.K), Int(c.N), Units.Time(c.MedianNs),
+                Units.Fixed(c.Gflops, 1), Units.Percent(c.PctFmaPeak), Units.Fixed(c.GbPerS, 1), Units.Percent(c.PctBandwidth),
+                Units.FractionAsPercent(c.CoefficientOfVariation));
+        return t.ToString();
+    }
+
+    private static void Embed(StringBuilder md, IReadOnlyList<IChart> charts, string section, string plotsFolder)
+    {
+        foreach (var chart in charts.Where(c => c.Section == section))
+            md.AppendLine($"![{chart.Title}]({plotsFolder}/{chart.FileStem}.png)").AppendLine();
+    }
+
+    private static string Int(int? v) => v?.ToString(CultureInfo.InvariantCulture) ?? Units.Missing;
+    private static string Or(string? s) => string.IsNullOrWhiteSpace(s) ? Units.Missing : s;
+    public static string Utc(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC";
+
+    private static string Duration(TimeSpan d) => d.TotalHours >= 1 ? $"{(int)d.TotalHours} h {d.Minutes} min"
+        : d.TotalMinutes >= 1 ? $"{(int)d.TotalMinutes} min {d.Seconds} s" : $"{d.TotalSeconds:0} s";
+}

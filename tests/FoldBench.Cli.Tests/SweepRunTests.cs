@@ -55,6 +55,45 @@ public class SweepRunTests
     }
 
     [Fact]
+    public void ModelSuitesDryRunMatchTheModelAccounting()
+    {
+        string dir = NewDir();
+        var (code, _, err) = CommandLineTests.Invoke("run", "--job", "dry", "--suites", "projections,attention,encoder",
+            "--presets", "ondevice-144", "--chunks", "1,2", "--folds", "1,2", "--out", dir, "--cpu", "none", "--no-plots");
+        Assert.True(code == 0, err);
+        var s = SummaryStore.Read(dir);
+        Assert.True(s.Complete);
+        Assert.Equal(3 * 2 * 2, s.Cases.Count);
+        foreach (var c in s.Cases)
+        {
+            var config = FoldBench.Model.ModelPresets.Get("ondevice-144").WithChunk(c.ChunkTokens!.Value);
+            var acct = FoldBench.Model.ModelAccounting.Compute(config, new FoldBench.Model.FoldingOptions(c.Fold));
+            double flops = c.Suite switch
+            {
+                "projections" => 2.0 * acct.ProjectionMacs,
+                "attention" => acct.AttentionBlock.Flops,
+                "encoder" => acct.EncoderStep.Flops,
+                _ => throw new InvalidOperationException(c.Suite),
+            };
+            Assert.Equal(flops / c.MedianNs, c.Gflops!.Value, 9);
+            Assert.Equal("ondevice-144", c.Preset);
+            Assert.Equal(c.ChunkTokens / (c.MedianNs * 1e-9), c.TokensPerS!.Value, 6);
+            Assert.True(c.RealTimeFactor > 0);
+            Assert.True(c.WeightBytes > 0);
+            Assert.True(c.BytesPerToken > 0);
+            Assert.NotNull(c.PctFmaPeak);
+            Assert.NotNull(c.PctBandwidth);
+            Assert.True(c.CorrectnessOk, c.Name);
+            Assert.False(string.IsNullOrEmpty(c.Path));
+            if (c.Suite == "encoder") Assert.Equal(acct.EncoderStep.WeightBytesReadPerStep, c.WeightBytes);
+        }
+        // Folding by 2 shrinks the projection weights by about 4 (biases shrink by 2).
+        var p1 = s.Cases.Single(c => c.Suite == "projections" && c.Fold == 1 && c.ChunkTokens == 1);
+        var p2 = s.Cases.Single(c => c.Suite == "projections" && c.Fold == 2 && c.ChunkTokens == 1);
+        Assert.InRange((double)p1.WeightBytes!.Value / p2.WeightBytes!.Value, 3.9, 4.0);
+    }
+
+    [Fact]
     public void RefusesToOverwriteAnExistingResultsFolder()
     {
         string dir = NewDir();

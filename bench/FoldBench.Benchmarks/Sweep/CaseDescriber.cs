@@ -63,6 +63,8 @@ public static class CaseDescriber
         {
             case "kernels": DescribeKernel(bc, result, cal); break;
             case "projections": DescribeProjections(bc, result, cal, settings); break;
+            case "attention": DescribeModelStep(bc, result, cal, settings, wholeEncoder: false); break;
+            case "encoder": DescribeModelStep(bc, result, cal, settings, wholeEncoder: true); break;
             default: throw new ArgumentException($"no describer for suite '{suite}'");
         }
         return result;
@@ -101,17 +103,30 @@ public static class CaseDescriber
     {
         var c = ModelOf(bc);
         ModelFields(bc, r, settings, c);
+        var acct = ModelAccounting.Compute(c, new FoldingOptions(r.Fold));
         int n = r.Fold, sub = c.Width / n, rows = ProjectionBenchmarks.Rows(c);
         int projections = c.Layers * ProjectionBenchmarks.ProjectionsPerLayer;
         // Each projection is one kernel call with M = N·rows, K = N = D/N.
         r.M = n * rows; r.K = sub; r.N = sub;
-        double macs = (double)projections * n * rows * sub * sub;
-        long weightBytes = (long)projections * ((long)sub * sub + sub) * sizeof(float);
+        long weightBytes = acct.Parameters.AttentionProjections.BytesFp32;
         double activationBytes = (double)projections * rows * c.Width * sizeof(float) * 2;
         r.WeightBytes = weightBytes;
         r.BytesPerToken = (weightBytes + activationBytes) / c.ChunkTokens;
         r.Regime = weightBytes > CacheInfo.LastLevelCacheBytes() ? "streamed" : "cache";
-        Rates(r, 2 * macs, weightBytes + activationBytes, cal, r.Regime == "streamed");
+        Rates(r, 2.0 * acct.ProjectionMacs, weightBytes + activationBytes, cal, r.Regime == "streamed");
+    }
+
+    /// <summary>Attention block (one layer) or encoder step (L layers): work and traffic from the model accounting.</summary>
+    private static void DescribeModelStep(BenchmarkCase bc, CaseResult r, Calibration? cal, SweepSettings settings, bool wholeEncoder)
+    {
+        var c = ModelOf(bc);
+        ModelFields(bc, r, settings, c);
+        var acct = ModelAccounting.Compute(c, new FoldingOptions(r.Fold));
+        StepCost step = wholeEncoder ? acct.EncoderStep : acct.AttentionBlock;
+        r.WeightBytes = step.WeightBytesReadPerStep;
+        r.BytesPerToken = step.BytesMovedPerToken;
+        r.Regime = step.WeightBytesReadPerStep > CacheInfo.LastLevelCacheBytes() ? "streamed" : "cache";
+        Rates(r, step.Flops, step.BytesMovedPerStep, cal, r.Regime == "streamed");
     }
 
     /// <summary>GFLOP/s, GB/s and their share of this machine's roofs.</summary>

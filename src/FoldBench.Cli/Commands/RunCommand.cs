@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using FoldBench.Benchmarks.Sweep;
 using FoldBench.Kernels;
 using FoldBench.Model;
+using FoldBench.Reporting;
 using FoldBench.Results;
 
 namespace FoldBench.Cli.Commands;
@@ -65,6 +66,20 @@ public sealed class RunCommand : ICommand
         var summary = runner.Run(cts.Token);
         stdout.WriteLine($"foldbench run: {summary.Cases.Count} cases written to {runner.SummaryPath}");
         foreach (var c in summary.Caveats) stdout.WriteLine($"  note: {c}");
+        if (!a.Has("--no-plots"))
+        {
+            // The results are already safe on disk; a chart failure must not hide them.
+            try
+            {
+                var files = ReportGenerator.Generate(options.OutDir);
+                stdout.WriteLine($"foldbench run: report and {files.Count(f => f.EndsWith(".png", StringComparison.Ordinal))} charts in {options.OutDir}");
+            }
+            catch (InvalidOperationException e)
+            {
+                stderr.WriteLine($"foldbench run: charts and report not drawn: {Cli.OneLine(e)} (results kept in {options.OutDir})");
+                return Cli.ExitFailure;
+            }
+        }
         return summary.Complete ? Cli.ExitOk : Cli.ExitFailure;
     }
 

@@ -64,17 +64,31 @@ internal sealed class Figure
         float width = Width - 2 * Margin;
         var lines = Notices.SelectMany(n => Wrap(n, noticeFont, width)).Select(l => (l, true))
             .Concat(Notes.SelectMany(n => Wrap(n, noticeFont, width)).Select(l => (l, false))).ToList();
+        // Wrap the legend, then re-wrap to even row widths so no entry sits alone on the last row.
+        var rows = WrapLegend(width, legendFont);
+        if (rows.Count > 1)
+        {
+            float total = Legend.Sum(e => EntryWidth(e, legendFont));
+            float widest = Legend.Max(e => EntryWidth(e, legendFont));
+            var balanced = WrapLegend(Math.Min(width, Math.Max(widest, total / rows.Count * 1.08f)), legendFont);
+            if (balanced.Count == rows.Count) rows = balanced;
+        }
+        float h = Margin + TitleSize + TitleGap + lines.Count * NoticeLine + rows.Count * LegendLine + 10;
+        return new HeaderLayout(lines, rows, (int)Math.Ceiling(h));
+    }
+
+    private List<List<LegendEntry>> WrapLegend(float width, SKFont font)
+    {
         var rows = new List<List<LegendEntry>>();
         float used = 0;
         foreach (var e in Legend)
         {
-            float w = EntryWidth(e, legendFont);
+            float w = EntryWidth(e, font);
             if (rows.Count == 0 || used + w > width) { rows.Add([]); used = 0; }
             rows[^1].Add(e);
             used += w;
         }
-        float h = Margin + TitleSize + TitleGap + lines.Count * NoticeLine + rows.Count * LegendLine + 10;
-        return new HeaderLayout(lines, rows, (int)Math.Ceiling(h));
+        return rows;
     }
 
     private static float EntryWidth(LegendEntry e, SKFont font) => SwatchWidth + 6 + font.MeasureText(e.Label) + EntryGap;

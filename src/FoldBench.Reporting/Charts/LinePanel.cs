@@ -32,7 +32,7 @@ internal static class LinePanel
         string unit = scale.Symbol.Length > 0 ? $" ({scale.Symbol})" : "";
 
         bool errorsPositive = all.All(p => p.Error is not double e || p.Y - e > 0);
-        bool log = errorsPositive && ChartStyle.SpansDecades(all.Select(p => p.Y).Concat(references.Select(r => r.Y)));
+        bool log = errorsPositive && all.All(p => p.Y > 0) && ChartStyle.SpansDecades(all.Select(p => p.Y).Concat(references.Select(r => r.Y)));
         var p = ChartStyle.NewPanel(title, xLabel, quantity + unit + (log ? ", log scale" : ""));
         double xRight = xValues.Count > 0 ? ChartStyle.Log2Axis(p, xValues).Hi : 1;
         if (own.Count == 0)

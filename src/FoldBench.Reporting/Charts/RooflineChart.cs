@@ -51,8 +51,8 @@ internal sealed class RooflineChart(IReadOnlyList<CaseResult> kernels, Calibrati
         var notes = new List<string>();
         var f = CultureInfo.InvariantCulture;
         if (roofs.Any)
-            notes.Add($"Roofs measured on this machine (one core): FMA peak {Fmt(roofs.PeakGflops, "GFLOP/s")}, " +
-                        $"memory bandwidth {Fmt(roofs.MemoryGBs, "GB/s")}" + (roofs.CacheGBs is double cb ? $", cache bandwidth {cb.ToString("0.0", f)} GB/s." : "."));
+            notes.Add($"Roofs measured in this run, one core: FMA peak {Fmt(roofs.PeakGflops, "GFLOP/s")}, " +
+                      $"memory {Fmt(roofs.MemoryGBs, "GB/s")}" + (roofs.CacheGBs is double cb ? $", cache {cb.ToString("0.0", f)} GB/s." : "."));
         else
             notices.Add("No calibration in this run: the roofs are unknown, only the kernel points are drawn.");
 

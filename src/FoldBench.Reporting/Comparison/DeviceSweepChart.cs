@@ -70,7 +70,8 @@ internal sealed class DeviceSweepChart(string stem, string title, ComparedSweep 
                 l.Label, ChartStyle.ColorAt(l.Device.Index), ChartStyle.MarkerAt(l.Device.Index),
                 l.Group.Chunks
                     .Select(ch => l.Group.At(ch, fold))
-                    .Where(c => c is not null && m.Value(c) is double v && v > 0)
+                    // Finite, not positive: a net energy can honestly be below zero within its bound.
+                    .Where(c => c is not null && m.Value(c) is double v && double.IsFinite(v))
                     .Select(c => new LinePoint(c!.ChunkTokens!.Value, m.Value(c)!.Value, m.Error?.Invoke(c)))
                     .ToList())).ToList()).ToList();
             var rowPoints = row.SelectMany(s => s).SelectMany(s => s.Points).ToList();

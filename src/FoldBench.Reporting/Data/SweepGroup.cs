@@ -47,7 +47,14 @@ internal sealed class SweepGroup
     public string SuiteTitle => Suites.Title(Suite);
 
     /// <summary>"Encoder step (preset emformer-base, avx2)".</summary>
-    public string Label => $"{SuiteTitle} ({(Preset is null ? "" : $"preset {Preset}, ")}{Path})";
+    public string Label
+    {
+        get
+        {
+            var parts = new[] { Preset is null ? null : $"preset {Preset}", Path }.Where(p => !string.IsNullOrEmpty(p)).ToList();
+            return parts.Count == 0 ? SuiteTitle : $"{SuiteTitle} ({string.Join(", ", parts)})";
+        }
+    }
 
     /// <summary>A value for every (chunk, fold) cell, null where the case is missing or did not measure it.</summary>
     public IEnumerable<(int Chunk, double? Value)> Series(int fold, Func<CaseResult, double?> value) =>

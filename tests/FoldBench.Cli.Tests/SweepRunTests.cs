@@ -77,7 +77,7 @@ public class SweepRunTests
             };
             Assert.Equal(flops / c.MedianNs, c.Gflops!.Value, 9);
             Assert.Equal("ondevice-144", c.Preset);
-            Assert.Equal(c.ChunkTokens / (c.MedianNs * 1e-9), c.TokensPerS!.Value, 6);
+            Assert.Equal(c.ChunkTokens!.Value / (c.MedianNs * 1e-9), c.TokensPerS!.Value, 6);
             Assert.True(c.RealTimeFactor > 0);
             Assert.True(c.WeightBytes > 0);
             Assert.True(c.BytesPerToken > 0);

@@ -10,11 +10,11 @@ internal static class ChartStyle
     public const float PanelTitleSize = 17, AxisLabelSize = 15, TickLabelSize = 13, LegendSize = 13;
     public const float LineWidth = 2, MarkerSize = 8;
 
-    /// <summary>Colour-blind-safe (Okabe–Ito). Index 0 is the unfolded baseline in fold charts.</summary>
+    /// <summary>Colour-blind-safe (Okabe–Ito, with wine instead of its yellow, which vanishes on white). Index 0 is the unfolded baseline.</summary>
     public static readonly Color[] Palette =
     [
         Color.FromHex("#0072B2"), Color.FromHex("#E69F00"), Color.FromHex("#009E73"), Color.FromHex("#CC79A7"),
-        Color.FromHex("#56B4E9"), Color.FromHex("#D55E00"), Color.FromHex("#F0E442"), Color.FromHex("#000000"),
+        Color.FromHex("#56B4E9"), Color.FromHex("#D55E00"), Color.FromHex("#882255"), Color.FromHex("#000000"),
     ];
 
     public static readonly MarkerShape[] Markers =

@@ -44,6 +44,8 @@ internal static class ReportMarkdown
             foreach (var line in BestKernelLines(kernels)) md.AppendLine($"- {line}");
             md.AppendLine();
             md.Append(KernelTable(kernels));
+            md.AppendLine().AppendLine("% FMA peak and % bandwidth are against this run's calibration: cache-resident cases against the cache " +
+                                       "bandwidth, streamed cases against the memory bandwidth. CV: coefficient of variation over iterations.");
             md.AppendLine();
             Embed(md, charts, Suites.Kernels, plotsFolder);
         }

@@ -13,7 +13,7 @@ public abstract class ModelSuiteBase
     [ParamsSource(nameof(FoldValues))] public int Fold { get; set; }
 
     public static IEnumerable<string> PresetValues => SweepSettings.Current.Presets;
-    public static IEnumerable<int> ChunkValues => SweepSettings.Current.ChunkTokens;
+    public static IEnumerable<int> ChunkValues => SweepSettings.Current.StepChunkTokens;
     public static IEnumerable<int> FoldValues => SweepSettings.Current.Folds;
 
     protected ModelConfig Config() => ModelPresets.Get(Preset).WithChunk(ChunkTokens);

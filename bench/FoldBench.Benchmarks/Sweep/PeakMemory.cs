@@ -10,6 +10,18 @@ public static class PeakMemory
     private const string ClearRefs = "/proc/self/clear_refs";
     private const string Status = "/proc/self/status";
 
+    /// <summary>
+    /// Collects everything unreachable and asks the GC to give freed memory back to the OS
+    /// (aggressive mode decommits), so the next peak reflects what is live.
+    /// </summary>
+    public static void Quiesce()
+    {
+        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+    }
+
     /// <summary>Resets the peak; returns false where the OS has no way to (peaks are then cumulative).</summary>
     public static bool TryReset()
     {

@@ -60,6 +60,7 @@ public sealed class SweepRunner
     private readonly object _gate = new();
     private readonly RunSummary _summary;
     private readonly string _bdnDir;
+    private readonly PeakMemoryDiagnoser _peakMemory = new();
 
     public SweepRunner(SweepOptions options, TextWriter progress)
     {
@@ -132,7 +133,7 @@ public sealed class SweepRunner
             string label = CaseDescriber.ShortName(suite, bc);
             Progress(i, plan.Count, sweepClock.Elapsed, label);
             SweepSettings.Current = _options.Settings;
-            Quiesce();
+            PeakMemory.Quiesce();
             CaseCheck.Reset();
             PeakMemory.TryReset();
             var summary = RunOne(bc, config, $"{i + 1:D3}-{suite}");
@@ -146,7 +147,7 @@ public sealed class SweepRunner
                 continue;
             }
             var result = CaseDescriber.Describe(suite, bc, report, _summary.Calibration, _options.Settings);
-            result.PeakWorkingSetBytes = PeakMemory.Read();
+            result.PeakWorkingSetBytes = _peakMemory.PeakFor(bc) ?? PeakMemory.Read();
             _options.Observer?.AfterCase(bc, report, result, CaseDescriber.TokensPerOp(suite, bc));
             lock (_gate) _summary.Cases.Add(result);
             WriteSummary();
@@ -168,18 +169,6 @@ public sealed class SweepRunner
             _summary.FinishedUtc = DateTimeOffset.UtcNow;
             WriteSummaryLocked();
         }
-    }
-
-    /// <summary>
-    /// Gives the previous case's buffers back before the next case starts, so each case's peak
-    /// working set is its own plus the runtime's baseline.
-    /// </summary>
-    private static void Quiesce()
-    {
-        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        GC.WaitForPendingFinalizers();
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
     }
 
     private void AddNoiseCaveat()
@@ -233,6 +222,7 @@ public sealed class SweepRunner
         var config = ManualConfig.CreateEmpty()
             .AddJob(SweepJobs.Get(_options.Job))
             .AddDiagnoser(MemoryDiagnoser.Default)
+            .AddDiagnoser(_peakMemory)
             .AddExporter(JsonExporter.Full)
             .AddColumnProvider(DefaultColumnProviders.Instance)
             .AddLogger(new FileLogger(log))

@@ -19,6 +19,8 @@ public sealed record SweepSettings
     // Model suites.
     public IReadOnlyList<string> Presets { get; init; } = ["emformer-base"];
     public IReadOnlyList<int> ChunkTokens { get; init; } = [1, 2, 4, 8, 16, 32, 64];
+    /// <summary>Chunk sizes of the attention-block and encoder-step suites (whole steps cost more per case).</summary>
+    public IReadOnlyList<int> StepChunkTokens { get; init; } = [1, 2, 4, 8, 16, 32, 64];
     public IReadOnlyList<int> Folds { get; init; } = [1, 2, 4];
     /// <summary>Path the model suites run with (the best one unless asked otherwise).</summary>
     public string ModelPath { get; init; } = "best";

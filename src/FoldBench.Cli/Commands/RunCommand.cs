@@ -20,7 +20,7 @@ public sealed class RunCommand : ICommand
           --job NAME            quick | default | dry (default: default, or quick with --quick)
           --suites LIST         kernels,projections,attention,encoder (default: all)
           --presets LIST        model presets for the model suites (default: emformer-base)
-          --chunks LIST         chunk sizes in tokens (default: 1,2,4,8,16,32,64)
+          --chunks LIST         chunk sizes in tokens (default: 1,2,4,8,16,32,64; quick: 1,4,16 for attention and encoder)
           --folds LIST          fold factors (default: 1,2,4)
           --paths LIST          kernel paths: best,scalar,portable,avx2,neon (default: every supported one)
           --m LIST              kernel rows M (default: 1,4,16,64)
@@ -106,6 +106,7 @@ public sealed class RunCommand : ICommand
             KernelKN = a.GetIntList("--kn", quick ? [512] : [512, 2048], 1, 16384),
             Regimes = a.GetNameList("--regimes", defaults.Regimes, ["cache", "streamed"]),
             ChunkTokens = a.GetIntList("--chunks", defaults.ChunkTokens, 1, 4096),
+            StepChunkTokens = a.GetIntList("--chunks", quick ? [1, 4, 16] : defaults.StepChunkTokens, 1, 4096),
             Folds = a.GetIntList("--folds", defaults.Folds, 1, 64),
             Presets = a.GetNameList("--presets", defaults.Presets, ModelPresets.Names),
             ModelPath = modelPath,
@@ -115,7 +116,7 @@ public sealed class RunCommand : ICommand
         if (settings.Suites.Any(x => x != "kernels"))
             foreach (var preset in settings.Presets)
                 foreach (var fold in settings.Folds)
-                    foreach (var chunk in settings.ChunkTokens)
+                    foreach (var chunk in settings.ChunkTokens.Concat(settings.StepChunkTokens).Distinct())
                         ModelPresets.Get(preset).WithChunk(chunk).Validate(new FoldingOptions(fold));
 
         var machine = MachineProbe.Describe(a.Get("--machine"));

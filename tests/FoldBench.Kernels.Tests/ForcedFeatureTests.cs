@@ -43,14 +43,13 @@ public class ForcedFeatureTests
 
     /// <summary>
     /// The regression gate's slowdown switch adds work but must never change a result: the
-    /// projection tests pass unchanged with 37% extra work (one part pass) and with 150% (a whole
-    /// extra pass plus a part).
+    /// projection tests pass unchanged with 150% extra work (a whole extra pass plus a pass over
+    /// half of K, which runs the kernels with K shorter than the packed panels).
     /// </summary>
-    [Theory]
-    [InlineData(37)]
-    [InlineData(150)]
-    public void SlowdownSwitchLeavesResultsUnchanged(int percent)
+    [Fact]
+    public void SlowdownSwitchLeavesResultsUnchanged()
     {
+        const int percent = 150;
         var r = ChildTestRun.Run($"slowdown={percent}",
             new Dictionary<string, string> { [KernelDiagnostics.SlowdownVariable] = percent.ToString() },
             ["--filter-class", "FoldBench.Kernels.Tests.ProjectionOptionTests", "FoldBench.Kernels.Tests.RowMajorTests",

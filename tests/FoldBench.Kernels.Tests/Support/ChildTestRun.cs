@@ -22,7 +22,7 @@ internal static class ChildTestRun
 
     public static Result Run(string expectation, IReadOnlyDictionary<string, string> environment, IEnumerable<string> filter, TimeSpan timeout)
     {
-        string host = Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell which executable runs the tests");
+        string host = TestHost();
         string resultsDir = Directory.CreateTempSubdirectory("foldbench-child-").FullName;
         try
         {
@@ -75,6 +75,18 @@ internal static class ChildTestRun
         {
             try { Directory.Delete(resultsDir, recursive: true); } catch (IOException) { }
         }
+    }
+
+    /// <summary>
+    /// The executable running these tests. Under qemu-user <see cref="Environment.ProcessPath"/> is
+    /// unknown (null); the apphost beside this assembly is the same program.
+    /// </summary>
+    private static string TestHost()
+    {
+        if (Environment.ProcessPath is { } path) return path;
+        string name = typeof(ChildTestRun).Assembly.GetName().Name!;
+        string apphost = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? name + ".exe" : name);
+        return File.Exists(apphost) ? apphost : throw new InvalidOperationException($"cannot tell which executable runs the tests (no {apphost})");
     }
 
     private static string Tail(string s, int max) => s.Length <= max ? s : "…" + s[^max..];

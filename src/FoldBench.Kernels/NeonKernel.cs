@@ -80,14 +80,23 @@ internal static unsafe class NeonKernel
             if (slots > 3) x3 = AdvSimd.LoadVector128(p3 + kk);
             if (slots > 4) x4 = AdvSimd.LoadVector128(p4 + kk);
             if (slots > 5) x5 = AdvSimd.LoadVector128(p5 + kk);
-            Lane<T>(w, 0, slots, x0, x1, x2, x3, x4, x5, ref c00, ref c01, ref c02, ref c03, ref c10, ref c11, ref c12, ref c13,
-                ref c20, ref c21, ref c22, ref c23, ref c30, ref c31, ref c32, ref c33, ref c40, ref c41, ref c42, ref c43, ref c50, ref c51, ref c52, ref c53);
-            Lane<T>(w, 1, slots, x0, x1, x2, x3, x4, x5, ref c00, ref c01, ref c02, ref c03, ref c10, ref c11, ref c12, ref c13,
-                ref c20, ref c21, ref c22, ref c23, ref c30, ref c31, ref c32, ref c33, ref c40, ref c41, ref c42, ref c43, ref c50, ref c51, ref c52, ref c53);
-            Lane<T>(w, 2, slots, x0, x1, x2, x3, x4, x5, ref c00, ref c01, ref c02, ref c03, ref c10, ref c11, ref c12, ref c13,
-                ref c20, ref c21, ref c22, ref c23, ref c30, ref c31, ref c32, ref c33, ref c40, ref c41, ref c42, ref c43, ref c50, ref c51, ref c52, ref c53);
-            Lane<T>(w, 3, slots, x0, x1, x2, x3, x4, x5, ref c00, ref c01, ref c02, ref c03, ref c10, ref c11, ref c12, ref c13,
-                ref c20, ref c21, ref c22, ref c23, ref c30, ref c31, ref c32, ref c33, ref c40, ref c41, ref c42, ref c43, ref c50, ref c51, ref c52, ref c53);
+            // K step j of the group = lane j of each X register; columns 4q..4q+3 = weights at w + 16j + 4q.
+            Column<T>(w, 0, slots, x0, x1, x2, x3, x4, x5, ref c00, ref c10, ref c20, ref c30, ref c40, ref c50);
+            Column<T>(w + 4, 0, slots, x0, x1, x2, x3, x4, x5, ref c01, ref c11, ref c21, ref c31, ref c41, ref c51);
+            Column<T>(w + 8, 0, slots, x0, x1, x2, x3, x4, x5, ref c02, ref c12, ref c22, ref c32, ref c42, ref c52);
+            Column<T>(w + 12, 0, slots, x0, x1, x2, x3, x4, x5, ref c03, ref c13, ref c23, ref c33, ref c43, ref c53);
+            Column<T>(w + 16, 1, slots, x0, x1, x2, x3, x4, x5, ref c00, ref c10, ref c20, ref c30, ref c40, ref c50);
+            Column<T>(w + 20, 1, slots, x0, x1, x2, x3, x4, x5, ref c01, ref c11, ref c21, ref c31, ref c41, ref c51);
+            Column<T>(w + 24, 1, slots, x0, x1, x2, x3, x4, x5, ref c02, ref c12, ref c22, ref c32, ref c42, ref c52);
+            Column<T>(w + 28, 1, slots, x0, x1, x2, x3, x4, x5, ref c03, ref c13, ref c23, ref c33, ref c43, ref c53);
+            Column<T>(w + 32, 2, slots, x0, x1, x2, x3, x4, x5, ref c00, ref c10, ref c20, ref c30, ref c40, ref c50);
+            Column<T>(w + 36, 2, slots, x0, x1, x2, x3, x4, x5, ref c01, ref c11, ref c21, ref c31, ref c41, ref c51);
+            Column<T>(w + 40, 2, slots, x0, x1, x2, x3, x4, x5, ref c02, ref c12, ref c22, ref c32, ref c42, ref c52);
+            Column<T>(w + 44, 2, slots, x0, x1, x2, x3, x4, x5, ref c03, ref c13, ref c23, ref c33, ref c43, ref c53);
+            Column<T>(w + 48, 3, slots, x0, x1, x2, x3, x4, x5, ref c00, ref c10, ref c20, ref c30, ref c40, ref c50);
+            Column<T>(w + 52, 3, slots, x0, x1, x2, x3, x4, x5, ref c01, ref c11, ref c21, ref c31, ref c41, ref c51);
+            Column<T>(w + 56, 3, slots, x0, x1, x2, x3, x4, x5, ref c02, ref c12, ref c22, ref c32, ref c42, ref c52);
+            Column<T>(w + 60, 3, slots, x0, x1, x2, x3, x4, x5, ref c03, ref c13, ref c23, ref c33, ref c43, ref c53);
             w += PackLayout.PanelWidth * step;
         }
 
@@ -100,14 +109,22 @@ internal static unsafe class NeonKernel
             if (rows > 3) x3 = AdvSimd.LoadVector128(p3 + kk);
             if (rows > 4) x4 = AdvSimd.LoadVector128(p4 + kk);
             if (rows > 5) x5 = AdvSimd.LoadVector128(p5 + kk);
-            Lane<T>(w, 0, rows, x0, x1, x2, x3, x4, x5, ref c00, ref c01, ref c02, ref c03, ref c10, ref c11, ref c12, ref c13,
-                ref c20, ref c21, ref c22, ref c23, ref c30, ref c31, ref c32, ref c33, ref c40, ref c41, ref c42, ref c43, ref c50, ref c51, ref c52, ref c53);
-            Lane<T>(w, 1, rows, x0, x1, x2, x3, x4, x5, ref c00, ref c01, ref c02, ref c03, ref c10, ref c11, ref c12, ref c13,
-                ref c20, ref c21, ref c22, ref c23, ref c30, ref c31, ref c32, ref c33, ref c40, ref c41, ref c42, ref c43, ref c50, ref c51, ref c52, ref c53);
-            Lane<T>(w, 2, rows, x0, x1, x2, x3, x4, x5, ref c00, ref c01, ref c02, ref c03, ref c10, ref c11, ref c12, ref c13,
-                ref c20, ref c21, ref c22, ref c23, ref c30, ref c31, ref c32, ref c33, ref c40, ref c41, ref c42, ref c43, ref c50, ref c51, ref c52, ref c53);
-            Lane<T>(w, 3, rows, x0, x1, x2, x3, x4, x5, ref c00, ref c01, ref c02, ref c03, ref c10, ref c11, ref c12, ref c13,
-                ref c20, ref c21, ref c22, ref c23, ref c30, ref c31, ref c32, ref c33, ref c40, ref c41, ref c42, ref c43, ref c50, ref c51, ref c52, ref c53);
+            Column<T>(w, 0, rows, x0, x1, x2, x3, x4, x5, ref c00, ref c10, ref c20, ref c30, ref c40, ref c50);
+            Column<T>(w + 4, 0, rows, x0, x1, x2, x3, x4, x5, ref c01, ref c11, ref c21, ref c31, ref c41, ref c51);
+            Column<T>(w + 8, 0, rows, x0, x1, x2, x3, x4, x5, ref c02, ref c12, ref c22, ref c32, ref c42, ref c52);
+            Column<T>(w + 12, 0, rows, x0, x1, x2, x3, x4, x5, ref c03, ref c13, ref c23, ref c33, ref c43, ref c53);
+            Column<T>(w + 16, 1, rows, x0, x1, x2, x3, x4, x5, ref c00, ref c10, ref c20, ref c30, ref c40, ref c50);
+            Column<T>(w + 20, 1, rows, x0, x1, x2, x3, x4, x5, ref c01, ref c11, ref c21, ref c31, ref c41, ref c51);
+            Column<T>(w + 24, 1, rows, x0, x1, x2, x3, x4, x5, ref c02, ref c12, ref c22, ref c32, ref c42, ref c52);
+            Column<T>(w + 28, 1, rows, x0, x1, x2, x3, x4, x5, ref c03, ref c13, ref c23, ref c33, ref c43, ref c53);
+            Column<T>(w + 32, 2, rows, x0, x1, x2, x3, x4, x5, ref c00, ref c10, ref c20, ref c30, ref c40, ref c50);
+            Column<T>(w + 36, 2, rows, x0, x1, x2, x3, x4, x5, ref c01, ref c11, ref c21, ref c31, ref c41, ref c51);
+            Column<T>(w + 40, 2, rows, x0, x1, x2, x3, x4, x5, ref c02, ref c12, ref c22, ref c32, ref c42, ref c52);
+            Column<T>(w + 44, 2, rows, x0, x1, x2, x3, x4, x5, ref c03, ref c13, ref c23, ref c33, ref c43, ref c53);
+            Column<T>(w + 48, 3, rows, x0, x1, x2, x3, x4, x5, ref c00, ref c10, ref c20, ref c30, ref c40, ref c50);
+            Column<T>(w + 52, 3, rows, x0, x1, x2, x3, x4, x5, ref c01, ref c11, ref c21, ref c31, ref c41, ref c51);
+            Column<T>(w + 56, 3, rows, x0, x1, x2, x3, x4, x5, ref c02, ref c12, ref c22, ref c32, ref c42, ref c52);
+            Column<T>(w + 60, 3, rows, x0, x1, x2, x3, x4, x5, ref c03, ref c13, ref c23, ref c33, ref c43, ref c53);
             w += PackLayout.PanelWidth * Group;
         }
 
@@ -120,8 +137,10 @@ internal static unsafe class NeonKernel
             if (rows > 3) x3 = Vector128.CreateScalarUnsafe(p3[kk]);
             if (rows > 4) x4 = Vector128.CreateScalarUnsafe(p4[kk]);
             if (rows > 5) x5 = Vector128.CreateScalarUnsafe(p5[kk]);
-            Lane<T>(w, 0, rows, x0, x1, x2, x3, x4, x5, ref c00, ref c01, ref c02, ref c03, ref c10, ref c11, ref c12, ref c13,
-                ref c20, ref c21, ref c22, ref c23, ref c30, ref c31, ref c32, ref c33, ref c40, ref c41, ref c42, ref c43, ref c50, ref c51, ref c52, ref c53);
+            Column<T>(w, 0, rows, x0, x1, x2, x3, x4, x5, ref c00, ref c10, ref c20, ref c30, ref c40, ref c50);
+            Column<T>(w + 4, 0, rows, x0, x1, x2, x3, x4, x5, ref c01, ref c11, ref c21, ref c31, ref c41, ref c51);
+            Column<T>(w + 8, 0, rows, x0, x1, x2, x3, x4, x5, ref c02, ref c12, ref c22, ref c32, ref c42, ref c52);
+            Column<T>(w + 12, 0, rows, x0, x1, x2, x3, x4, x5, ref c03, ref c13, ref c23, ref c33, ref c43, ref c53);
             w += PackLayout.PanelWidth;
         }
 
@@ -157,29 +176,6 @@ internal static unsafe class NeonKernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float* SlotX<T>(float* x, nint ldx, int slot) where T : struct, ITileShape
         => x + (slot % T.Rows) * ldx + 4 * (slot / T.Rows);
-
-    /// <summary>
-    /// K step <paramref name="lane"/> of the current group for the first <paramref name="slots"/> slots:
-    /// each of the 4 weight vectors is loaded once per phase and multiplied by lane
-    /// <paramref name="lane"/> of every slot's X register. Inlined with constant lane and slots.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Lane<T>(float* w, [ConstantExpected(Min = 0, Max = 3)] byte lane, int slots,
-        Vector128<float> x0, Vector128<float> x1, Vector128<float> x2, Vector128<float> x3, Vector128<float> x4, Vector128<float> x5,
-        ref Vector128<float> c00, ref Vector128<float> c01, ref Vector128<float> c02, ref Vector128<float> c03,
-        ref Vector128<float> c10, ref Vector128<float> c11, ref Vector128<float> c12, ref Vector128<float> c13,
-        ref Vector128<float> c20, ref Vector128<float> c21, ref Vector128<float> c22, ref Vector128<float> c23,
-        ref Vector128<float> c30, ref Vector128<float> c31, ref Vector128<float> c32, ref Vector128<float> c33,
-        ref Vector128<float> c40, ref Vector128<float> c41, ref Vector128<float> c42, ref Vector128<float> c43,
-        ref Vector128<float> c50, ref Vector128<float> c51, ref Vector128<float> c52, ref Vector128<float> c53)
-        where T : struct, ITileShape
-    {
-        float* wl = w + PackLayout.PanelWidth * lane;
-        Column<T>(wl, lane, slots, x0, x1, x2, x3, x4, x5, ref c00, ref c10, ref c20, ref c30, ref c40, ref c50);
-        Column<T>(wl + 4, lane, slots, x0, x1, x2, x3, x4, x5, ref c01, ref c11, ref c21, ref c31, ref c41, ref c51);
-        Column<T>(wl + 8, lane, slots, x0, x1, x2, x3, x4, x5, ref c02, ref c12, ref c22, ref c32, ref c42, ref c52);
-        Column<T>(wl + 12, lane, slots, x0, x1, x2, x3, x4, x5, ref c03, ref c13, ref c23, ref c33, ref c43, ref c53);
-    }
 
     /// <summary>One 4-column weight vector into one accumulator of each slot; a slot that starts a
     /// new phase loads that phase's weights (16 floats per K step, 4 K steps per phase).</summary>

@@ -68,3 +68,26 @@ public class RunValidationTests
         Assert.False(Directory.Exists(dir));
     }
 }
+
+public class PlotCommandTests
+{
+    [Fact]
+    public void AFolderThatIsNotAResultsFolderIsOneClearLine()
+    {
+        string dir = Directory.CreateTempSubdirectory("foldbench-notresults-").FullName;
+        var (code, _, err) = CommandLineTests.Invoke("plot", dir);
+        Assert.Equal(2, code);
+        Assert.Contains("is not a FoldBench results folder", err);
+        Assert.Single(err.TrimEnd().Split('\n'));
+        Assert.False(Directory.Exists(Path.Combine(dir, "plots")));
+    }
+
+    [Fact]
+    public void OutWithASingleFolderIsAUsageError()
+    {
+        string dir = Directory.CreateTempSubdirectory("foldbench-plot-").FullName;
+        var (code, _, err) = CommandLineTests.Invoke("plot", dir, "--out", Path.Combine(dir, "x"));
+        Assert.Equal(2, code);
+        Assert.Contains("--out", err);
+    }
+}

@@ -34,7 +34,8 @@ public sealed class RunCommand : ICommand
           --no-plots            don't draw charts and report at the end
           --verbose             show BenchmarkDotNet's log on the terminal (always kept in benchmarkdotnet.log)
 
-        """;
+        deterministic mode (instead of timing):
+        """ + InstructionMode.OptionsHelp;
 
     private static readonly string[] Flags = ["--quick", "--verbose", "--no-calibration", "--no-plots"];
     private static readonly string[] Valued = ["--job", "--suites", "--presets", "--chunks", "--folds", "--paths", "--m", "--kn",
@@ -42,6 +43,13 @@ public sealed class RunCommand : ICommand
 
     public int Execute(string[] args, TextWriter stdout, TextWriter stderr)
     {
+        if (args.Contains("--instructions"))
+        {
+            // The deterministic mode is its own small sweep: instruction counts under callgrind, no timing.
+            var ia = CliArgs.Parse(args, [.. InstructionMode.Flags, "--instructions"], InstructionMode.ValuedOptions);
+            ia.ExpectPositionals(0, 0, "");
+            return InstructionMode.Run(ia, stdout, stderr);
+        }
         var a = CliArgs.Parse(args, Flags, Valued);
         a.ExpectPositionals(0, 0, "");
         var (options, pinCpu) = BuildOptions(a, args);

@@ -1,0 +1,314 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using FoldBench.Energy.Attribution;
+using FoldBench.Energy.Diagnosers;
+using FoldBench.Energy.Sampling;
+using FoldBench.Energy.Sources;
+using FoldBench.Energy.Sources.Trace;
+using FoldBench.Results;
+
+namespace FoldBench.Energy;
+
+/// <summary>
+/// Owns the sampler of the chosen source for one run: the idle baseline, the benchmark windows the
+/// <see cref="Diagnoser"/> records, and the attribution of energy to each case. Takes ownership of the inventory.
+/// </summary>
+public sealed class EnergySession : IDisposable
+{
+    /// <summary>Windows shorter than this many update periods are not attributed (their edge error would dominate).</summary>
+    public const int MinimumUpdatePeriods = 100;
+
+    private readonly Sampler _sampler;
+    private readonly List<EnergyWindow> _log = [];
+    private readonly long _origin;
+    private string? _lastWrittenSignature;
+    private bool _disposed;
+
+    public EnergyInventory Inventory { get; }
+    public IEnergySource Source { get; }
+    public string ResultsDir { get; }
+    public EnergyDiagnoser Diagnoser { get; }
+
+    /// <summary>Idle power measured by <see cref="MeasureIdleBaseline"/>; null before, or when it could not be measured.</summary>
+    public double? IdleWatts { get; private set; }
+    /// <summary>± bound on <see cref="IdleWatts"/>.</summary>
+    public double? IdleBoundWatts { get; private set; }
+    /// <summary>Why the idle baseline is missing, when it is.</summary>
+    public string? IdleReason { get; private set; } = "no idle baseline measured (call MeasureIdleBaseline before the sweep)";
+
+    internal Sampler Sampler => _sampler;
+
+    private EnergySession(EnergyInventory inventory, IEnergySource source, string resultsDir)
+    {
+        Inventory = inventory;
+        Source = source;
+        ResultsDir = resultsDir;
+        _origin = Stopwatch.GetTimestamp();
+        _sampler = new Sampler(source);
+        Diagnoser = new EnergyDiagnoser(this);
+    }
+
+    /// <summary>
+    /// Starts sampling the inventory's chosen source; null when nothing is usable (see
+    /// <see cref="EnergyInventory.UnavailableReason"/>). An external trace without a given offset is synchronized
+    /// first with the sync pulse (about 5 s of busy/idle on every core).
+    /// </summary>
+    public static EnergySession? Start(EnergyInventory inventory, string resultsDir)
+    {
+        var source = inventory.Chosen;
+        if (source is null) return null;
+        if (source is ExternalTraceSource trace && trace.NeedsSync && !Synchronize(inventory, trace)) return null;
+        var session = new EnergySession(inventory, source, resultsDir);
+        session._sampler.Start();
+        return session;
+    }
+
+    private static bool Synchronize(EnergyInventory inventory, ExternalTraceSource trace)
+    {
+        var csv = trace.Csv!;
+        csv.Poll();
+        double before = csv.Rows.Count > 0 ? csv.Rows[^1].Time : double.NegativeInfinity;
+        var pulse = TraceSync.Emit(TraceSync.DefaultPattern, trace.Anchor);
+        double length = pulse[^1].EndUnix - pulse[0].StartUnix;
+        // Wait (up to 15 s) until the meter has logged past the pulse: rows spanning its length plus 1 s after it.
+        var deadline = Stopwatch.GetTimestamp() + 15 * Stopwatch.Frequency;
+        while (Stopwatch.GetTimestamp() < deadline)
+        {
+            csv.Poll();
+            if (csv.Rows.Count > 0 && csv.Rows[^1].Time - Math.Max(before, csv.Rows[0].Time) >= length + 1) break;
+            Thread.Sleep(100);
+        }
+        // A Unix-clock meter is off by clock skew only (search ±30 s); a relative clock can be anywhere.
+        var (from, to) = csv.UnixClock ? (-30.0, 30.0) : (double.NegativeInfinity, double.PositiveInfinity);
+        var found = TraceSync.FindOffset(trace.PowerSeries(), pulse, from, to);
+        if (found is null || found.Correlation < 0.7)
+        {
+            inventory.Reject(trace, found is null
+                ? "sync pulse not found: the trace does not cover it (is the meter logging to the file?); give --trace-offset"
+                : $"sync pulse not found (best correlation {found.Correlation:0.00} < 0.7): give --trace-offset");
+            return false;
+        }
+        trace.SetOffset(found.OffsetSeconds, $"sync pulse found: offset {found.OffsetSeconds:0.000} s, correlation {found.Correlation:0.00}");
+        return true;
+    }
+
+    /// <summary>
+    /// Measures idle power with the process idle and the sampler running (the same conditions as the sweep). Use a
+    /// duration of at least 100 update periods (RAPL: ≥ 0.1 s; a battery gauge: minutes), ideally as long as one case.
+    /// </summary>
+    public void MeasureIdleBaseline(TimeSpan duration)
+    {
+        long start = MarkEdge();
+        Thread.Sleep(duration);
+        long end = MarkEdge();
+        var window = new EnergyWindow("idle-baseline", start, end);
+        lock (_log) _log.Add(window);
+        var e = MeasureWindows([window], out string? reason);
+        if (e is null)
+        {
+            IdleWatts = IdleBoundWatts = null;
+            IdleReason = $"idle baseline not measured: {reason}";
+            return;
+        }
+        IdleWatts = e.Value.Joules / window.Seconds;
+        IdleBoundWatts = e.Value.Bound / window.Seconds;
+        IdleReason = null;
+    }
+
+    /// <summary>Takes a synchronous sample and returns its timestamp: a window edge that has a sample right at it.</summary>
+    public long MarkEdge()
+    {
+        var r = _sampler.SampleNow();
+        return Math.Max(r?.Timestamp ?? 0, Stopwatch.GetTimestamp());
+    }
+
+    internal void LogWindow(EnergyWindow w)
+    {
+        lock (_log) _log.Add(w);
+    }
+
+    /// <summary>The update period attribution uses: the nominal one, or the observed one when the counter is slower.</summary>
+    public TimeSpan EffectiveUpdatePeriod()
+    {
+        var nominal = Source.UpdatePeriod;
+        return _sampler.ObservedUpdatePeriod() is { } seen && seen > nominal ? seen : nominal;
+    }
+
+    /// <summary>
+    /// Energy for a case from its windows: gross and net joules per op and per token, average watts and the bound.
+    /// Not attributable (joules null, reason given) when a window is shorter than 100 update periods, the source failed,
+    /// or the counter did not advance.
+    /// </summary>
+    /// <param name="operations">Total operations run inside the windows.</param>
+    /// <param name="tokensPerOp">Tokens one operation processes (NaN or ≤ 0: no per-token figures).</param>
+    public EnergyResult Measure(IReadOnlyList<EnergyWindow> windows, long operations, double tokensPerOp)
+    {
+        var result = new EnergyResult
+        {
+            Source = EnergyInventory.Label(Source),
+            Domain = Source.Selection.Name,
+            Estimated = Source.Estimated,
+            IdleWatts = IdleWatts,
+            WindowSeconds = windows.Sum(w => w.Seconds),
+        };
+        if (windows.Count == 0) return NotAttributable(result, "no actual-run window was recorded for this case (is session.Diagnoser in the BenchmarkDotNet config?)");
+        if (operations <= 0) return NotAttributable(result, $"no operations were counted in the window ({operations})");
+        var e = MeasureWindows(windows, out string? reason);
+        if (e is null) return NotAttributable(result, reason!);
+        var (joules, bound) = e.Value;
+        double seconds = result.WindowSeconds;
+        bool perToken = double.IsFinite(tokensPerOp) && tokensPerOp > 0;
+        double tokens = operations * (perToken ? tokensPerOp : double.NaN);
+
+        result.Attributable = true;
+        result.AverageWatts = joules / seconds;
+        result.GrossJoulesPerOp = joules / operations;
+        result.GrossJoulesPerToken = perToken ? joules / tokens : null;
+        double totalBound = bound;
+        if (IdleWatts is { } idle)
+        {
+            double net = joules - idle * seconds;
+            totalBound += (IdleBoundWatts ?? 0) * seconds;
+            result.NetWatts = result.AverageWatts - idle;
+            result.NetJoulesPerOp = net / operations;
+            result.NetJoulesPerToken = perToken ? net / tokens : null;
+        }
+        else
+        {
+            result.Reason = $"net energy unavailable: {IdleReason}";
+        }
+        result.UncertaintyJoulesPerOp = totalBound / operations;
+        result.UncertaintyJoulesPerToken = perToken ? totalBound / tokens : null;
+        return result;
+    }
+
+    private static EnergyResult NotAttributable(EnergyResult r, string reason)
+    {
+        r.Attributable = false;
+        r.Reason = reason;
+        return r;
+    }
+
+    /// <summary>Sum of joules and bounds over windows, or null with the reason.</summary>
+    private (double Joules, double Bound)? MeasureWindows(IReadOnlyList<EnergyWindow> windows, out string? reason)
+    {
+        var period = EffectiveUpdatePeriod();
+        double minimum = MinimumUpdatePeriods * period.TotalSeconds;
+        foreach (var w in windows)
+        {
+            if (w.Seconds < minimum)
+            {
+                reason = $"window of {w.Seconds:0.####} s is shorter than {MinimumUpdatePeriods}× the counter's update period ({period.TotalMilliseconds:0.###} ms → at least {minimum:0.###} s): not attributable; lengthen the iteration time";
+                return null;
+            }
+        }
+        long lastEnd = windows.Max(w => w.End);
+        WaitForCoverage(lastEnd + (long)(period.TotalSeconds * Stopwatch.Frequency));
+        if (_sampler.FailedAt is { } failed && failed <= lastEnd + (long)(period.TotalSeconds * Stopwatch.Frequency) * 2)
+        {
+            reason = $"the source failed mid-run: {_sampler.FailureReason}";
+            return null;
+        }
+        var series = _sampler.Series();
+        double joules = 0, bound = 0;
+        foreach (var w in windows)
+        {
+            var e = WindowIntegrator.Integrate(series, w.Start, w.End, period, Source.ResolutionJoules);
+            if (!e.Ok)
+            {
+                reason = _sampler.FailureReason is { } f ? $"{e.Reason} (the source failed: {f})" : e.Reason;
+                return null;
+            }
+            joules += e.Joules!.Value;
+            bound += e.BoundJoules!.Value;
+        }
+        if (joules <= 0)
+        {
+            reason = $"the counter did not advance over {windows.Sum(w => w.Seconds):0.###} s (stuck or emulated counter): no energy is reported rather than 0 W";
+            return null;
+        }
+        reason = null;
+        return (joules, bound);
+    }
+
+    /// <summary>Waits (bounded) until the sampler holds a sample at or after <paramref name="ticks"/>.</summary>
+    private void WaitForCoverage(long ticks)
+    {
+        long deadline = Stopwatch.GetTimestamp() + (long)(Math.Max(2.0, 3 * EffectiveUpdatePeriod().TotalSeconds + 3 * _sampler.Interval.TotalSeconds) * Stopwatch.Frequency);
+        while (_sampler.FailureReason is null && (_sampler.LastTimestamp ?? 0) < ticks && Stopwatch.GetTimestamp() < deadline)
+            Thread.Sleep(_sampler.Interval > TimeSpan.FromMilliseconds(5) ? TimeSpan.FromMilliseconds(5) : _sampler.Interval);
+    }
+
+    /// <summary>Energy for a finished benchmark case from the windows the diagnoser recorded.</summary>
+    /// <param name="operations">Total operations in the actual-run windows (sum of Workload/Actual measurement operations).</param>
+    /// <param name="tokensPerOp">Tokens one operation processes.</param>
+    /// <returns>Always a result for a live session; a case without a recorded window says so in its reason.</returns>
+    public EnergyResult? Attribute(BenchmarkCase bc, long operations, double tokensPerOp) =>
+        Measure(Diagnoser.WindowsFor(bc), operations, tokensPerOp);
+
+    /// <summary>Same, taking the operation count from the report's Workload/Actual measurements.</summary>
+    public EnergyResult? Attribute(BenchmarkReport report, double tokensPerOp) =>
+        Attribute(report.BenchmarkCase, ActualOperations(report.AllMeasurements), tokensPerOp);
+
+    /// <summary>Operations run inside the actual-run window: the sum over Workload/Actual measurements.</summary>
+    public static long ActualOperations(IEnumerable<Measurement> measurements) =>
+        measurements.Where(m => m.IterationMode == IterationMode.Workload && m.IterationStage == IterationStage.Actual).Sum(m => m.Operations);
+
+    /// <summary>The run-level record for summary.json; also (re)writes the raw sample files.</summary>
+    public EnergyRunInfo RunInfo()
+    {
+        var files = WriteSamples();
+        return new EnergyRunInfo
+        {
+            Source = EnergyInventory.Label(Source),
+            Domain = Source.Selection.Name,
+            UnavailableReason = _sampler.FailureReason is { } f ? $"the source failed mid-run: {f}" : null,
+            IdleWatts = IdleWatts,
+            UpdatePeriodSeconds = EffectiveUpdatePeriod().TotalSeconds,
+            SamplerOverheadFraction = _sampler.OverheadFraction,
+            SampleFiles = files,
+        };
+    }
+
+    /// <summary>Writes samples/&lt;source&gt;.csv and samples/windows.csv (atomically, only when something changed).</summary>
+    public List<string> WriteSamples()
+    {
+        string name = SafeFileName(Source is ExternalTraceSource t ? $"{Source.Name}-{Path.GetFileNameWithoutExtension(t.FilePath)}" : Source.Name);
+        var files = new List<string> { $"samples/{name}.csv", "samples/windows.csv" };
+        string signature;
+        lock (_log) signature = $"{_sampler.Count}/{_log.Count}";
+        if (signature == _lastWrittenSignature) return files;
+        string dir = Path.Combine(ResultsDir, "samples");
+        _sampler.WriteCsv(Path.Combine(dir, $"{name}.csv"), _origin);
+        var sb = new StringBuilder("label,start_ticks,end_ticks,start_s,seconds\n");
+        lock (_log)
+            foreach (var w in _log)
+                sb.Append(CultureInfo.InvariantCulture, $"\"{w.Label.Replace("\"", "\"\"")}\",{w.Start},{w.End},{(w.Start - _origin) / (double)Stopwatch.Frequency:0.000000},{w.Seconds:0.000000}\n");
+        AtomicFile.WriteAllText(Path.Combine(dir, "windows.csv"), sb.ToString());
+        _lastWrittenSignature = signature;
+        return files;
+    }
+
+    private static string SafeFileName(string s) => new(s.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '-').ToArray());
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _sampler.Stop();
+        if (Directory.Exists(ResultsDir) || _sampler.Count > 0)
+        {
+            try { WriteSamples(); }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+        _sampler.Dispose();
+        Inventory.Dispose();
+    }
+
+    internal bool Disposed => _disposed;
+}

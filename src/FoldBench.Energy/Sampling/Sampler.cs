@@ -1,0 +1,199 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using FoldBench.Energy.IO;
+using FoldBench.Energy.Sources;
+using FoldBench.Results;
+
+namespace FoldBench.Energy.Sampling;
+
+/// <summary>
+/// A background thread that reads one source at its sample interval and keeps every raw sample. Benchmark
+/// windows take an extra synchronous sample at their edges (<see cref="SampleNow"/>), so each edge has a sample
+/// within one read of it. The thread measures its own CPU time: that is the sampler's cost.
+/// </summary>
+public sealed class Sampler : IDisposable
+{
+    private readonly object _lock = new();
+    private readonly List<EnergyReading> _samples = new(4096);
+    private readonly ManualResetEventSlim _stop = new(false);
+    private Thread? _thread;
+    private long _startTicks, _stopTicks;
+    private long _cpuTicks;             // sampler thread CPU time so far (TimeSpan ticks)
+    private bool _cpuMeasured;
+    private long _readTicks, _reads;    // Stopwatch ticks spent inside Read, on any thread
+
+    public IEnergySource Source { get; }
+    public TimeSpan Interval { get; }
+
+    /// <summary>Set when the source failed mid-run (vanished, unreadable, garbage, started charging).</summary>
+    public string? FailureReason { get; private set; }
+    /// <summary>Stopwatch ticks of the failure.</summary>
+    public long? FailedAt { get; private set; }
+    public bool Running => _thread is not null && _stopTicks == 0;
+
+    public Sampler(IEnergySource source, TimeSpan? interval = null)
+    {
+        Source = source;
+        Interval = interval ?? source.SampleInterval;
+    }
+
+    public void Start()
+    {
+        if (_thread is not null) throw new InvalidOperationException("the sampler is already started");
+        _startTicks = Stopwatch.GetTimestamp();
+        _thread = new Thread(Loop) { IsBackground = true, Name = $"FoldBench energy sampler ({Source.Name})" };
+        _thread.Start();
+    }
+
+    public void Stop()
+    {
+        if (_thread is null || _stopTicks != 0) return;
+        _stop.Set();
+        _thread.Join();
+        _stopTicks = Stopwatch.GetTimestamp();
+    }
+
+    private void Loop()
+    {
+        TimeSpan? cpuStart = ThreadCpuTime.Now();
+        _cpuMeasured = cpuStart is not null;
+        TakeSample();
+        while (!_stop.Wait(Interval))
+        {
+            if (TakeSample() is null && FailureReason is not null) break;
+            if (cpuStart is { } c0 && ThreadCpuTime.Now() is { } c1) Volatile.Write(ref _cpuTicks, (c1 - c0).Ticks);
+        }
+        if (cpuStart is { } s && ThreadCpuTime.Now() is { } e) Volatile.Write(ref _cpuTicks, (e - s).Ticks);
+    }
+
+    /// <summary>Reads the source now (serialized with the background thread); null once the source has failed.</summary>
+    public EnergyReading? SampleNow() => TakeSample();
+
+    private EnergyReading? TakeSample()
+    {
+        lock (_lock)
+        {
+            if (FailureReason is not null) return null;
+            long before = Stopwatch.GetTimestamp();
+            try
+            {
+                var r = Source.Read();
+                // An external trace returns its newest row again when nothing new arrived: keep timestamps strictly increasing.
+                if (_samples.Count == 0 || r.Timestamp > _samples[^1].Timestamp) _samples.Add(r);
+                return r;
+            }
+            catch (EnergySourceException e) when (Source.Kind == SourceKind.ExternalMeter && e.State == SourceState.Absent && _samples.Count == 0)
+            {
+                return null; // the meter has not logged its first row yet
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                FailureReason = e.Message;
+                FailedAt = Stopwatch.GetTimestamp();
+                return null;
+            }
+            finally
+            {
+                _readTicks += Stopwatch.GetTimestamp() - before;
+                _reads++;
+            }
+        }
+    }
+
+    /// <summary>A copy of the samples as (timestamp, joules of the selected domains).</summary>
+    public SampleSeries Series()
+    {
+        lock (_lock)
+        {
+            var ts = new long[_samples.Count];
+            var j = new double[_samples.Count];
+            for (int i = 0; i < _samples.Count; i++)
+            {
+                ts[i] = _samples[i].Timestamp;
+                j[i] = Source.Selection.Sum(_samples[i].Joules);
+            }
+            return new SampleSeries(ts, j);
+        }
+    }
+
+    public int Count { get { lock (_lock) return _samples.Count; } }
+
+    /// <summary>Timestamp of the newest sample, or null.</summary>
+    public long? LastTimestamp { get { lock (_lock) return _samples.Count == 0 ? null : _samples[^1].Timestamp; } }
+
+    /// <summary>Sampler thread CPU time over wall time since start; null where no thread clock exists.</summary>
+    public double? OverheadFraction
+    {
+        get
+        {
+            if (!_cpuMeasured || _startTicks == 0) return null;
+            long end = _stopTicks != 0 ? _stopTicks : Stopwatch.GetTimestamp();
+            double wall = (end - _startTicks) / (double)Stopwatch.Frequency;
+            return wall <= 0 ? null : TimeSpan.FromTicks(Volatile.Read(ref _cpuTicks)).TotalSeconds / wall;
+        }
+    }
+
+    /// <summary>Mean wall time of one Read (all threads), seconds.</summary>
+    public double? MeanReadSeconds { get { lock (_lock) return _reads == 0 ? null : _readTicks / (double)Stopwatch.Frequency / _reads; } }
+
+    /// <summary>
+    /// The median interval between changes of the selected counters, when it is resolvable: clearly longer than the
+    /// median interval between samples actually taken (a starved sampler sees a change at every sample, which says
+    /// nothing about the counter). Null otherwise. A gauge slower than its nominal period shows up here.
+    /// </summary>
+    public TimeSpan? ObservedUpdatePeriod()
+    {
+        var s = Series();
+        var changes = new List<long>();
+        for (int i = 1; i < s.Count; i++)
+            if (s.Joules[i] != s.Joules[i - 1]) changes.Add(s.Ticks[i]);
+        if (changes.Count < 5) return null;
+        double changeGap = MedianGap(changes.ToArray()), sampleGap = MedianGap(s.Ticks);
+        return changeGap > 1.5 * sampleGap ? TimeSpan.FromSeconds(changeGap) : null;
+    }
+
+    private static double MedianGap(long[] ticks)
+    {
+        var gaps = new double[ticks.Length - 1];
+        for (int i = 1; i < ticks.Length; i++) gaps[i - 1] = (ticks[i] - ticks[i - 1]) / (double)Stopwatch.Frequency;
+        Array.Sort(gaps);
+        return gaps[gaps.Length / 2];
+    }
+
+    /// <summary>Writes every raw sample: Stopwatch ticks, seconds since <paramref name="originTicks"/>, joules and raw value per domain.</summary>
+    public void WriteCsv(string path, long originTicks)
+    {
+        var sb = new StringBuilder();
+        var domains = Source.Domains;
+        sb.Append(CultureInfo.InvariantCulture, $"# source={Source.Name} selection={Source.Selection.Name} unit={Source.Unit} stopwatch_frequency={Stopwatch.Frequency}\n");
+        sb.Append("timestamp_ticks,seconds");
+        foreach (var d in domains) sb.Append(CultureInfo.InvariantCulture, $",{Csv(d.Name)}_j");
+        foreach (var d in domains) sb.Append(CultureInfo.InvariantCulture, $",{Csv(d.Name)}_raw");
+        sb.Append('\n');
+        EnergyReading[] copy;
+        lock (_lock) copy = _samples.ToArray();
+        foreach (var r in copy)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"{r.Timestamp},{(r.Timestamp - originTicks) / (double)Stopwatch.Frequency:0.000000}");
+            foreach (var j in r.Joules) sb.Append(CultureInfo.InvariantCulture, $",{j:R}");
+            foreach (var v in r.Raw) sb.Append(CultureInfo.InvariantCulture, $",{v}");
+            sb.Append('\n');
+        }
+        AtomicFile.WriteAllText(path, sb.ToString());
+    }
+
+    private static string Csv(string name) => name.Replace('/', '_').Replace(',', '_');
+
+    public void Dispose()
+    {
+        Stop();
+        _stop.Dispose();
+    }
+}
+
+/// <summary>Samples as parallel arrays: Stopwatch ticks and cumulative joules of the selected domains.</summary>
+public sealed record SampleSeries(long[] Ticks, double[] Joules)
+{
+    public int Count => Ticks.Length;
+}

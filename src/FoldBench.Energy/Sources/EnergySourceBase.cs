@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using FoldBench.Energy.IO;
+
+namespace FoldBench.Energy.Sources;
+
+/// <summary>
+/// Common plumbing: the descriptive properties, and a read that timestamps the midpoint of the reads
+/// (so the timestamp is within half a read of every counter it covers).
+/// </summary>
+public abstract class EnergySourceBase : IEnergySource
+{
+    public abstract string Name { get; }
+    public abstract SourceKind Kind { get; }
+    public SourceState State { get; protected set; } = SourceState.Absent;
+    public string? Reason { get; protected set; }
+    public IReadOnlyList<EnergyDomain> Domains { get; protected set; } = [];
+    public IReadOnlyList<string> FoundDomains { get; protected set; } = [];
+    public abstract string Unit { get; }
+    public abstract double ResolutionJoules { get; }
+    public abstract TimeSpan UpdatePeriod { get; }
+    public abstract double? WrapJoules { get; }
+    public abstract string Privilege { get; }
+    public virtual bool Estimated => false;
+    public virtual TimeSpan SampleInterval =>
+        TimeSpan.FromTicks(Math.Clamp(UpdatePeriod.Ticks * 2, TimeSpan.FromMilliseconds(2).Ticks, TimeSpan.FromSeconds(1).Ticks));
+    public DomainSelection Selection { get; protected set; } = new("none", [], "no domains");
+
+    public virtual EnergyReading Read()
+    {
+        if (State != SourceState.Usable)
+            throw new EnergySourceException(State, $"{Name} is not usable: {Reason}");
+        var joules = new double[Domains.Count];
+        var raw = new long[Domains.Count];
+        long before = Stopwatch.GetTimestamp();
+        ReadInto(joules, raw);
+        long after = Stopwatch.GetTimestamp();
+        return new EnergyReading(before + (after - before) / 2, joules, raw);
+    }
+
+    /// <summary>Fills cumulative joules and raw values for every domain.</summary>
+    protected abstract void ReadInto(double[] joules, long[] raw);
+
+    protected void SetUnusable(SourceState state, string reason)
+    {
+        State = state;
+        Reason = reason;
+    }
+
+    public virtual void Dispose() { }
+}
+
+/// <summary>Turns a wrapping raw counter into a monotonic cumulative count.</summary>
+internal struct WrapUnroller(ulong range)
+{
+    private ulong _last;
+    private bool _started;
+    private double _total;
+
+    public ulong Range { get; } = range;
+
+    /// <summary>Adds the delta since the previous raw value, assuming at most one wrap in between
+    /// (the sampler reads far more often than the fastest wrap: minutes at full power).</summary>
+    public double Advance(ulong raw)
+    {
+        if (!_started) { _started = true; _last = raw; return 0; }
+        ulong delta = raw >= _last ? raw - _last : raw + Range - _last;
+        _last = raw;
+        _total += delta;
+        return _total;
+    }
+
+    public readonly double Total => _total;
+}

@@ -65,7 +65,71 @@ internal static unsafe class AvxKernel
         Vector256<float> b0, b1;
 
         nint kk = 0;
-        for (; kk <= k - step; kk += step)
+        // Two groups of Phases K steps per iteration: halves the loop overhead of the 1-phase tiles.
+        for (; kk <= k - 2 * step; kk += 2 * step)
+        {
+            // A slot that starts a new phase loads that phase's 16 weights; the others re-use them.
+            b0 = Avx.LoadVector256(w);
+            b1 = Avx.LoadVector256(w + 8);
+            Fma2(ref c00, ref c01, p0 + kk, b0, b1);
+            if (slots > 1)
+            {
+                if (1 % T.Rows == 0) { b0 = Avx.LoadVector256(w + 16 * (1 / T.Rows)); b1 = Avx.LoadVector256(w + 16 * (1 / T.Rows) + 8); }
+                Fma2(ref c10, ref c11, p1 + kk, b0, b1);
+            }
+            if (slots > 2)
+            {
+                if (2 % T.Rows == 0) { b0 = Avx.LoadVector256(w + 16 * (2 / T.Rows)); b1 = Avx.LoadVector256(w + 16 * (2 / T.Rows) + 8); }
+                Fma2(ref c20, ref c21, p2 + kk, b0, b1);
+            }
+            if (slots > 3)
+            {
+                if (3 % T.Rows == 0) { b0 = Avx.LoadVector256(w + 16 * (3 / T.Rows)); b1 = Avx.LoadVector256(w + 16 * (3 / T.Rows) + 8); }
+                Fma2(ref c30, ref c31, p3 + kk, b0, b1);
+            }
+            if (slots > 4)
+            {
+                if (4 % T.Rows == 0) { b0 = Avx.LoadVector256(w + 16 * (4 / T.Rows)); b1 = Avx.LoadVector256(w + 16 * (4 / T.Rows) + 8); }
+                Fma2(ref c40, ref c41, p4 + kk, b0, b1);
+            }
+            if (slots > 5)
+            {
+                if (5 % T.Rows == 0) { b0 = Avx.LoadVector256(w + 16 * (5 / T.Rows)); b1 = Avx.LoadVector256(w + 16 * (5 / T.Rows) + 8); }
+                Fma2(ref c50, ref c51, p5 + kk, b0, b1);
+            }
+            float* w2 = w + 16 * step;
+            // Second group of the iteration: K steps kk + step ..; weights 16·step further on.
+            b0 = Avx.LoadVector256(w2);
+            b1 = Avx.LoadVector256(w2 + 8);
+            Fma2(ref c00, ref c01, p0 + kk + step, b0, b1);
+            if (slots > 1)
+            {
+                if (1 % T.Rows == 0) { b0 = Avx.LoadVector256(w2 + 16 * (1 / T.Rows)); b1 = Avx.LoadVector256(w2 + 16 * (1 / T.Rows) + 8); }
+                Fma2(ref c10, ref c11, p1 + kk + step, b0, b1);
+            }
+            if (slots > 2)
+            {
+                if (2 % T.Rows == 0) { b0 = Avx.LoadVector256(w2 + 16 * (2 / T.Rows)); b1 = Avx.LoadVector256(w2 + 16 * (2 / T.Rows) + 8); }
+                Fma2(ref c20, ref c21, p2 + kk + step, b0, b1);
+            }
+            if (slots > 3)
+            {
+                if (3 % T.Rows == 0) { b0 = Avx.LoadVector256(w2 + 16 * (3 / T.Rows)); b1 = Avx.LoadVector256(w2 + 16 * (3 / T.Rows) + 8); }
+                Fma2(ref c30, ref c31, p3 + kk + step, b0, b1);
+            }
+            if (slots > 4)
+            {
+                if (4 % T.Rows == 0) { b0 = Avx.LoadVector256(w2 + 16 * (4 / T.Rows)); b1 = Avx.LoadVector256(w2 + 16 * (4 / T.Rows) + 8); }
+                Fma2(ref c40, ref c41, p4 + kk + step, b0, b1);
+            }
+            if (slots > 5)
+            {
+                if (5 % T.Rows == 0) { b0 = Avx.LoadVector256(w2 + 16 * (5 / T.Rows)); b1 = Avx.LoadVector256(w2 + 16 * (5 / T.Rows) + 8); }
+                Fma2(ref c50, ref c51, p5 + kk + step, b0, b1);
+            }
+            w += 32 * step;
+        }
+        if (kk <= k - step)
         {
             // A slot that starts a new phase loads that phase's 16 weights; the others re-use them.
             b0 = Avx.LoadVector256(w);
@@ -97,6 +161,7 @@ internal static unsafe class AvxKernel
                 Fma2(ref c50, ref c51, p5 + kk, b0, b1);
             }
             w += 16 * step;
+            kk += step;
         }
 
         // K tail (fewer than Phases steps left): phase 0 only, slots 0..Rows-1 are the rows.

@@ -288,17 +288,22 @@ internal static unsafe class AvxKernel
                 a30 = Fma.MultiplyAdd(Avx.LoadVector256(w3 + kk), x0, a30);
                 kk += 8;
             }
-            float s0 = Vector256.Sum(a00 + a01), s1 = Vector256.Sum(a10 + a11);
-            float s2 = Vector256.Sum(a20 + a21), s3 = Vector256.Sum(a30 + a31);
-            for (; kk < k; kk++)
+            // One horizontal-add tree for all four rows: sums[r] = Σ lanes of row r's accumulators.
+            Vector256<float> h = Avx.HorizontalAdd(Avx.HorizontalAdd(a00 + a01, a10 + a11), Avx.HorizontalAdd(a20 + a21, a30 + a31));
+            Vector128<float> sums = h.GetLower() + h.GetUpper();
+            if (kk < k)
             {
-                float xv = x[kk];
-                s0 += w0[kk] * xv; s1 += w1[kk] * xv; s2 += w2[kk] * xv; s3 += w3[kk] * xv;
+                float t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+                for (; kk < k; kk++)
+                {
+                    float xv = x[kk];
+                    t0 += w0[kk] * xv; t1 += w1[kk] * xv; t2 += w2[kk] * xv; t3 += w3[kk] * xv;
+                }
+                sums += Vector128.Create(t0, t1, t2, t3);
             }
-            TailStore.Put(s0, bias, y, j, accumulate);
-            TailStore.Put(s1, bias, y, j + 1, accumulate);
-            TailStore.Put(s2, bias, y, j + 2, accumulate);
-            TailStore.Put(s3, bias, y, j + 3, accumulate);
+            if (bias != null) sums += Sse.LoadVector128(bias + j);
+            if (accumulate) sums += Sse.LoadVector128(y + j);
+            Sse.Store(y + j, sums);
         }
         for (; j < n; j++)
         {

@@ -238,18 +238,8 @@ internal static unsafe class AvxKernel
         }
         else
         {
-            StorePartial(lo, hi, bias, y, accumulate, cols);
+            TailStore.Finish(lo, hi, bias, y, accumulate, cols);
         }
-    }
-
-    /// <summary>The last panel's N tail: only <paramref name="cols"/> outputs exist in Y.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void StorePartial(Vector256<float> lo, Vector256<float> hi, float* bias, float* y, bool accumulate, int cols)
-    {
-        float* row = stackalloc float[PackLayout.PanelWidth];
-        Avx.Store(row, lo);
-        Avx.Store(row + 8, hi);
-        TailStore.Finish(row, bias, y, accumulate, cols);
     }
 
     /// <summary>

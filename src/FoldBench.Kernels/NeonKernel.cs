@@ -236,18 +236,8 @@ internal static unsafe class NeonKernel
         }
         else
         {
-            StorePartial(c0, c1, c2, c3, bias, y, accumulate, cols);
+            TailStore.Finish(c0, c1, c2, c3, bias, y, accumulate, cols);
         }
-    }
-
-    /// <summary>The last panel's N tail: only <paramref name="cols"/> outputs exist in Y.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void StorePartial(Vector128<float> c0, Vector128<float> c1, Vector128<float> c2, Vector128<float> c3,
-        float* bias, float* y, bool accumulate, int cols)
-    {
-        float* row = stackalloc float[PackLayout.PanelWidth];
-        AdvSimd.Store(row, c0); AdvSimd.Store(row + 4, c1); AdvSimd.Store(row + 8, c2); AdvSimd.Store(row + 12, c3);
-        TailStore.Finish(row, bias, y, accumulate, cols);
     }
 
     /// <summary>

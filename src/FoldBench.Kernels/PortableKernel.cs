@@ -137,17 +137,8 @@ internal static unsafe class PortableKernel
         }
         else
         {
-            StorePartial256(lo, hi, bias, y, accumulate, cols);
+            TailStore.Finish(lo, hi, bias, y, accumulate, cols);
         }
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void StorePartial256(Vector256<float> lo, Vector256<float> hi, float* bias, float* y, bool accumulate, int cols)
-    {
-        float* row = stackalloc float[PackLayout.PanelWidth];
-        lo.Store(row);
-        hi.Store(row + 8);
-        TailStore.Finish(row, bias, y, accumulate, cols);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -170,17 +161,8 @@ internal static unsafe class PortableKernel
         }
         else
         {
-            StorePartial128(c0, c1, c2, c3, bias, y, accumulate, cols);
+            TailStore.Finish(c0, c1, c2, c3, bias, y, accumulate, cols);
         }
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void StorePartial128(Vector128<float> c0, Vector128<float> c1, Vector128<float> c2, Vector128<float> c3,
-        float* bias, float* y, bool accumulate, int cols)
-    {
-        float* row = stackalloc float[PackLayout.PanelWidth];
-        c0.Store(row); c1.Store(row + 4); c2.Store(row + 8); c3.Store(row + 12);
-        TailStore.Finish(row, bias, y, accumulate, cols);
     }
 
     /// <summary>M = 1 without packing: four dot products at a time, one accumulator each.</summary>

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace FoldBench.Kernels;
 
@@ -8,10 +9,28 @@ namespace FoldBench.Kernels;
 /// </summary>
 internal static unsafe class TailStore
 {
-    /// <summary>Finishes <paramref name="cols"/> outputs from a tile row spilled to <paramref name="row"/>.</summary>
-    public static void Finish(float* row, float* bias, float* y, bool accumulate, int cols)
+    /// <summary>
+    /// Finishes the first <paramref name="cols"/> (&lt; 16) outputs of one tile row, for the last
+    /// panel's N tail. Inlined and call-free on purpose: a call after the K loop would make the JIT
+    /// keep the accumulators in caller-saved registers it then spills inside the loop.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Finish(Vector256<float> lo, Vector256<float> hi, float* bias, float* y, bool accumulate, int cols)
     {
-        for (int c = 0; c < cols; c++) Put(row[c], bias, y, c, accumulate);
+        for (int c = 0; c < cols; c++)
+            Put(c < 8 ? lo.GetElement(c) : hi.GetElement(c - 8), bias, y, c, accumulate);
+    }
+
+    /// <summary>The same for a row held in four 4-wide registers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Finish(Vector128<float> c0, Vector128<float> c1, Vector128<float> c2, Vector128<float> c3,
+        float* bias, float* y, bool accumulate, int cols)
+    {
+        for (int c = 0; c < cols; c++)
+        {
+            Vector128<float> v = c < 8 ? (c < 4 ? c0 : c1) : (c < 12 ? c2 : c3);
+            Put(v.GetElement(c & 3), bias, y, c, accumulate);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -100,7 +100,7 @@ public sealed class SweepRunner
     public RunSummary Run(CancellationToken cancel = default)
     {
         Directory.CreateDirectory(_options.OutDir);
-        if (File.Exists(SummaryPath))
+        if (File.Exists(SummaryPath) || File.Exists(Path.Combine(_options.OutDir, SummaryCsv.FileName)))
             throw new IOException($"'{_options.OutDir}' already holds a {SummaryStore.FileName}; choose another --out");
         Directory.CreateDirectory(_bdnDir);
         using var logWriter = new StreamWriter(Path.Combine(_options.OutDir, "benchmarkdotnet.log")) { AutoFlush = true };

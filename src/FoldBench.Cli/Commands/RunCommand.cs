@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using FoldBench.Benchmarks.Sweep;
+using FoldBench.Energy;
 using FoldBench.Kernels;
 using FoldBench.Model;
 using FoldBench.Reporting;
@@ -34,12 +35,22 @@ public sealed class RunCommand : ICommand
           --no-plots            don't draw charts and report at the end
           --verbose             show BenchmarkDotNet's log on the terminal (always kept in benchmarkdotnet.log)
 
-        deterministic mode (instead of timing):
-        """ + InstructionMode.OptionsHelp;
+        energy (see `foldbench sensors`):
+          --sysfs-root DIR      root holding sys/ and proc/ (default /, or $FOLDBENCH_SYSFS_ROOT); a fixture tree works too
+          --dev-cpu-root DIR    folder holding N/msr (default /dev/cpu)
+          --trace FILE          external power-meter CSV (repeatable); --trace-offset S aligns its clock
+          --domain NAME         package | package+dram | psys | core (default package)
+          --source NAME         prefer this energy source when usable
+          --idle-seconds S      length of the idle baseline measured before the sweep (default 5)
+          --no-energy           don't sample energy
 
-    private static readonly string[] Flags = ["--quick", "--verbose", "--no-calibration", "--no-plots"];
+        deterministic mode (instead of timing):
+        """ + "\n" + InstructionMode.OptionsHelp;
+
+    private static readonly string[] Flags = ["--quick", "--verbose", "--no-calibration", "--no-plots", "--no-energy"];
     private static readonly string[] Valued = ["--job", "--suites", "--presets", "--chunks", "--folds", "--paths", "--m", "--kn",
-        "--regimes", "--model-path", "--out", "--machine", "--cpu"];
+        "--regimes", "--model-path", "--out", "--machine", "--cpu",
+        "--sysfs-root", "--dev-cpu-root", "--trace-offset", "--domain", "--source", "--idle-seconds"];
 
     public int Execute(string[] args, TextWriter stdout, TextWriter stderr)
     {
@@ -50,12 +61,31 @@ public sealed class RunCommand : ICommand
             ia.ExpectPositionals(0, 0, "");
             return InstructionMode.Run(ia, stdout, stderr);
         }
-        var a = CliArgs.Parse(args, Flags, Valued);
+        var (traces, rest) = SensorsCommand.ExtractTraces(args);
+        var a = CliArgs.Parse(rest, Flags, Valued);
         a.ExpectPositionals(0, 0, "");
         var (options, pinCpu) = BuildOptions(a, args);
+        if (File.Exists(Path.Combine(options.OutDir, SummaryStore.FileName)))
+            throw new IOException($"'{options.OutDir}' already holds a {SummaryStore.FileName}; choose another --out");
 
+        // Energy: find the sources first, so the machine description says what was found and why
+        // each one is (not) usable; with none usable the energy columns stay empty, never zero.
+        using var inventory = EnergyDiscovery.Discover(SensorsCommand.Options(a, traces));
+        options.Machine!.EnergySources = [.. inventory.Describe()];
         if (pinCpu is int cpu) Pin(cpu, stderr);
+        Directory.CreateDirectory(options.OutDir);
+        using var energy = a.Has("--no-energy") ? null
+            : EnergyObserver.Start(inventory, options.OutDir, TimeSpan.FromSeconds(a.GetDouble("--idle-seconds", 5, 0, 3600)));
+        string? energyMissing = a.Has("--no-energy") ? "energy measurement switched off (--no-energy)"
+            : energy is null ? inventory.UnavailableReason ?? "no energy source was usable" : null;
+        if (energyMissing is not null) stderr.WriteLine($"foldbench run: no energy figures: {energyMissing}");
+        options = options with { Observer = energy };
         var runner = new SweepRunner(options, stderr);
+        if (energyMissing is not null)
+        {
+            runner.Summary.Energy = new EnergyRunInfo { UnavailableReason = energyMissing };
+            runner.Summary.Caveats.Add($"no energy figures: {energyMissing}; the energy columns are empty (not zero)");
+        }
         stdout.WriteLine($"foldbench run: job {options.Job}, results in {options.OutDir}");
 
         using var cts = new CancellationTokenSource();

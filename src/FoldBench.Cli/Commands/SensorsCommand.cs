@@ -47,7 +47,7 @@ public sealed class SensorsCommand : ICommand
     }
 
     /// <summary>--trace may repeat; CliArgs keeps one value per option, so collect them first.</summary>
-    private static (List<string> Traces, List<string> Others) ExtractTraces(IReadOnlyList<string> args)
+    internal static (List<string> Traces, List<string> Others) ExtractTraces(IReadOnlyList<string> args)
     {
         var traces = new List<string>();
         var rest = new List<string>();
@@ -64,7 +64,7 @@ public sealed class SensorsCommand : ICommand
         return (traces, rest);
     }
 
-    private static EnergyOptions Options(CliArgs a, List<string> traces)
+    internal static EnergyOptions Options(CliArgs a, List<string> traces)
     {
         var env = EnergyOptions.FromEnvironment();
         string sysfs = a.Get("--sysfs-root") ?? env.SysfsRoot;

@@ -32,7 +32,7 @@ public class ElementwiseTests
             }
         var output = new float[width];
         AttentionKernel.Run(query, 1, width, keyValue, cacheRows: 0, currentFirstRow: 0, currentRows: rows,
-            heads: 1, headWidth: width, new float[rows], output);
+            heads: 1, headWidth: width, new float[AttentionKernel.ScratchLength(1, rows, width)], output);
         Assert.All(output, v => Assert.Equal(1f, v));
     }
 

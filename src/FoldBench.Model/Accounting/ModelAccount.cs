@@ -93,6 +93,7 @@ public sealed record ModelAccount(
     public long ScoreMacs => EncoderStep.ScoreMacs;
     public long FfnMacs => EncoderStep.FfnMacs;
     public long TotalMacs => EncoderStep.TotalMacs;
+    public long Flops => EncoderStep.Flops;
     public long WeightBytesReadPerStep => EncoderStep.WeightBytesReadPerStep;
     public long ActivationBytesPerStep => EncoderStep.ActivationBytesPerStep;
     public long CacheBytesPerStep => EncoderStep.CacheBytesPerStep;

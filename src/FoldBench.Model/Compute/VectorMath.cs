@@ -5,91 +5,14 @@ using System.Runtime.InteropServices;
 namespace FoldBench.Model.Compute;
 
 /// <summary>
-/// The element-wise work around the projections (dot products and sums of the attention core,
-/// softmax exponentials, GELU, LayerNorm), written once over <see cref="Vector{T}"/> so that it
-/// runs as AVX2 on x86-64 and NEON on ARM64, with a scalar loop for tails and for machines
-/// without vector hardware. Projections are not here: they go through FoldBench.Kernels.
+/// The element-wise work around the projections (GELU, LayerNorm), written once over
+/// <see cref="Vector{T}"/> so that it runs as AVX2 on x86-64 and NEON on ARM64, with a scalar
+/// loop for tails and for machines without vector hardware. Projections are not here: they go
+/// through FoldBench.Kernels.
 /// </summary>
 internal static class VectorMath
 {
     private static readonly bool UseVectors = Vector.IsHardwareAccelerated;
-
-    public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        int n = a.Length;
-        ref float pa = ref MemoryMarshal.GetReference(a);
-        ref float pb = ref MemoryMarshal.GetReference(b);
-        int i = 0;
-        float sum = 0f;
-        if (UseVectors && n >= Vector<float>.Count)
-        {
-            var acc = Vector<float>.Zero;
-            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
-                acc = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref pa, (nuint)i), Vector.LoadUnsafe(ref pb, (nuint)i), acc);
-            sum = Vector.Sum(acc);
-        }
-        for (; i < n; i++) sum += Unsafe.Add(ref pa, i) * Unsafe.Add(ref pb, i);
-        return sum;
-    }
-
-    /// <summary>y += a·x.</summary>
-    public static void AddScaled(Span<float> y, float a, ReadOnlySpan<float> x)
-    {
-        int n = y.Length;
-        ref float py = ref MemoryMarshal.GetReference(y);
-        ref float px = ref MemoryMarshal.GetReference(x);
-        int i = 0;
-        if (UseVectors && n >= Vector<float>.Count)
-        {
-            var va = new Vector<float>(a);
-            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
-                Vector.MultiplyAddEstimate(va, Vector.LoadUnsafe(ref px, (nuint)i), Vector.LoadUnsafe(ref py, (nuint)i))
-                    .StoreUnsafe(ref py, (nuint)i);
-        }
-        for (; i < n; i++) Unsafe.Add(ref py, i) += a * Unsafe.Add(ref px, i);
-    }
-
-    public static void Scale(Span<float> y, float a)
-    {
-        int n = y.Length;
-        ref float py = ref MemoryMarshal.GetReference(y);
-        int i = 0;
-        if (UseVectors && n >= Vector<float>.Count)
-        {
-            var va = new Vector<float>(a);
-            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
-                (Vector.LoadUnsafe(ref py, (nuint)i) * va).StoreUnsafe(ref py, (nuint)i);
-        }
-        for (; i < n; i++) Unsafe.Add(ref py, i) *= a;
-    }
-
-    /// <summary>x ← exp(x − max) in place; returns the sum. Subtracting the maximum keeps the softmax stable.</summary>
-    public static float ExpShifted(Span<float> x, float max)
-    {
-        int n = x.Length;
-        ref float px = ref MemoryMarshal.GetReference(x);
-        int i = 0;
-        float sum = 0f;
-        if (UseVectors && n >= Vector<float>.Count)
-        {
-            var vmax = new Vector<float>(max);
-            var acc = Vector<float>.Zero;
-            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
-            {
-                var e = Vector.Exp(Vector.LoadUnsafe(ref px, (nuint)i) - vmax);
-                e.StoreUnsafe(ref px, (nuint)i);
-                acc += e;
-            }
-            sum = Vector.Sum(acc);
-        }
-        for (; i < n; i++)
-        {
-            float e = MathF.Exp(Unsafe.Add(ref px, i) - max);
-            Unsafe.Add(ref px, i) = e;
-            sum += e;
-        }
-        return sum;
-    }
 
     // Abramowitz & Stegun 7.1.26: erf to 1.5e-7 absolute, below float resolution of GELU's output.
     private const float ErfP = 0.3275911f, ErfA1 = 0.254829592f, ErfA2 = -0.284496736f, ErfA3 = 1.421413741f,

@@ -14,7 +14,7 @@ internal sealed class Workspace
         Attention = new float[rows * g.Width];
         Residual = new float[rows * g.Width];
         Hidden = new float[rows * g.FfnWidth];
-        Scores = new float[g.KeyRows];
+        Scores = new float[AttentionKernel.ScratchLength(g.QueryRows, g.KeyRows, g.HeadWidth)];
     }
 
     /// <summary>LayerNorm output (before attention, and before the FFN).</summary>
@@ -27,7 +27,7 @@ internal sealed class Workspace
     public float[] Residual { get; }
     /// <summary>FFN hidden activations, (T+R)×F.</summary>
     public float[] Hidden { get; }
-    /// <summary>Scores of one query sub-row and head against every key sub-row.</summary>
+    /// <summary>The attention core's scratch: one head's transposed queries, scores and softmax sums.</summary>
     public float[] Scores { get; }
 
     public long Bytes => ((long)Normed.Length + Query.Length + Attention.Length + Residual.Length + Hidden.Length + Scores.Length) * sizeof(float);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace FoldBench.Kernels;
 
@@ -25,6 +26,17 @@ public static unsafe class KernelDiagnostics
 
     /// <summary>Extra work per projection in percent (0: none, the default).</summary>
     public static int SlowdownPercent => s_slowdown >= 0 ? s_slowdown : throw InvalidSetting();
+
+    /// <summary>
+    /// The hot-path check: a plain read of the static readonly field, which tier-1 code folds to a
+    /// constant (the property above has a throw, which keeps it from being inlined). An invalid
+    /// setting is non-zero here and then reported by <see cref="SlowdownPercent"/>.
+    /// </summary>
+    internal static bool SlowdownRequested
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => s_slowdown != 0;
+    }
 
     /// <summary>Parses the variable; -1 marks an invalid value, reported as an error on first use.</summary>
     internal static int ReadSlowdown(string? text)

@@ -37,7 +37,7 @@ public static unsafe class Linear
         fixed (float* py = y)
         {
             Dispatch(px, m, ldx, w, k, py, ldy, accumulate);
-            if (KernelDiagnostics.SlowdownPercent != 0) KernelDiagnostics.AddSlowdownWork(px, m, ldx, w);
+            if (KernelDiagnostics.SlowdownRequested) KernelDiagnostics.AddSlowdownWork(px, m, ldx, w);
         }
     }
 
@@ -62,7 +62,7 @@ public static unsafe class Linear
         fixed (float* py = y)
         {
             DispatchRowMajor(px, pw, n, k, k, bias.IsEmpty ? null : pb, py, accumulate, path);
-            if (KernelDiagnostics.SlowdownPercent != 0) KernelDiagnostics.AddSlowdownWork(px, pw, n, k, path);
+            if (KernelDiagnostics.SlowdownRequested) KernelDiagnostics.AddSlowdownWork(px, pw, n, k, path);
         }
     }
 

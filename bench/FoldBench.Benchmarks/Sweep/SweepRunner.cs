@@ -244,14 +244,20 @@ public sealed class SweepRunner
         SummaryCsv.Write(Path.Combine(_options.OutDir, SummaryCsv.FileName), _summary);
     }
 
-    private bool Interactive => !Console.IsErrorRedirected && ReferenceEquals(_progress, Console.Error);
+    /// <summary>On a terminal the progress line rewrites itself; in a log each case gets its own line.</summary>
+    private bool Interactive => ReferenceEquals(_progress, Console.Error) && !Console.IsErrorRedirected;
 
     private void Progress(int done, int total, TimeSpan elapsed, string label)
     {
         string eta = done == 0 ? "?" : Format(elapsed / done * (total - done));
         string line = $"[{done + 1}/{total}] elapsed {Format(elapsed)}, ~{eta} left  {label}";
-        if (Interactive) _progress.Write("\r" + line.PadRight(Math.Max(line.Length, 100))[..Math.Min(Math.Max(line.Length, 100), Console.WindowWidth > 0 ? Console.WindowWidth - 1 : 100)]);
-        else _progress.WriteLine(line);
+        if (!Interactive)
+        {
+            _progress.WriteLine(line);
+            return;
+        }
+        int width = Math.Max(40, (Console.WindowWidth > 0 ? Console.WindowWidth : 100) - 1);
+        _progress.Write("\r" + (line.Length > width ? line[..width] : line.PadRight(width)));
     }
 
     private void ProgressDone(int total, TimeSpan elapsed)

@@ -18,21 +18,45 @@ public sealed class StreamingEncoder
     private readonly float[] _rows;
     private readonly Workspace _ws;
 
+    /// <summary>
+    /// Seeded random weights, the same as <see cref="EncoderWeights.Random"/> with that seed, but
+    /// generated and packed one layer at a time so that the unpacked copy of the whole model never
+    /// exists (it would double the memory a large configuration needs while it is built).
+    /// </summary>
     public StreamingEncoder(ModelConfig c, FoldingOptions o, KernelPath path, int seed)
-        : this(c, o, path, EncoderWeights.Random(c, o, seed)) { }
+        : this(new FoldGeometry(c, o), path, RandomLayers(c, o, seed)) { }
 
     public StreamingEncoder(ModelConfig c, FoldingOptions o, KernelPath path, EncoderWeights weights)
+        : this(new FoldGeometry(c, o), path, GivenLayers(c, weights)) { }
+
+    private StreamingEncoder(FoldGeometry g, KernelPath path, IEnumerable<LayerWeights> layers)
+    {
+        _g = g;
+        Path = path;
+        _ws = new Workspace(g);
+        _layers = new EncoderLayer[g.Config.Layers];
+        int i = 0;
+        foreach (var weights in layers)
+        {
+            _layers[i] = new EncoderLayer(g, path, weights, _ws, $"layer {i} weights");
+            i++;
+        }
+        _rows = new float[g.QueryTokens * g.Width];
+    }
+
+    private static IEnumerable<LayerWeights> RandomLayers(ModelConfig c, FoldingOptions o, int seed)
+    {
+        var g = new FoldGeometry(c, o);
+        var source = RandomInit.Source(seed);
+        for (int i = 0; i < c.Layers; i++) yield return EmformerLayout.AssembleLayer(g, source);
+    }
+
+    private static IReadOnlyList<LayerWeights> GivenLayers(ModelConfig c, EncoderWeights weights)
     {
         ArgumentNullException.ThrowIfNull(weights);
-        _g = new FoldGeometry(c, o);
         if (weights.Layers.Count != c.Layers)
             throw new ArgumentException($"encoder weights have {weights.Layers.Count} layers but layers = {c.Layers}", nameof(weights));
-        Path = path;
-        _ws = new Workspace(_g);
-        _layers = new EncoderLayer[c.Layers];
-        for (int i = 0; i < _layers.Length; i++)
-            _layers[i] = new EncoderLayer(_g, path, weights.Layers[i], _ws, $"layer {i} weights");
-        _rows = new float[_g.QueryTokens * _g.Width];
+        return weights.Layers;
     }
 
     /// <summary>

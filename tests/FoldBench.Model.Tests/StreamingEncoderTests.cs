@@ -56,6 +56,20 @@ public class StreamingEncoderTests
     }
 
     [Fact]
+    public void A_seed_gives_the_same_encoder_as_the_random_weights_of_that_seed()
+    {
+        var c = TestModels.Tiny(layers: 3);
+        var o = new FoldingOptions(2, Sharing: WeightSharing.BlockDiagonal);
+        var seeded = new StreamingEncoder(c, o, TestModels.Path, seed: 9);
+        var given = new StreamingEncoder(c, o, TestModels.Path, EncoderWeights.Random(c, o, seed: 9));
+        var other = new StreamingEncoder(c, o, TestModels.Path, seed: 10);
+        var input = TestModels.Frames(c.QueryTokens, c.Width, seed: 1).SelectMany(r => r).ToArray();
+        float[] Step(StreamingEncoder e) { var y = new float[e.OutputLength]; e.Step(input, y); return y; }
+        Assert.Equal(Step(given), Step(seeded));
+        Assert.NotEqual(Step(given), Step(other));
+    }
+
+    [Fact]
     public void Layer_count_of_given_weights_must_match_the_configuration()
     {
         var c = TestModels.Tiny(layers: 2);

@@ -34,6 +34,27 @@ public class StreamingEncoderTests
         }
     }
 
+    [Theory]
+    [InlineData(3, 0, 2)]   // no look-ahead; the cache is shorter than a chunk
+    [InlineData(2, 2, 0)]   // no left context at all
+    public void Streaming_equals_the_block_mask_for_other_context_sizes(int chunk, int right, int left)
+    {
+        var c = TestModels.Tiny(layers: 2) with { ChunkTokens = chunk, RightContextTokens = right, LeftContextTokens = left };
+        var o = new FoldingOptions(2, HeadPolicy.ReduceHeads);
+        var weights = EncoderWeights.Random(c, o, seed: 5);
+        var encoder = new StreamingEncoder(c, o, TestModels.Path, weights);
+        const int segments = 4;
+        var frames = TestModels.Frames(TestModels.FramesFor(c, segments), c.Width, seed: 7);
+        var whole = NaiveEmformer.Encoder(NaiveEmformer.FromFrames(frames, c, segments), c, o, weights);
+        var output = new float[encoder.OutputLength];
+        for (int i = 0; i < segments; i++)
+        {
+            encoder.Step(TestModels.ChunkInput(frames, c, i), output);
+            var expected = Enumerable.Range(i * chunk, chunk).SelectMany(t => whole.Rows[t]).ToArray();
+            TestModels.AssertClose(output, expected, 5e-5, $"T={chunk}, R={right}, left={left}, segment {i}");
+        }
+    }
+
     [Fact]
     public void Encoder_is_its_layers_applied_in_turn_and_returns_the_chunk_rows()
     {

@@ -100,7 +100,4 @@ public sealed record ModelAccount(
     public long BytesMovedPerStep => EncoderStep.BytesMovedPerStep;
     public double BytesMovedPerToken => EncoderStep.BytesMovedPerToken;
     public double ArithmeticIntensity => EncoderStep.ArithmeticIntensity;
-
-    /// <summary>Relative change of <paramref name="value"/> against <paramref name="baseline"/>, in percent (negative = smaller).</summary>
-    public static double PercentChange(double value, double baseline) => baseline == 0 ? 0 : 100.0 * (value - baseline) / baseline;
 }

@@ -7,7 +7,8 @@ namespace FoldBench.Kernels;
 
 /// <summary>
 /// Linear projection <c>Y[M×N] = X[M×K]·Wᵀ + b</c> (or <c>Y += …</c>), dispatched to the path the
-/// weights were packed for. No allocation: callers own every buffer.
+/// weights were packed for. No allocation: callers own every buffer. X and Y must not overlap
+/// (outputs are written while inputs of later rows and panels are still being read).
 /// </summary>
 public static unsafe class Linear
 {

@@ -9,8 +9,9 @@ namespace FoldBench.Kernels;
 /// The hand-written AdvSimd (NEON, ARM64) path over the same 16-wide packed panels as AVX2.
 /// One tile is up to 6 rows × 16 columns = 24 Q-register accumulators. X is read four K steps at a
 /// time (one Q register per row holds x[kk..kk+3]) and each weight vector is multiplied by one
-/// selected lane of it (<c>FMLA v.4s, v.4s, v.s[j]</c>): no broadcasts, 24 FMAs per 4 weight loads
-/// and 6 X loads, using 31 of the 32 vector registers (24 + 6 X + 1 weight).
+/// selected lane of it (<c>FMLA v.4s, v.4s, v.s[j]</c>): no broadcasts; per K step 4 weight loads
+/// feed 24 FMAs, and 6 X loads serve four K steps. 31 of the 32 vector registers are in use
+/// (24 accumulators + 6 X + 1 weight; checked in the JIT's arm64 output: no spills in the K loops).
 /// </summary>
 /// <remarks>
 /// As in <see cref="AvxKernel"/>, tiles of 1–3 rows split K into phases

@@ -18,6 +18,7 @@ namespace FoldBench.Cli
             new SensorsCommand(),
             new PlotCommand(),
             new CompareCommand(),
+            new KernelProbeCommand(),
         ];
 
         public static int Run(string[] args) => Run(args, Console.Out, Console.Error);

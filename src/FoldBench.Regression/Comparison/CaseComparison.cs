@@ -1,0 +1,59 @@
+namespace FoldBench.Regression.Comparison;
+
+/// <summary>The judgement on one case.</summary>
+public enum Verdict
+{
+    Faster,
+    Same,
+    Slower,
+    /// <summary>The data cannot tell whether the case changed by more than the threshold.</summary>
+    Noisy,
+}
+
+/// <summary>How a verdict was reached.</summary>
+public enum CompareMethod
+{
+    /// <summary>Mann-Whitney equivalence test on the iteration samples.</summary>
+    MannWhitney,
+    /// <summary>Too few samples for any test to reach significance: medians compared against the margin directly.</summary>
+    MediansOnly,
+    /// <summary>Deterministic instruction counts compared against the threshold.</summary>
+    Instructions,
+}
+
+/// <summary>One matched case: both values, their ratio, the verdict and why.</summary>
+public sealed record CaseComparison
+{
+    public required string FullName { get; init; }
+    public required string DisplayName { get; init; }
+
+    /// <summary>Median per operation (ns, or instructions); CURRENT is rescaled when normalizing.</summary>
+    public required double BaseValue { get; init; }
+    public required double CurrentValue { get; init; }
+
+    /// <summary>CURRENT / BASE (of medians): above 1 is slower.</summary>
+    public required double Ratio { get; init; }
+
+    public required Verdict Verdict { get; init; }
+    public required CompareMethod Method { get; init; }
+
+    public int BaseSamples { get; init; }
+    public int CurrentSamples { get; init; }
+
+    /// <summary>One-sided p-values of the Mann-Whitney tests (null for other methods).</summary>
+    public double? PSlower { get; init; }
+    public double? PFaster { get; init; }
+    public double? PEquivalent { get; init; }
+
+    /// <summary>Modes found in each side's samples (1 when unimodal or too few samples to tell).</summary>
+    public int BaseModes { get; init; } = 1;
+    public int CurrentModes { get; init; } = 1;
+
+    /// <summary>True for the --normalize-to reference itself (ratio 1 by construction; not counted).</summary>
+    public bool IsReference { get; init; }
+
+    /// <summary>Warnings and explanations (bimodal samples, too few samples…).</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
+    public bool Multimodal => BaseModes > 1 || CurrentModes > 1;
+}

@@ -1,0 +1,35 @@
+namespace FoldBench.Regression.Comparison;
+
+/// <summary>Which number `compare` judges.</summary>
+public enum Metric
+{
+    /// <summary>Time per operation: statistical test on the iteration samples.</summary>
+    Time,
+    /// <summary>Instructions per operation (deterministic mode): a plain ratio against a tight threshold.</summary>
+    Instructions,
+}
+
+/// <summary>The knobs of a comparison.</summary>
+public sealed record ComparisonOptions
+{
+    public const double DefaultTimeThreshold = 0.05;
+    public const double DefaultInstructionThreshold = 0.01;
+    public const double DefaultNoiseNs = 0.3;
+    public const double DefaultAlpha = 0.05;
+
+    public Metric Metric { get; init; } = Metric.Time;
+
+    /// <summary>Relative change that counts (0.05 = 5%); null takes the metric's default (5% time, 1% instructions).</summary>
+    public double? Threshold { get; init; }
+
+    /// <summary>Absolute noise floor for time, in ns: differences below it never count.</summary>
+    public double NoiseNs { get; init; } = DefaultNoiseNs;
+
+    /// <summary>A case of the same run to divide every case by (full name, short name, or a unique part of one).</summary>
+    public string? NormalizeTo { get; init; }
+
+    /// <summary>Significance level of each one-sided test.</summary>
+    public double Alpha { get; init; } = DefaultAlpha;
+
+    public double EffectiveThreshold => Threshold ?? (Metric == Metric.Instructions ? DefaultInstructionThreshold : DefaultTimeThreshold);
+}

@@ -1,0 +1,39 @@
+using System.Text;
+using FoldBench.Regression.Comparison;
+
+namespace FoldBench.Regression.Formatting;
+
+/// <summary>GitHub-flavoured markdown for a pull-request comment: outcome first, then the table.</summary>
+public sealed class MarkdownFormatter : IReportFormatter
+{
+    public string Format(ComparisonReport report)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine($"### FoldBench compare: {(report.ExitCode == 0 ? "✅" : "❌")} {Escape(Units.Outcome(report))}");
+        sb.AppendLine();
+        sb.AppendLine($"BASE `{report.BaseSource}` · CURRENT `{report.CurrentSource}`  ");
+        sb.AppendLine(Escape(Units.Settings(report)) + "  ");
+        sb.AppendLine(Escape(Units.Counts(report)));
+        sb.AppendLine();
+        sb.AppendLine("| Case | Base | Current | Ratio | Verdict | Notes |");
+        sb.AppendLine("|---|---:|---:|---:|---|---|");
+        var name = Units.Namer(report);
+        var metric = report.Options.Metric;
+        // Slowdowns first: that is what a reviewer opens the comment for.
+        foreach (var c in report.Cases.OrderBy(c => c.IsReference ? 4 : c.Verdict switch { Verdict.Slower => 0, Verdict.Noisy => 1, Verdict.Faster => 2, _ => 3 }))
+        {
+            string verdict = Units.Verdict(c);
+            if (c.Verdict == Verdict.Slower && !c.IsReference) verdict = "**slower**";
+            sb.AppendLine($"| {Escape(name(c))} | {Units.Value(c.BaseValue, metric)} | {Units.Value(c.CurrentValue, metric)} | {Units.Ratio(c.Ratio)} | {verdict} | {Escape(Units.Notes(c))} |");
+        }
+        foreach (var (title, list) in TextTableFormatter.Lists(report))
+        {
+            sb.AppendLine();
+            sb.AppendLine($"**{title}** ({list.Count}):");
+            foreach (var item in list) sb.AppendLine($"- {Escape(item)}");
+        }
+        return sb.ToString();
+    }
+
+    private static string Escape(string s) => s.Replace("|", "\\|").Replace("<", "&lt;").Replace(">", "&gt;");
+}

@@ -1,0 +1,108 @@
+using System.Text.Json;
+using FoldBench.Results;
+
+namespace FoldBench.Regression.Loading;
+
+/// <summary>
+/// Reads BenchmarkDotNet's full JSON export (<c>*-report-full.json</c>) from any project: the
+/// <c>Benchmarks</c> array with <c>FullName</c> and the raw <c>Measurements</c>.
+/// </summary>
+public static class BdnReportReader
+{
+    public const string FileSuffix = "-report-full.json";
+
+    public static IReadOnlyList<BenchmarkCase> Read(string file)
+    {
+        if (!File.Exists(file)) throw new FileNotFoundException($"'{file}' does not exist", file);
+        return Parse(File.ReadAllText(file), file);
+    }
+
+    public static bool LooksLikeReport(JsonElement root) =>
+        root.ValueKind == JsonValueKind.Object && root.TryGetProperty("Benchmarks", out var b) && b.ValueKind == JsonValueKind.Array;
+
+    public static IReadOnlyList<BenchmarkCase> Parse(string json, string source)
+    {
+        JsonDocument doc;
+        try { doc = JsonDocument.Parse(json); }
+        catch (JsonException e) { throw new ResultsFormatException($"'{source}' is not valid JSON (truncated or corrupt): {e.Message}"); }
+        using (doc) return Parse(doc.RootElement, source);
+    }
+
+    public static IReadOnlyList<BenchmarkCase> Parse(JsonElement root, string source)
+    {
+        if (!LooksLikeReport(root))
+            throw new ResultsFormatException($"'{source}' is not a BenchmarkDotNet full JSON report (no \"Benchmarks\" array)");
+        var cases = new List<BenchmarkCase>();
+        int index = 0;
+        foreach (var b in root.GetProperty("Benchmarks").EnumerateArray())
+        {
+            index++;
+            if (b.ValueKind != JsonValueKind.Object)
+                throw new ResultsFormatException($"'{source}': benchmark #{index} is not an object");
+            string fullName = FullName(b) ?? throw new ResultsFormatException(
+                $"'{source}': benchmark #{index} has no \"FullName\" (nor Namespace/Type/Method to build one)");
+            var samples = Samples(b, source, fullName);
+            double? median = null;
+            if (samples.Count == 0 && b.TryGetProperty("Statistics", out var st) && st.ValueKind == JsonValueKind.Object &&
+                st.TryGetProperty("Median", out var med) && med.ValueKind == JsonValueKind.Number)
+                median = med.GetDouble();
+            cases.Add(new BenchmarkCase { FullName = fullName, DisplayName = fullName, SamplesNs = samples, RecordedMedianNs = median });
+        }
+        return cases;
+    }
+
+    private static string? FullName(JsonElement b)
+    {
+        if (b.TryGetProperty("FullName", out var f) && f.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(f.GetString()))
+            return f.GetString();
+        // Older exports lack FullName: rebuild it the way BenchmarkDotNet does.
+        string? ns = Str(b, "Namespace"), type = Str(b, "Type"), method = Str(b, "Method"), parameters = Str(b, "Parameters");
+        if (type is null || method is null) return null;
+        string name = string.IsNullOrEmpty(ns) ? $"{type}.{method}" : $"{ns}.{type}.{method}";
+        if (!string.IsNullOrEmpty(parameters))
+            name += "(" + string.Join(", ", parameters.Split('&').Select(p => p.Replace("=", ": "))) + ")";
+        return name;
+    }
+
+    private static string? Str(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    /// <summary>
+    /// Per-operation nanoseconds of the workload's actual iterations, minus the median overhead per
+    /// operation (as BenchmarkDotNet computes its results) but with outliers kept: a rank test copes
+    /// with them, and dropping them would hide a slow mode. Falls back to the "Result" stage and then to
+    /// Statistics.OriginalValues for exports that lack raw measurements.
+    /// </summary>
+    private static List<double> Samples(JsonElement b, string source, string fullName)
+    {
+        var actual = new List<double>();
+        var result = new List<double>();
+        var overhead = new List<double>();
+        if (b.TryGetProperty("Measurements", out var ms) && ms.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var m in ms.EnumerateArray())
+            {
+                string? mode = Str(m, "IterationMode"), stage = Str(m, "IterationStage");
+                if (!m.TryGetProperty("Nanoseconds", out var nsEl) || nsEl.ValueKind != JsonValueKind.Number ||
+                    !m.TryGetProperty("Operations", out var opsEl) || opsEl.ValueKind != JsonValueKind.Number)
+                    throw new ResultsFormatException($"'{source}': a measurement of '{fullName}' lacks Nanoseconds or Operations");
+                double ops = opsEl.GetDouble();
+                if (!(ops > 0)) continue;
+                double perOp = nsEl.GetDouble() / ops;
+                if (mode == "Workload" && stage == "Actual") actual.Add(perOp);
+                else if (mode == "Workload" && stage == "Result") result.Add(perOp);
+                else if (mode == "Overhead" && stage == "Actual") overhead.Add(perOp);
+            }
+        }
+        if (actual.Count > 0)
+        {
+            double ov = overhead.Count > 0 ? Statistics.SampleStats.Median(overhead) : 0;
+            return actual.Select(v => v - ov).ToList();
+        }
+        if (result.Count > 0) return result;
+        if (b.TryGetProperty("Statistics", out var st) && st.ValueKind == JsonValueKind.Object &&
+            st.TryGetProperty("OriginalValues", out var ov2) && ov2.ValueKind == JsonValueKind.Array)
+            return ov2.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.Number).Select(v => v.GetDouble()).ToList();
+        return [];
+    }
+}

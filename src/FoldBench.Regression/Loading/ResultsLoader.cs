@@ -1,0 +1,93 @@
+using System.Text.Json;
+using FoldBench.Results;
+
+namespace FoldBench.Regression.Loading;
+
+/// <summary>
+/// Opens one side of a comparison: a FoldBench results folder (summary.json, plus the BenchmarkDotNet
+/// reports beside it), a summary.json file, a BenchmarkDotNet <c>*-report-full.json</c> file from any
+/// project, or a folder holding such reports.
+/// </summary>
+public static class ResultsLoader
+{
+    public static ResultSet Load(string path)
+    {
+        if (Directory.Exists(path)) return LoadFolder(path);
+        if (File.Exists(path)) return LoadFile(path);
+        throw new FileNotFoundException($"'{path}' does not exist", path);
+    }
+
+    private static ResultSet LoadFolder(string folder)
+    {
+        var reports = FindReports(folder);
+        string summaryFile = Path.Combine(folder, SummaryStore.FileName);
+        if (File.Exists(summaryFile))
+            return FromSummary(SummaryStore.Read(summaryFile), folder, reports);
+        if (reports.Count > 0)
+            return new ResultSet(folder, "benchmarkdotnet", reports.SelectMany(BdnReportReader.Read));
+        throw new ResultsFormatException(
+            $"'{folder}' is not a results folder: it holds neither {SummaryStore.FileName} nor any *{BdnReportReader.FileSuffix}");
+    }
+
+    private static ResultSet LoadFile(string file)
+    {
+        string text = File.ReadAllText(file);
+        JsonDocument doc;
+        try { doc = JsonDocument.Parse(text); }
+        catch (JsonException e) { throw new ResultsFormatException($"'{file}' is not valid JSON (truncated or corrupt): {e.Message}"); }
+        using (doc)
+        {
+            var root = doc.RootElement;
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("schema", out _))
+            {
+                var folder = Path.GetDirectoryName(Path.GetFullPath(file))!;
+                return FromSummary(SummaryStore.Parse(text, file), file, FindReports(folder));
+            }
+            if (BdnReportReader.LooksLikeReport(root))
+                return new ResultSet(file, "benchmarkdotnet", BdnReportReader.Parse(root, file));
+        }
+        throw new ResultsFormatException(
+            $"'{file}' is neither a FoldBench summary.json nor a BenchmarkDotNet full JSON report");
+    }
+
+    /// <summary>BenchmarkDotNet reports in the folder or below it (BenchmarkDotNet nests them in results/).</summary>
+    private static List<string> FindReports(string folder) =>
+        Directory.EnumerateFiles(folder, "*" + BdnReportReader.FileSuffix, new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 3 })
+                 .Order(StringComparer.Ordinal)
+                 .ToList();
+
+    /// <summary>
+    /// Cases from summary.json; a case without raw samples borrows them from the BenchmarkDotNet report
+    /// that measured it (same full name), so the statistical test still has data.
+    /// </summary>
+    private static ResultSet FromSummary(RunSummary summary, string source, IReadOnlyList<string> reportFiles)
+    {
+        Dictionary<string, BenchmarkCase>? fromReports = null;
+        if (summary.Cases.Any(c => c.SamplesNs is not { Count: > 0 }) && reportFiles.Count > 0)
+        {
+            fromReports = new Dictionary<string, BenchmarkCase>(StringComparer.Ordinal);
+            foreach (var file in reportFiles)
+                foreach (var c in BdnReportReader.Read(file))
+                    fromReports.TryAdd(c.FullName, c);
+        }
+
+        var cases = summary.Cases.Select(c =>
+        {
+            string key = !string.IsNullOrWhiteSpace(c.FullName) ? c.FullName : $"{c.Suite}/{c.Name}";
+            IReadOnlyList<double> samples = c.SamplesNs is { Count: > 0 } s ? s
+                : fromReports is not null && fromReports.TryGetValue(key, out var r) ? r.SamplesNs
+                : [];
+            return new BenchmarkCase
+            {
+                FullName = key,
+                DisplayName = string.IsNullOrWhiteSpace(c.Name) ? key : c.Name,
+                SamplesNs = samples,
+                // Instruction-only runs have no timing: a zero median means "not measured".
+                RecordedMedianNs = c.MedianNs > 0 ? c.MedianNs : null,
+                Instructions = c.Instructions,
+                CorrectnessOk = c.CorrectnessOk,
+            };
+        });
+        return new ResultSet(source, "foldbench", cases);
+    }
+}

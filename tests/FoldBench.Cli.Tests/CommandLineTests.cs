@@ -91,3 +91,39 @@ public class PlotCommandTests
         Assert.Contains("--out", err);
     }
 }
+
+public class ModelCommandTests
+{
+    [Fact]
+    public void PrintsSizesAndReductionsThatEqualTheAccounting()
+    {
+        var (code, output, err) = CommandLineTests.Invoke("model", "--preset", "emformer-base", "--fold", "1,2,4");
+        Assert.True(code == 0, err);
+        var baseline = FoldBench.Model.ModelAccounting.Compute(FoldBench.Model.ModelPresets.Get("emformer-base"), new FoldBench.Model.FoldingOptions(1));
+        Assert.Contains(baseline.ModelParameters.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), output);
+        Assert.Contains("76,738,049", output); // torchaudio emformer_rnnt_base, whole RNN-T
+        Assert.Contains("20.5 %", output);     // model size reduction at N = 2
+        Assert.Contains("25.7 %", output);     // and at N = 4
+    }
+
+    [Fact]
+    public void JsonIsParseable()
+    {
+        var (code, output, err) = CommandLineTests.Invoke("model", "--preset", "ondevice-144", "--fold", "1,2", "--json");
+        Assert.True(code == 0, err);
+        using var doc = System.Text.Json.JsonDocument.Parse(output);
+        Assert.NotEqual(System.Text.Json.JsonValueKind.Undefined, doc.RootElement.ValueKind);
+    }
+
+    [Theory]
+    [InlineData("--fold", "3", "does not divide width D = 512")]
+    [InlineData("--preset", "gpt-9", "unknown model preset 'gpt-9'")]
+    public void BadInputIsOneLineAndExit2(string option, string value, string message)
+    {
+        var args = option == "--preset" ? new[] { "model", option, value } : new[] { "model", "--preset", "emformer-base", option, value };
+        var (code, _, err) = CommandLineTests.Invoke(args);
+        Assert.Equal(2, code);
+        Assert.Contains(message, err);
+        Assert.Single(err.TrimEnd().Split('\n'));
+    }
+}

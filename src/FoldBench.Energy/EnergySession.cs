@@ -131,10 +131,15 @@ public sealed class EnergySession : IDisposable
         lock (_log) _log.Add(w);
     }
 
-    /// <summary>The update period attribution uses: the nominal one, or the observed one when the counter is slower.</summary>
+    /// <summary>
+    /// The update period attribution uses. RAPL's is fixed by the hardware (~1 ms) and a trace's is its row interval,
+    /// so those are taken as stated. A battery gauge's or an EMI provider's is not documented anywhere: when the
+    /// counter is seen to change more slowly than its nominal period, the observed period is used.
+    /// </summary>
     public TimeSpan EffectiveUpdatePeriod()
     {
         var nominal = Source.UpdatePeriod;
+        if (Source.Kind is not (SourceKind.BatteryGauge or SourceKind.WindowsMeter)) return nominal;
         return _sampler.ObservedUpdatePeriod() is { } seen && seen > nominal ? seen : nominal;
     }
 

@@ -18,10 +18,10 @@ public class EmiTests
     [Fact]
     public void Ioctl_codes_match_ctl_code()
     {
-        Assert.Equal(0x224000u, EmiNative.IoctlGetVersion);
-        Assert.Equal(0x224004u, EmiNative.IoctlGetMetadataSize);
-        Assert.Equal(0x224008u, EmiNative.IoctlGetMetadata);
-        Assert.Equal(0x22400Cu, EmiNative.IoctlGetMeasurement);
+        Assert.Equal(0x224000u, EmiBuffers.IoctlGetVersion);
+        Assert.Equal(0x224004u, EmiBuffers.IoctlGetMetadataSize);
+        Assert.Equal(0x224008u, EmiBuffers.IoctlGetMetadata);
+        Assert.Equal(0x22400Cu, EmiBuffers.IoctlGetMeasurement);
     }
 
     [Fact]

@@ -204,7 +204,7 @@ public class SessionTests(ITestOutputHelper output)
         var samples = File.ReadAllLines(Path.Combine(dir.Path, "samples/powercap-rapl.csv"));
         Assert.StartsWith("# source=powercap-rapl", samples[0]);
         Assert.Equal("timestamp_ticks,seconds,package-0_j,package-0_raw", samples[1]);
-        Assert.True(samples.Length > 20);
+        Assert.True(samples.Length > 5, $"only {samples.Length} lines in the sample file");
         Assert.Contains(File.ReadAllLines(Path.Combine(dir.Path, "samples/windows.csv")), l => l.StartsWith("\"idle-baseline\""));
     }
 

@@ -35,7 +35,8 @@ public sealed class ExternalTraceSource : IEnergySource
     public TimeSpan UpdatePeriod => MedianRowInterval();
     public double? WrapJoules => null;
     public string Privilege => "read access to the trace file";
-    public TimeSpan SampleInterval => TimeSpan.FromMilliseconds(20);
+    // Polling the file is cheap; each sample keeps only the newest row, so poll often to keep the edge brackets short.
+    public TimeSpan SampleInterval => TimeSpan.FromMilliseconds(5);
 
     /// <summary>Trace time + offset = host Unix time; null until given or found by the sync pulse.</summary>
     public double? OffsetSeconds { get; private set; }

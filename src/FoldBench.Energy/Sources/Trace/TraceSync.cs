@@ -48,31 +48,45 @@ public static class TraceSync
     /// <summary>
     /// The offset o (trace time + o = host Unix time) maximizing the normalized correlation between the trace's
     /// power and the pulse, searched over <paramref name="searchFrom"/>..<paramref name="searchTo"/>: first in 10 ms
-    /// steps, then in 1 ms steps around the best. Null when the trace does not cover any candidate.
+    /// steps (10 ms template), then in 0.5 ms steps (1 ms template) around the best. Null when the trace does not
+    /// cover any candidate.
     /// </summary>
     public static Result? FindOffset(IReadOnlyList<(double Time, double Watts)> power, IReadOnlyList<Segment> pulse, double searchFrom, double searchTo)
     {
         if (power.Count < 4 || pulse.Count == 0 || searchTo < searchFrom) return null;
-        const double step = 0.01;
         double start = pulse[0].StartUnix, end = pulse[^1].EndUnix;
-        int n = (int)((end - start) / step);
-        var template = new double[n];
-        for (int k = 0; k < n; k++)
-        {
-            double h = start + k * step;
-            template[k] = pulse.Any(s => s.Busy && h >= s.StartUnix && h < s.EndUnix) ? 1 : 0;
-        }
         // Offsets for which the whole pulse falls inside the trace.
         double lo = Math.Max(searchFrom, end - power[^1].Time), hi = Math.Min(searchTo, start - power[0].Time);
         if (hi < lo) return null;
         Result? best = null;
-        for (double o = lo; o <= hi; o += step)
-            best = Better(best, o, Correlate(power, template, start, step, o));
+        for (double o = lo; o <= hi; o += 0.01)
+            best = Better(best, o, Correlate(power, pulse, 0.01, o));
         if (best is null) return null;
         double center = best.OffsetSeconds;
-        for (double o = Math.Max(lo, center - step); o <= Math.Min(hi, center + step); o += 0.001)
-            best = Better(best, o, Correlate(power, template, start, step, o));
+        for (double o = Math.Max(lo, center - 0.01); o <= Math.Min(hi, center + 0.01); o += 0.0005)
+            best = Better(best, o, Correlate(power, pulse, 0.001, o));
         return best;
+    }
+
+    /// <summary>Normalized correlation of the trace's power with the pulse's 0/1 template, sampled every <paramref name="step"/> s of host time.</summary>
+    private static double Correlate(IReadOnlyList<(double Time, double Watts)> power, IReadOnlyList<Segment> pulse, double step, double offset)
+    {
+        double start = pulse[0].StartUnix;
+        int n = (int)((pulse[^1].EndUnix - start) / step);
+        int j = LastAtOrBefore(power, start - offset), seg = 0;
+        double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+        for (int k = 0; k < n; k++)
+        {
+            double host = start + k * step;
+            while (seg + 1 < pulse.Count && host >= pulse[seg].EndUnix) seg++;
+            double y = pulse[seg].Busy && host >= pulse[seg].StartUnix ? 1 : 0;
+            double tau = host - offset; // host time → trace time
+            while (j + 1 < power.Count && power[j + 1].Time <= tau) j++;
+            double p = power[j].Watts;
+            sx += p; sy += y; sxx += p * p; syy += y * y; sxy += p * y;
+        }
+        double cov = sxy - sx * sy / n, vx = sxx - sx * sx / n, vy = syy - sy * sy / n;
+        return vx <= 0 || vy <= 0 ? double.NaN : cov / Math.Sqrt(vx * vy);
     }
 
     private static int LastAtOrBefore(IReadOnlyList<(double Time, double Watts)> power, double tau)
@@ -88,23 +102,6 @@ public static class TraceSync
 
     private static Result? Better(Result? best, double offset, double r) =>
         double.IsNaN(r) || (best is not null && best.Correlation >= r) ? best : new Result(offset, r);
-
-    private static double Correlate(IReadOnlyList<(double Time, double Watts)> power, double[] template, double start, double step, double offset)
-    {
-        int n = template.Length;
-        int j = LastAtOrBefore(power, start - offset);
-        double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
-        for (int k = 0; k < n; k++)
-        {
-            double tau = start + k * step - offset; // host time → trace time
-            while (j + 1 < power.Count && power[j + 1].Time <= tau) j++;
-            double p = power[j].Watts;
-            double y = template[k];
-            sx += p; sy += y; sxx += p * p; syy += y * y; sxy += p * y;
-        }
-        double cov = sxy - sx * sy / n, vx = sxx - sx * sx / n, vy = syy - sy * sy / n;
-        return vx <= 0 || vy <= 0 ? double.NaN : cov / Math.Sqrt(vx * vy);
-    }
 }
 
 /// <summary>A simultaneous reading of the Stopwatch and the wall clock: converts between host Unix seconds and Stopwatch ticks.</summary>

@@ -10,6 +10,12 @@ namespace FoldBench.Energy.Sources.Windows;
 /// </summary>
 public static class EmiBuffers
 {
+    // CTL_CODE(FILE_DEVICE_UNKNOWN = 0x22, function, METHOD_BUFFERED = 0, FILE_READ_ACCESS = 1)
+    public const uint IoctlGetVersion = (0x22u << 16) | (1u << 14) | (0u << 2);
+    public const uint IoctlGetMetadataSize = (0x22u << 16) | (1u << 14) | (1u << 2);
+    public const uint IoctlGetMetadata = (0x22u << 16) | (1u << 14) | (2u << 2);
+    public const uint IoctlGetMeasurement = (0x22u << 16) | (1u << 14) | (3u << 2);
+
     public const int NameMaxChars = 16;
     public const double JoulesPerPicowattHour = 3.6e-9;
 

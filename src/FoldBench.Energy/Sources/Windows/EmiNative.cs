@@ -11,12 +11,6 @@ internal static partial class EmiNative
     /// <summary>GUID_DEVICE_ENERGY_METER, the device interface class every EMI provider registers.</summary>
     public static readonly Guid EnergyMeterInterface = new(0x45bd8344, 0x7ed6, 0x49cf, 0xa4, 0x40, 0xc2, 0x76, 0xc9, 0x33, 0xb0, 0x53);
 
-    // CTL_CODE(FILE_DEVICE_UNKNOWN = 0x22, function, METHOD_BUFFERED = 0, FILE_READ_ACCESS = 1)
-    public const uint IoctlGetVersion = (0x22u << 16) | (1u << 14) | (0u << 2);
-    public const uint IoctlGetMetadataSize = (0x22u << 16) | (1u << 14) | (1u << 2);
-    public const uint IoctlGetMetadata = (0x22u << 16) | (1u << 14) | (2u << 2);
-    public const uint IoctlGetMeasurement = (0x22u << 16) | (1u << 14) | (3u << 2);
-
     public const uint DigcfPresent = 0x2, DigcfDeviceInterface = 0x10;
     public const uint GenericRead = 0x80000000, FileShareRead = 1, FileShareWrite = 2, OpenExisting = 3;
     public const int ErrorNoMoreItems = 259, ErrorInsufficientBuffer = 122, ErrorAccessDenied = 5;

@@ -75,9 +75,9 @@ public sealed class EmiSource : EnergySourceBase
                         $"EMI device {path} denied read access: run FoldBench from an elevated prompt (right-click → Run as administrator); FoldBench never elevates itself");
                 throw new IOException($"opening EMI device {path} failed (error {err})");
             }
-            ushort version = BitConverter.ToUInt16(EmiNative.Query(h, EmiNative.IoctlGetVersion, 2));
-            uint size = BitConverter.ToUInt32(EmiNative.Query(h, EmiNative.IoctlGetMetadataSize, 4));
-            var meta = EmiBuffers.ParseMetadata(version, EmiNative.Query(h, EmiNative.IoctlGetMetadata, (int)size));
+            ushort version = BitConverter.ToUInt16(EmiNative.Query(h, EmiBuffers.IoctlGetVersion, 2));
+            uint size = BitConverter.ToUInt32(EmiNative.Query(h, EmiBuffers.IoctlGetMetadataSize, 4));
+            var meta = EmiBuffers.ParseMetadata(version, EmiNative.Query(h, EmiBuffers.IoctlGetMetadata, (int)size));
             var (chosen, _, _) = EmiBuffers.Choose(meta.Channels);
             foreach (var c in meta.Channels) found.Add($"{meta.Oem} {meta.Model}: {c}");
             foreach (int i in chosen) { domains.Add(new EnergyDomain(meta.Channels[i], DomainRole.Channel, path)); names.Add(meta.Channels[i]); }
@@ -101,7 +101,7 @@ public sealed class EmiSource : EnergySourceBase
         int k = 0;
         foreach (var (device, channels, chosen) in _devices)
         {
-            var m = EmiBuffers.ParseMeasurement(channels, EmiNative.Query(device, EmiNative.IoctlGetMeasurement, 16 * channels));
+            var m = EmiBuffers.ParseMeasurement(channels, EmiNative.Query(device, EmiBuffers.IoctlGetMeasurement, 16 * channels));
             foreach (int i in chosen) raw[k++] = m[i].EnergyPwh;
         }
     }

@@ -33,7 +33,10 @@ public static class FoldedProjection
         int sub = SubWidth(width, fold);
         if (perPosition.Count != fold)
             throw new ArgumentException($"block-diagonal projection needs {fold} weight blocks (one per sub-position), got {perPosition.Count}", nameof(perPosition));
-        for (int j = 0; j < fold; j++) CheckWeights(perPosition[j], sub, $"perPosition[{j}]");
+        // The name is only formatted when a block is wrong: this check runs on every (hot) call.
+        for (int j = 0; j < fold; j++)
+            if (perPosition[j] is not { } w || w.InputCount != sub || w.OutputCount != sub)
+                CheckWeights(perPosition[j], sub, $"perPosition[{j}]");
         CheckChunk(chunk.Length, output.Length, tokens, width);
         if (tokens == 0) return;
         for (int j = 0; j < fold; j++)

@@ -55,9 +55,8 @@ internal sealed class FoldedLinear
         else
         {
             // Block j reads columns [j·In, (j+1)·In) of every token and writes its own column block:
-            // what FoldedProjection.ProjectBlockDiagonal does for square blocks, here for any shape.
-            // (ProjectBlockDiagonal itself formats a name per block on every call, which would break
-            // the no-allocation rule of a step.)
+            // what FoldedProjection.ProjectBlockDiagonal does for square blocks, here for any shape
+            // (the fused K/V and the folded FFN blocks are rectangular).
             for (int j = 0; j < _blocks.Length; j++)
                 Linear.Project(xs[(j * _inSub)..], tokens, inWidth, _blocks[j], ys[(j * _outSub)..], outWidth, accumulate);
         }

@@ -70,7 +70,8 @@ public sealed class RunCommand : ICommand
 
         // Energy: find the sources first, so the machine description says what was found and why
         // each one is (not) usable; with none usable the energy columns stay empty, never zero.
-        using var inventory = EnergyDiscovery.Discover(SensorsCommand.Options(a, traces));
+        var energyOptions = SensorsCommand.Options(a, traces);
+        using var inventory = EnergyDiscovery.Discover(energyOptions);
         options.Machine!.EnergySources = [.. inventory.Describe()];
         if (pinCpu is int cpu) Pin(cpu, stderr);
         Directory.CreateDirectory(options.OutDir);
@@ -81,6 +82,9 @@ public sealed class RunCommand : ICommand
         if (energyMissing is not null) stderr.WriteLine($"foldbench run: no energy figures: {energyMissing}");
         options = options with { Observer = energy };
         var runner = new SweepRunner(options, stderr);
+        if (energy is not null && energyOptions.SysfsRoot != "/")
+            runner.Summary.Caveats.Add($"energy counters were read under {energyOptions.SysfsRoot}, not /: the figures measure whatever " +
+                                       "writes there (e.g. `foldbench sensors simulate`), not this machine's hardware");
         if (energyMissing is not null)
         {
             runner.Summary.Energy = new EnergyRunInfo { UnavailableReason = energyMissing };

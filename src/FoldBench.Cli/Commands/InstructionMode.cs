@@ -49,9 +49,14 @@ public static class InstructionMode
     internal static readonly IReadOnlyList<int> DefaultKN = [512];
     public const int DefaultR1 = 1, DefaultR2 = 3;
 
-    public static int Run(CliArgs args, TextWriter stdout, TextWriter stderr)
+    public static int Run(CliArgs args, TextWriter stdout, TextWriter stderr) =>
+        Run(args, stdout, stderr, new Dictionary<string, string?>());
+
+    /// <param name="environment">Variables for the probe process on top of the inherited ones (null removes one).</param>
+    public static int Run(CliArgs args, TextWriter stdout, TextWriter stderr, IReadOnlyDictionary<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(environment);
         var cases = ParseCases(args);
         var (r1, r2) = ParseReps(args);
         int timeout = args.GetInt("--timeout", 600, 10, 24 * 3600);
@@ -69,6 +74,7 @@ public static class InstructionMode
         {
             FileName = host,
             Arguments = probeArgs,
+            Environment = environment,
             Timeout = TimeSpan.FromSeconds(timeout),
         });
         var counts = schedule.Evaluate(outcome.Intervals);
@@ -94,7 +100,8 @@ public static class InstructionMode
             stderr.WriteLine($"foldbench run --instructions: warning: {debug}");
         }
         summary.Caveats.Add("valgrind emulates a CPU without AVX-512: Vector512 code paths are not what runs natively on AVX-512 machines");
-        if (Environment.GetEnvironmentVariable(SlowdownVariable) is { Length: > 0 } slowdown && slowdown.Trim() != "0")
+        string? slowdown = environment.TryGetValue(SlowdownVariable, out var overridden) ? overridden : Environment.GetEnvironmentVariable(SlowdownVariable);
+        if (slowdown is { Length: > 0 } && slowdown.Trim() != "0")
             summary.Caveats.Add($"{SlowdownVariable}={slowdown}: the kernels did that much extra work on purpose");
 
         var raw = new List<object>();

@@ -1,6 +1,9 @@
 using System.Globalization;
 using FoldBench.Kernels;
 using FoldBench.Regression.Instructions;
+using FoldBench.Regression.Statistics;
+using FoldBench.Regression.Timing;
+using FoldBench.Results;
 
 namespace FoldBench.Cli.Commands;
 
@@ -23,14 +26,22 @@ public sealed class KernelProbeCommand : ICommand
           --m LIST              … rows M (default: 1,16) …
           --kn LIST             … K = N (default: 512), or --k LIST and --n LIST
           --reps R1,R2          operations per phase (default: 1,3)
+          --timed               instead: time the cases by thread CPU time, alternating with a fixed
+                                reference workload, and write a results folder (the CI gate's timed run;
+                                set DOTNET_TieredCompilation=0 so no tier-0 code is timed)
+          --out DIR             results folder for --timed (required with it)
+          --iterations N        measured iterations per case for --timed (default: 15)
+          --iteration-ms T      length of one iteration for --timed (default: 20)
+          --rounds R            --timed measures every case R times, round-robin, and keeps each case's
+                                least disturbed round (lowest median; default: 3)
 
         """;
 
-    private static readonly string[] Valued = ["--cases", "--paths", "--m", "--k", "--n", "--kn", "--reps"];
+    private static readonly string[] Valued = ["--cases", "--paths", "--m", "--k", "--n", "--kn", "--reps", "--out", "--iterations", "--iteration-ms", "--rounds"];
 
     public int Execute(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var a = CliArgs.Parse(args, [], Valued);
+        var a = CliArgs.Parse(args, ["--timed"], Valued);
         a.ExpectPositionals(0, 0, "");
         IReadOnlyList<KernelCaseSpec> cases;
         if (a.Has("--cases"))
@@ -40,6 +51,9 @@ public sealed class KernelProbeCommand : ICommand
             cases = ParseCaseList(a.Get("--cases")!);
         }
         else cases = InstructionMode.ParseCases(a);
+        if (a.Has("--timed")) return RunTimed(a, cases, stdout);
+        foreach (var o in new[] { "--out", "--iterations", "--iteration-ms", "--rounds" })
+            if (a.Has(o)) throw new UsageException($"option {o} needs --timed");
         var (r1, r2) = InstructionMode.ParseReps(a);
 
         var operations = new List<Action>(cases.Count);
@@ -53,6 +67,86 @@ public sealed class KernelProbeCommand : ICommand
         stdout.Flush();
         ProbeDriver.Run(operations, new ProbeSchedule(cases.Count, r1, r2));
         return Cli.ExitOk;
+    }
+
+    private static int RunTimed(CliArgs a, IReadOnlyList<KernelCaseSpec> cases, TextWriter stdout)
+    {
+        string outDir = a.Get("--out") ?? throw new UsageException("--timed needs --out DIR");
+        if (a.Has("--reps")) throw new UsageException("option --reps is for instruction counting, not --timed");
+        var options = new TimedProbeOptions
+        {
+            Iterations = a.GetInt("--iterations", 15, 3, 10_000),
+            IterationTime = TimeSpan.FromMilliseconds(a.GetInt("--iteration-ms", 20, 1, 60_000)),
+        };
+        bool tiered = Environment.GetEnvironmentVariable("DOTNET_TieredCompilation") != "0";
+        var summary = new RunSummary
+        {
+            Tool = $"foldbench {Cli.Version}",
+            StartedUtc = DateTimeOffset.UtcNow,
+            Job = "timed-probe",
+            CommandLine = "foldbench kernel-probe --timed --cases " + string.Join(',', cases.Select(c => $"{c.Path}:{c.M}x{c.K}x{c.N}")) + $" --out {outDir}",
+            Machine = MachineProbe.Describe(),
+        };
+        summary.Caveats.Add($"times are {ThreadCpuClock.Description} per operation ({options.Iterations} iterations of about {options.IterationTime.TotalMilliseconds:0} ms), each iteration preceded by the reference workload; " +
+                            "thread CPU time ignores time slices taken by other processes but not cache or memory contention");
+        if (tiered) summary.Caveats.Add("tiered compilation was on (DOTNET_TieredCompilation is not 0): early iterations may have timed tier-0 code");
+
+        int rounds = a.GetInt("--rounds", 3, 1, 100);
+        summary.Caveats.Add($"best of {rounds} round-robin rounds per case (the round with the lowest median): interference only ever slows a round down");
+        var workloads = cases.Select(c => new KernelWorkload(c)).ToList();
+        var checks = workloads.Select(w => w.Check()).ToList();
+        var best = new TimedSamples?[cases.Count];
+        // Round-robin, so that each case's rounds are spread over the whole run rather than bunched
+        // inside one disturbed stretch.
+        for (int r = 0; r < rounds; r++)
+            for (int i = 0; i < cases.Count; i++)
+            {
+                var t = TimedProbe.Measure(workloads[i].Run, options);
+                if (best[i] is null || SampleStats.Median(t.CaseNs) < SampleStats.Median(best[i]!.CaseNs)) best[i] = t;
+            }
+
+        var reference = new List<double>();
+        for (int i = 0; i < cases.Count; i++)
+        {
+            var c = cases[i];
+            var t = best[i]!;
+            reference.AddRange(t.ReferenceNs);
+            double median = SampleStats.Median(t.CaseNs);
+            summary.Cases.Add(new CaseResult
+            {
+                Suite = "kernels",
+                Name = c.ShortName,
+                FullName = c.FullName,
+                Path = c.Path,
+                M = c.M,
+                K = c.K,
+                N = c.N,
+                Regime = "cache",
+                MedianNs = median,
+                MeanNs = SampleStats.Mean(t.CaseNs),
+                StdDevNs = SampleStats.StandardDeviation(t.CaseNs),
+                CoefficientOfVariation = SampleStats.StandardDeviation(t.CaseNs) / SampleStats.Mean(t.CaseNs),
+                SamplesNs = [.. t.CaseNs],
+                Gflops = 2 * c.Macs / median,
+                WeightBytes = (long)c.K * c.N * sizeof(float),
+                CorrectnessOk = checks[i].Correct,
+            });
+            stdout.WriteLine($"{c.ShortName,-28} {median / 1000,10:0.00} µs  {2 * c.Macs / median,7:0.0} GFLOP/s  {(checks[i].Correct ? "ok" : "WRONG")}");
+        }
+        summary.Cases.Add(new CaseResult
+        {
+            Suite = "reference",
+            Name = TimedProbe.ReferenceName,
+            FullName = TimedProbe.ReferenceFullName,
+            Path = "scalar",
+            MedianNs = SampleStats.Median(reference),
+            SamplesNs = reference,
+        });
+        summary.Complete = true;
+        summary.FinishedUtc = DateTimeOffset.UtcNow;
+        SummaryStore.Write(System.IO.Path.Combine(outDir, SummaryStore.FileName), summary);
+        stdout.WriteLine($"{TimedProbe.ReferenceName,-28} {SampleStats.Median(reference) / 1000,10:0.00} µs");
+        return summary.Cases.Any(c => c.CorrectnessOk == false) ? Cli.ExitFailure : Cli.ExitOk;
     }
 
     /// <summary>Parses "path:MxKxN,…".</summary>

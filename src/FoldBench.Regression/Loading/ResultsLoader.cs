@@ -58,24 +58,22 @@ public static class ResultsLoader
 
     /// <summary>
     /// Cases from summary.json; a case without raw samples borrows them from the BenchmarkDotNet report
-    /// that measured it (same full name), so the statistical test still has data.
+    /// that measured it (same full name), so the statistical test still has data. Report cases that
+    /// summary.json does not list (the machine calibration, say) are added too: they make good
+    /// same-run references for --normalize-to.
     /// </summary>
     private static ResultSet FromSummary(RunSummary summary, string source, IReadOnlyList<string> reportFiles)
     {
-        Dictionary<string, BenchmarkCase>? fromReports = null;
-        if (summary.Cases.Any(c => c.SamplesNs is not { Count: > 0 }) && reportFiles.Count > 0)
-        {
-            fromReports = new Dictionary<string, BenchmarkCase>(StringComparer.Ordinal);
-            foreach (var file in reportFiles)
-                foreach (var c in BdnReportReader.Read(file))
-                    fromReports.TryAdd(c.FullName, c);
-        }
+        var fromReports = new Dictionary<string, BenchmarkCase>(StringComparer.Ordinal);
+        foreach (var file in reportFiles)
+            foreach (var c in BdnReportReader.Read(file))
+                fromReports.TryAdd(c.FullName, c);
 
         var cases = summary.Cases.Select(c =>
         {
             string key = !string.IsNullOrWhiteSpace(c.FullName) ? c.FullName : $"{c.Suite}/{c.Name}";
             IReadOnlyList<double> samples = c.SamplesNs is { Count: > 0 } s ? s
-                : fromReports is not null && fromReports.TryGetValue(key, out var r) ? r.SamplesNs
+                : fromReports.TryGetValue(key, out var r) ? r.SamplesNs
                 : [];
             return new BenchmarkCase
             {
@@ -87,7 +85,26 @@ public static class ResultsLoader
                 Instructions = c.Instructions,
                 CorrectnessOk = c.CorrectnessOk,
             };
-        });
+        }).ToList();
+        var listed = cases.Select(c => c.FullName).ToHashSet(StringComparer.Ordinal);
+        foreach (var extra in fromReports.Values.Where(r => !listed.Contains(r.FullName)))
+            cases.Add(new BenchmarkCase
+            {
+                FullName = extra.FullName,
+                DisplayName = ShortName(extra.FullName),
+                SamplesNs = extra.SamplesNs,
+                RecordedMedianNs = extra.RecordedMedianNs,
+            });
         return new ResultSet(source, "foldbench", cases);
+    }
+
+    /// <summary>"FoldBench.Benchmarks.Suites.CalibrationBenchmarks.FmaPeak" → "CalibrationBenchmarks.FmaPeak".</summary>
+    public static string ShortName(string fullName)
+    {
+        int paren = fullName.IndexOf('(');
+        string head = paren >= 0 ? fullName[..paren] : fullName;
+        int last = head.LastIndexOf('.');
+        int typeDot = last > 0 ? head.LastIndexOf('.', last - 1) : -1;
+        return typeDot >= 0 ? fullName[(typeDot + 1)..] : fullName;
     }
 }

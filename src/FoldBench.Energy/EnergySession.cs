@@ -119,11 +119,17 @@ public sealed class EnergySession : IDisposable
         IdleReason = null;
     }
 
-    /// <summary>Takes a synchronous sample and returns its timestamp: a window edge that has a sample right at it.</summary>
+    /// <summary>
+    /// Takes a synchronous sample and returns its timestamp: a window edge that has a sample right at it. It also asks
+    /// the sampler thread for one more sample just over an update period later, which closes the edge's error bracket.
+    /// </summary>
     public long MarkEdge()
     {
         var r = _sampler.SampleNow();
-        return Math.Max(r?.Timestamp ?? 0, Stopwatch.GetTimestamp());
+        long edge = Math.Max(r?.Timestamp ?? 0, Stopwatch.GetTimestamp());
+        long settle = (long)(Source.UpdatePeriod.TotalSeconds * 1.05 * Stopwatch.Frequency) + Stopwatch.Frequency / 20000;
+        _sampler.RequestSampleAt(edge + settle);
+        return edge;
     }
 
     internal void LogWindow(EnergyWindow w)

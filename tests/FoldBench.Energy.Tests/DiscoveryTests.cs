@@ -92,7 +92,7 @@ public class DiscoveryTests
         sampler.Start();
         Thread.Sleep(300);
         sampler.Stop();
-        Assert.InRange(sampler.Count, 3, 1000);
+        Assert.InRange(sampler.Count, 3, 200);
         if (IO.ThreadCpuTime.Now() is not null)
             Assert.InRange(sampler.OverheadFraction!.Value, 1e-7, 0.5);
         Assert.NotNull(sampler.MeanReadSeconds);
@@ -122,6 +122,6 @@ public class DiscoveryTests
         Assert.Equal(3, r.Rounds);
         Assert.True(r.MedianOffSeconds > 0 && r.MedianOnSeconds > 0);
         Assert.Equal((r.MedianOnSeconds - r.MedianOffSeconds) / r.MedianOffSeconds, r.SlowdownFraction, 12);
-        Assert.Equal(TimeSpan.FromMilliseconds(2), r.SampleInterval);
+        Assert.Equal(TimeSpan.FromMilliseconds(10), r.SampleInterval);
     }
 }

@@ -96,7 +96,7 @@ public class SessionTests(ITestOutputHelper output)
         var samples = File.ReadAllLines(Path.Combine(dir.Path, session.RunInfo().SampleFiles[0]));
         var rawValues = samples.Skip(2).Select(l => long.Parse(l.Split(',')[3])).ToList();
         Assert.Contains(rawValues.Zip(rawValues.Skip(1)), p => p.Second < p.First); // the raw counter wrapped mid-window
-        Assert.True(raw.Count > 100);
+        Assert.True(raw.Count > 20, $"{raw.Count} samples");
     }
 
     [Fact]

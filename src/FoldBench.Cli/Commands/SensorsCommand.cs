@@ -22,7 +22,7 @@ public sealed class SensorsCommand : ICommand
         "                         [--domain package|package+dram|psys|core] [--source NAME]\n" +
         "       foldbench sensors simulate --root DIR --layout intel-laptop|amd-server|laptop-battery|phone-battery\n" +
         "                         --model constant:W|procstat:IDLE,PERCORE [--seconds S] [--near-wrap] [--charging] [--gauge-period S]\n" +
-        "       foldbench sensors overhead [--rounds N] [--sysfs-root DIR] [--dev-cpu-root DIR] [--trace FILE ...]\n" +
+        "       foldbench sensors overhead [--rounds N] [--loop-seconds S] [--sysfs-root DIR] [--dev-cpu-root DIR] [--trace FILE ...]\n" +
         "\n" +
         "  --sysfs-root DIR    root holding sys/ and proc/ (default /, or $FOLDBENCH_SYSFS_ROOT); a fixture tree works too\n" +
         "  --dev-cpu-root DIR  folder holding N/msr (default /dev/cpu, or DIR/dev/cpu under a fixture root, or $FOLDBENCH_DEV_CPU_ROOT)\n" +
@@ -181,14 +181,15 @@ public sealed class SensorsCommand : ICommand
     private static int Overhead(string[] args, TextWriter stdout)
     {
         var (traces, rest) = ExtractTraces(args);
-        var a = CliArgs.Parse(rest, [], ["--rounds", "--sysfs-root", "--dev-cpu-root", "--trace-offset", "--domain", "--source"]);
+        var a = CliArgs.Parse(rest, [], ["--rounds", "--loop-seconds", "--sysfs-root", "--dev-cpu-root", "--trace-offset", "--domain", "--source"]);
         a.ExpectPositionals(0, 0, "nothing");
         int rounds = a.GetInt("--rounds", 11, 1, 1000);
+        double loopSeconds = a.GetDouble("--loop-seconds", 0.25, 0.01, 600);
         using var inventory = EnergyDiscovery.Discover(Options(a, traces));
         var source = inventory.Chosen ?? throw new InvalidOperationException(inventory.UnavailableReason);
         if (source is Energy.Sources.Trace.ExternalTraceSource)
             throw new InvalidOperationException("the overhead check samples a counter; an external trace costs only file reads (use a counter source)");
-        var r = SamplerOverhead.Measure(source, rounds);
+        var r = SamplerOverhead.Measure(source, rounds, loopSeconds);
         stdout.WriteLine($"sampler overhead, {r.Source} sampled every {r.SampleInterval.TotalMilliseconds:0.###} ms, {r.Rounds} rounds:");
         stdout.WriteLine($"  CPU-bound loop, median off {r.MedianOffSeconds * 1e3:0.###} ms, median on {r.MedianOnSeconds * 1e3:0.###} ms: slowdown {r.SlowdownFraction:P2}");
         stdout.WriteLine($"  sampler thread CPU time / wall time: {(r.SamplerCpuFraction is { } f ? f.ToString("P3", CultureInfo.InvariantCulture) : "unknown (no thread CPU clock)")}");

@@ -17,6 +17,9 @@ public sealed class Sampler : IDisposable
     private readonly object _lock = new();
     private readonly List<EnergyReading> _samples = new(4096);
     private readonly ManualResetEventSlim _stop = new(false);
+    private readonly AutoResetEvent _wake = new(false);
+    private readonly List<long> _requests = [];   // Stopwatch ticks of requested extra samples
+    private volatile bool _stopping;
     private Thread? _thread;
     private long _startTicks, _stopTicks;
     private long _cpuTicks;             // sampler thread CPU time so far (TimeSpan ticks)
@@ -49,7 +52,9 @@ public sealed class Sampler : IDisposable
     public void Stop()
     {
         if (_thread is null || _stopTicks != 0) return;
+        _stopping = true;
         _stop.Set();
+        _wake.Set();
         _thread.Join();
         _stopTicks = Stopwatch.GetTimestamp();
     }
@@ -59,9 +64,25 @@ public sealed class Sampler : IDisposable
         TimeSpan? cpuStart = ThreadCpuTime.Now();
         _cpuMeasured = cpuStart is not null;
         TakeSample();
-        while (!_stop.Wait(Interval))
+        long interval = (long)(Interval.TotalSeconds * Stopwatch.Frequency);
+        long next = Stopwatch.GetTimestamp() + interval;
+        while (!_stopping)
         {
+            // Sleep until the next periodic sample, or until an extra sample a window edge asked for.
+            long due = next;
+            lock (_requests)
+                foreach (long r in _requests) due = Math.Min(due, r);
+            long wait = due - Stopwatch.GetTimestamp();
+            if (wait > 0)
+            {
+                // Whole milliseconds, rounded up: a sub-millisecond timeout rounds to 0 and would spin.
+                _wake.WaitOne((int)Math.Ceiling(wait * 1000.0 / Stopwatch.Frequency));
+                continue;
+            }
             if (TakeSample() is null && FailureReason is not null) break;
+            long now = Stopwatch.GetTimestamp();
+            lock (_requests) _requests.RemoveAll(r => r <= now);
+            if (now >= next) next = now + interval;
             if (cpuStart is { } c0 && ThreadCpuTime.Now() is { } c1) Volatile.Write(ref _cpuTicks, (c1 - c0).Ticks);
         }
         if (cpuStart is { } s && ThreadCpuTime.Now() is { } e) Volatile.Write(ref _cpuTicks, (e - s).Ticks);
@@ -69,6 +90,17 @@ public sealed class Sampler : IDisposable
 
     /// <summary>Reads the source now (serialized with the background thread); null once the source has failed.</summary>
     public EnergyReading? SampleNow() => TakeSample();
+
+    /// <summary>
+    /// Asks the background thread for one extra sample at <paramref name="ticks"/> (Stopwatch time). A window edge
+    /// asks for one an update period after itself: that sample closes the edge's error bracket, so the periodic rate
+    /// can stay low (the integral needs only the edges; samples in between add provenance, not accuracy).
+    /// </summary>
+    public void RequestSampleAt(long ticks)
+    {
+        lock (_requests) _requests.Add(ticks);
+        _wake.Set();
+    }
 
     private EnergyReading? TakeSample()
     {
@@ -189,6 +221,7 @@ public sealed class Sampler : IDisposable
     {
         Stop();
         _stop.Dispose();
+        _wake.Dispose();
     }
 }
 

@@ -21,8 +21,10 @@ public abstract class EnergySourceBase : IEnergySource
     public abstract double? WrapJoules { get; }
     public abstract string Privilege { get; }
     public virtual bool Estimated => false;
+    // Ten update periods, 10 ms to 1 s: window edges get their own samples (EnergySession.MarkEdge), so the periodic
+    // rate only has to keep provenance and outrun wrap-arounds (minutes away), at a fraction of a percent of a core.
     public virtual TimeSpan SampleInterval =>
-        TimeSpan.FromTicks(Math.Clamp(UpdatePeriod.Ticks * 2, TimeSpan.FromMilliseconds(2).Ticks, TimeSpan.FromSeconds(1).Ticks));
+        TimeSpan.FromTicks(Math.Clamp(UpdatePeriod.Ticks * 10, TimeSpan.FromMilliseconds(10).Ticks, TimeSpan.FromSeconds(1).Ticks));
     public DomainSelection Selection { get; protected set; } = new("none", [], "no domains");
 
     public virtual EnergyReading Read()

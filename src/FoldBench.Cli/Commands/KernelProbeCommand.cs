@@ -10,12 +10,13 @@ namespace FoldBench.Cli.Commands;
 /// <summary>
 /// `foldbench kernel-probe` (internal): the workload `run --instructions` runs under callgrind. Packs
 /// each case's weights, checks the kernel against a double-precision reference, then calls
-/// Linear.Project in the phases of the probe protocol with a marker call between phases.
+/// Linear.Project in the phases of the probe protocol with a marker call between phases. With
+/// --timed it is instead the CI gate's timed run: thread CPU time against an interleaved reference.
 /// </summary>
 public sealed class KernelProbeCommand : ICommand
 {
     public string Name => "kernel-probe";
-    public string Summary => "(internal) kernel workload for instruction counting; see run --instructions";
+    public string Summary => "(internal) kernel workload of run --instructions and of the CI gate's timed run";
 
     public string Usage => """
         usage: foldbench kernel-probe [options]

@@ -46,6 +46,9 @@ public static class ReportGenerator
     public static string RenderReportMarkdown(RunSummary s, string plotsFolder = PlotsFolder) => ReportMarkdown.Render(s, plotsFolder);
 
     /// <summary>The chart file names (without extension) <see cref="Generate"/> writes for this run, in report order.</summary>
+    /// <summary>What a reader must know before trusting the run: its recorded caveats, then those derived from its results.</summary>
+    public static IReadOnlyList<string> Caveats(RunSummary s) => Markdown.Caveats.All(s);
+
     public static IReadOnlyList<string> ChartNames(RunSummary s) => ChartPlan.For(s).Select(c => c.FileStem).ToList();
 
     private static List<string> WriteCharts(IReadOnlyList<IChart> charts, string dir)

@@ -37,4 +37,21 @@ public class EnergyHonestyTests
         var s = FixtureCopy.Read(FixtureCopy.X64);
         Assert.Empty(NetEnergyLines(s));
     }
+
+    [Fact]
+    public void ALongRunWideReasonIsPointedToInTheChart_AndStatedOnceInTheReport()
+    {
+        var s = FixtureCopy.Read(FixtureCopy.X64);
+        string longReason = "no usable energy source: " + string.Join("; ", Enumerable.Range(1, 8).Select(i => $"source-{i} absent (a long explanation of why source {i} is missing)"));
+        s.Energy!.UnavailableReason = longReason;
+
+        var notice = Assert.Single(EnergyNotices.Warnings(s.Cases, s.Energy));
+        Assert.StartsWith("No usable energy source on this machine (why: report.md Caveats", notice);
+        Assert.DoesNotContain("source-1", notice);
+
+        string md = ReportGenerator.RenderReportMarkdown(s);
+        // Once, in the Caveats, without the doubled "no usable energy source" prefix.
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(md, "source-8 absent"));
+        Assert.Contains("- No energy source: source-1 absent", md);
+    }
 }

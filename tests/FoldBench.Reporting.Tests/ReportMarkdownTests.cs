@@ -137,7 +137,11 @@ public class ReportMarkdownTests
                         "Energy columns are empty and the energy charts say so; nothing is reported as 0 W.", md);
         Assert.Contains("- **Timing noise**: coefficient of variation over iterations, median 1.2%, max 7.2% (\"encoder emformer-base T=2 N=2\")", md);
         Assert.Contains("- Noisy machine: the coefficient of variation over iterations has median 1.2% and max 7.2%", md);
-        Assert.Contains("Energy: not measured — no energy counter is exposed", md);
+        Assert.Contains("Energy: not measured (no usable energy source; see Caveats).", md);
+        Assert.Contains("- **Energy**: none — no usable energy source (why: see Caveats).", md);
+        Assert.Contains("| Energy sources | powercap-rapl: absent, msr-rapl-amd: absent, battery: absent |", md);
+        // The long run-wide reason appears once, not under every table.
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(md, "no energy counter is exposed"));
         Assert.DoesNotContain("Incomplete run", md);
     }
 

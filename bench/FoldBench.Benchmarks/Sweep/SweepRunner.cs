@@ -164,20 +164,10 @@ public sealed class SweepRunner
         {
             if (caveat is not null) _summary.Caveats.Add(caveat);
             _options.Observer?.AfterSweep(_summary);
-            AddNoiseCaveat();
             _summary.Complete = complete;
             _summary.FinishedUtc = DateTimeOffset.UtcNow;
             WriteSummaryLocked();
         }
-    }
-
-    private void AddNoiseCaveat()
-    {
-        var cvs = _summary.Cases.Where(c => c.CoefficientOfVariation is not null).Select(c => c.CoefficientOfVariation!.Value).Order().ToList();
-        if (cvs.Count == 0) return;
-        double median = cvs[cvs.Count / 2], max = cvs[^1];
-        if (max > 0.05 && _options.Job != "dry")
-            _summary.Caveats.Add($"noisy machine: coefficient of variation across iterations median {median:P1}, max {max:P1}; compare ratios measured in one run");
     }
 
     private Calibration Calibrate(IConfig config)

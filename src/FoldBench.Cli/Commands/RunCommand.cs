@@ -85,11 +85,8 @@ public sealed class RunCommand : ICommand
         if (energy is not null && energyOptions.SysfsRoot != "/")
             runner.Summary.Caveats.Add($"energy counters were read under {energyOptions.SysfsRoot}, not /: the figures measure whatever " +
                                        "writes there (e.g. `foldbench sensors simulate`), not this machine's hardware");
-        if (energyMissing is not null)
-        {
-            runner.Summary.Energy = new EnergyRunInfo { UnavailableReason = energyMissing };
-            runner.Summary.Caveats.Add($"no energy figures: {energyMissing}; the energy columns are empty (not zero)");
-        }
+        // The reason is stored once, in energy.unavailableReason; the report and the notes below derive their caveat from it.
+        if (energyMissing is not null) runner.Summary.Energy = new EnergyRunInfo { UnavailableReason = energyMissing };
         stdout.WriteLine($"foldbench run: job {options.Job}, results in {options.OutDir}");
 
         using var cts = new CancellationTokenSource();
@@ -107,7 +104,7 @@ public sealed class RunCommand : ICommand
 
         var summary = runner.Run(cts.Token);
         stdout.WriteLine($"foldbench run: {summary.Cases.Count} cases written to {runner.SummaryPath}");
-        foreach (var c in summary.Caveats) stdout.WriteLine($"  note: {c}");
+        foreach (var c in ReportGenerator.Caveats(summary)) stdout.WriteLine($"  note: {c}");
         if (!a.Has("--no-plots"))
         {
             // The results are already safe on disk; a chart failure must not hide them.

@@ -54,6 +54,9 @@ internal static class EnergyNotices
 {
     public static bool HasEnergy(CaseResult c) => c.Energy is { Attributable: true };
 
+    /// <summary>Longest unavailable-reason a chart prints in full (about two lines of its notice).</summary>
+    public const int MaxChartReason = 200;
+
     public static string UnavailableReason(IReadOnlyList<CaseResult> cases, EnergyRunInfo? run) =>
         run?.UnavailableReason
         ?? cases.Select(c => c.Energy?.Reason).FirstOrDefault(r => !string.IsNullOrWhiteSpace(r))
@@ -66,7 +69,12 @@ internal static class EnergyNotices
         int with = cases.Count(HasEnergy);
         if (with == 0)
         {
-            notices.Add($"No energy source: {UnavailableReason(cases, run).TrimEnd('.')}. Nothing is plotted (no zeros).");
+            // A chart has room for a short reason; a long one (every source's, from discovery) is
+            // pointed to instead, so the notice does not bury the chart.
+            string reason = UnavailableReason(cases, run).TrimEnd('.');
+            notices.Add(reason.Length <= MaxChartReason
+                ? $"No energy source: {reason}. Nothing is plotted (no zeros)."
+                : "No usable energy source on this machine (why: report.md Caveats, or `foldbench sensors`). Nothing is plotted (no zeros).");
             return notices;
         }
         if (with < cases.Count)

@@ -23,14 +23,15 @@ internal static class Caveats
         var measured = s.Cases.Where(c => c.Suite != "calibration").ToList();
         int withEnergy = measured.Count(EnergyNotices.HasEnergy);
         if (measured.Count > 0 && withEnergy == 0)
-            list.Add($"No energy source: {EnergyNotices.UnavailableReason(measured, s.Energy).TrimEnd('.')}. " +
+            list.Add($"No energy source: {WithoutPrefix(EnergyNotices.UnavailableReason(measured, s.Energy), "no usable energy source: ").TrimEnd('.')}. " +
                      "Energy columns are empty and the energy charts say so; nothing is reported as 0 W.");
         else if (withEnergy < measured.Count)
             list.Add($"Energy is missing for {measured.Count - withEnergy} of {measured.Count} cases " +
                      "(no energy recorded, or a window too short for the counter's update period).");
         if (measured.Any(c => c.Energy is { Attributable: true, Estimated: true }))
             list.Add("Energy is estimated by a power model, not metered.");
-        if (RunSelection.Noise(s) is var (median, max, noisiest, _) && max > NoisyCv)
+        // A dry job's timings are not measurements, so their spread says nothing about the machine.
+        if (s.Job != "dry" && RunSelection.Noise(s) is var (median, max, noisiest, _) && max > NoisyCv)
             list.Add($"Noisy machine: the coefficient of variation over iterations has median {Units.FractionAsPercent(median)} " +
                      $"and max {Units.FractionAsPercent(max)} (\"{noisiest.Name}\"); differences smaller than that spread are not meaningful.");
         if (s.Calibration is null)
@@ -42,6 +43,9 @@ internal static class Caveats
             list.Add($"{g.Label}: {g.Duplicates.Count} case(s) repeat a chunk size and fold already shown (e.g. \"{g.Duplicates[0].Name}\"); tables and charts show the first.");
         return list;
     }
+
+    private static string WithoutPrefix(string s, string prefix) =>
+        s.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) ? s[prefix.Length..] : s;
 
     /// <summary>The run's own caveats first, then derived ones that do not repeat them.</summary>
     public static IReadOnlyList<string> All(RunSummary s)

@@ -73,9 +73,11 @@ internal static class ReportMarkdown
         t.Add("Cores", m.Cores > 0 ? m.Cores.ToString(CultureInfo.InvariantCulture) : Units.Missing);
         t.Add("OS", Or(m.Os));
         t.Add(".NET", Or(m.DotnetVersion));
+        // States only: when nothing is usable the Caveats give the reasons once (they are long),
+        // and `foldbench sensors` explains each source in full.
         t.Add("Energy sources", m.EnergySources.Count == 0
             ? "none found"
-            : string.Join("; ", m.EnergySources.Select(e => $"{e.Name}: {e.State}" + (string.IsNullOrWhiteSpace(e.Reason) ? "" : $" ({e.Reason})"))));
+            : string.Join(", ", m.EnergySources.Select(e => $"{e.Name}: {e.State}")));
         md.Append(t).AppendLine();
     }
 
@@ -109,7 +111,7 @@ internal static class ReportMarkdown
     {
         var e = s.Energy;
         if (e?.Source is null)
-            return $"none — {EnergyNotices.UnavailableReason(s.Cases, e).TrimEnd('.')}.";
+            return "none — no usable energy source (why: see Caveats).";
         var parts = new List<string> { $"{e.Source}" + (string.IsNullOrWhiteSpace(e.Domain) ? "" : $" ({e.Domain})") };
         if (e.IdleWatts is double w) parts.Add($"idle baseline {Units.Watts(w)} (net = gross − idle)");
         if (e.UpdatePeriodSeconds is double up) parts.Add($"counter update period {Units.Time(up * 1e9)}");
@@ -165,7 +167,11 @@ internal static class ReportMarkdown
     {
         if (!g.Cases.Any(EnergyNotices.HasEnergy))
         {
-            md.AppendLine().AppendLine($"Energy: not measured — {EnergyNotices.UnavailableReason(g.Cases, s.Energy).TrimEnd('.')}.");
+            // The run-wide reason is stated once under Caveats; a reason particular to this group is stated here.
+            string reason = EnergyNotices.UnavailableReason(g.Cases, s.Energy);
+            md.AppendLine().AppendLine(s.Energy?.Source is null && reason == EnergyNotices.UnavailableReason(s.Cases, s.Energy)
+                ? "Energy: not measured (no usable energy source; see Caveats)."
+                : $"Energy: not measured — {reason.TrimEnd('.')}.");
             return;
         }
         var na = g.Cases.FirstOrDefault(c => c.Energy is { Attributable: false });

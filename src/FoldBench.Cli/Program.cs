@@ -89,7 +89,9 @@ namespace FoldBench.Cli
             var w = new StringWriter();
             w.WriteLine("usage: foldbench <command> [options]    (foldbench <command> --help for its options)");
             w.WriteLine();
-            foreach (var c in Commands) w.WriteLine($"  {c.Name,-9} {c.Summary}");
+            // Internal verbs (the workloads other commands launch) still run, but are not advertised.
+            foreach (var c in Commands.Where(c => !c.Summary.StartsWith("(internal)", StringComparison.Ordinal)))
+                w.WriteLine($"  {c.Name,-9} {c.Summary}");
             return w.ToString();
         }
     }

@@ -45,11 +45,18 @@ public class CommandLineTests
     }
 
     [Fact]
-    public void HelpListsEveryCommand()
+    public void HelpListsEveryPublicCommandAndHidesInternalOnes()
     {
         var (code, output, _) = Invoke("--help");
         Assert.Equal(0, code);
-        foreach (var c in Cli.Commands) Assert.Contains(c.Name, output);
+        var lines = output.Split('\n').Select(l => l.Trim()).ToList();
+        foreach (var c in Cli.Commands)
+        {
+            bool listed = lines.Any(l => l.StartsWith(c.Name + " ", StringComparison.Ordinal));
+            Assert.True(listed != c.Summary.StartsWith("(internal)", StringComparison.Ordinal), $"{c.Name}: listed={listed}");
+        }
+        // Hidden is not disabled: the internal verb still answers its own --help.
+        Assert.Equal(0, Invoke("kernel-probe", "--help").Code);
     }
 }
 

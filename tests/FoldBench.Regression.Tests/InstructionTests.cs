@@ -100,7 +100,7 @@ public class InstructionTests
     /// 20–60 s on the 2-core development VM depending on its load.
     /// </summary>
     [Fact]
-    public void Callgrind_counts_are_reproducible_and_catch_a_five_percent_slowdown()
+    public async Task Callgrind_counts_are_reproducible_and_catch_a_five_percent_slowdown()
     {
         if (Callgrind.FindValgrind() is null || !OperatingSystem.IsLinux() ||
             System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture != System.Runtime.InteropServices.Architecture.X64)
@@ -118,8 +118,8 @@ public class InstructionTests
         // The two valgrind runs are independent processes: run them side by side.
         var baseTask = Task.Run(() => Run("base", null), TestContext.Current.CancellationToken);
         var slowTask = Task.Run(() => Run("slow", "5"), TestContext.Current.CancellationToken);
-        var baseRun = baseTask.GetAwaiter().GetResult();
-        var slowRun = slowTask.GetAwaiter().GetResult();
+        var baseRun = await baseTask;
+        var slowRun = await slowTask;
         Assert.True(baseRun.Code == 0, baseRun.Err);
         Assert.True(slowRun.Code == 0, slowRun.Err);
 

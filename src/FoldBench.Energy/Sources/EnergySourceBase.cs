@@ -48,7 +48,33 @@ public abstract class EnergySourceBase : IEnergySource
         Reason = reason;
     }
 
-    public virtual void Dispose() { }
+    /// <summary>
+    /// Runs a source's probe: a probe that throws <see cref="EnergySourceException"/> leaves the
+    /// source unusable with that state and reason, and nothing it opened left open.
+    /// </summary>
+    protected void Probing(Action probe)
+    {
+        try
+        {
+            probe();
+        }
+        catch (EnergySourceException e)
+        {
+            Fail(e.State, e.Message);
+        }
+    }
+
+    /// <summary>Closes whatever probing opened and records why the source is unusable.</summary>
+    protected void Fail(SourceState state, string reason)
+    {
+        ReleaseHandles();
+        SetUnusable(state, reason);
+    }
+
+    /// <summary>Closes and forgets the files or handles a probe opened.</summary>
+    protected virtual void ReleaseHandles() { }
+
+    public virtual void Dispose() => ReleaseHandles();
 }
 
 /// <summary>Turns a wrapping raw counter into a monotonic cumulative count.</summary>

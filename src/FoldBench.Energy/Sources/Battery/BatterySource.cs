@@ -62,22 +62,14 @@ public sealed class BatterySource : EnergySourceBase
     public static BatterySource Probe(EnergyOptions options)
     {
         var source = new BatterySource(options.BatteryUpdatePeriod ?? TimeSpan.FromSeconds(1));
-        try
-        {
-            source.ProbeCore(options);
-        }
-        catch (EnergySourceException e)
-        {
-            source.Fail(e.State, e.Message);
-        }
+        source.Probing(() => source.ProbeCore(options));
         return source;
     }
 
-    private void Fail(SourceState state, string reason)
+    protected override void ReleaseHandles()
     {
         foreach (var c in _cells) c.Dispose();
         _cells.Clear();
-        SetUnusable(state, reason);
     }
 
     private void ProbeCore(EnergyOptions options)
@@ -227,11 +219,5 @@ public sealed class BatterySource : EnergySourceBase
         if (!double.IsNaN(c.LastWatts))
             c.Cumulative += (c.LastWatts + watts) / 2 * ((now - c.LastTimestamp) / (double)Stopwatch.Frequency);
         c.LastWatts = watts;
-    }
-
-    public override void Dispose()
-    {
-        foreach (var c in _cells) c.Dispose();
-        _cells.Clear();
     }
 }

@@ -29,23 +29,15 @@ public sealed class MsrRaplSource : EnergySourceBase
     public static MsrRaplSource Probe(EnergyOptions options)
     {
         var source = new MsrRaplSource();
-        try
-        {
-            source.ProbeCore(options);
-        }
-        catch (EnergySourceException e)
-        {
-            source.Fail(e.State, e.Message);
-        }
+        source.Probing(() => source.ProbeCore(options));
         return source;
     }
 
-    private void Fail(SourceState state, string reason)
+    protected override void ReleaseHandles()
     {
         foreach (var f in _files) f.Dispose();
         _files.Clear();
         _counters.Clear();
-        SetUnusable(state, reason);
     }
 
     private void ProbeCore(EnergyOptions options)
@@ -211,10 +203,4 @@ public sealed class MsrRaplSource : EnergySourceBase
     public static string GrantCommand(IEnumerable<string> msrFiles) =>
         $"`sudo chmod o+r {string.Join(' ', msrFiles)} && sudo setcap cap_sys_rawio=ep {HostFacts.ProcessPath()}` " +
         "(or prefer the powercap interface, which needs no capability)";
-
-    public override void Dispose()
-    {
-        foreach (var f in _files) f.Dispose();
-        _files.Clear();
-    }
 }

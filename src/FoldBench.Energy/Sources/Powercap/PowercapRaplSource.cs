@@ -34,22 +34,14 @@ public sealed partial class PowercapRaplSource : EnergySourceBase
     public static PowercapRaplSource Probe(EnergyOptions options)
     {
         var source = new PowercapRaplSource();
-        try
-        {
-            source.ProbeCore(options);
-        }
-        catch (EnergySourceException e)
-        {
-            source.Fail(e.State, e.Message);
-        }
+        source.Probing(() => source.ProbeCore(options));
         return source;
     }
 
-    private void Fail(SourceState state, string reason)
+    protected override void ReleaseHandles()
     {
         foreach (var f in _files) f.Dispose();
         _files.Clear();
-        SetUnusable(state, reason);
     }
 
     private void ProbeCore(EnergyOptions options)
@@ -241,10 +233,4 @@ public sealed partial class PowercapRaplSource : EnergySourceBase
     // "package-0", and "package-0-die-1" on multi-die parts.
     [GeneratedRegex(@"^package-(\d+)(-die-\d+)?$")]
     private static partial Regex PackageName();
-
-    public override void Dispose()
-    {
-        foreach (var f in _files) f.Dispose();
-        _files.Clear();
-    }
 }

@@ -43,13 +43,11 @@ public sealed class EmiSource : EnergySourceBase
         }
         catch (EnergySourceException e)
         {
-            source.Dispose();
-            source.SetUnusable(e.State, e.Message);
+            source.Fail(e.State, e.Message);
         }
         catch (Exception e) when (e is IOException or FormatException or DllNotFoundException or EntryPointNotFoundException)
         {
-            source.Dispose();
-            source.SetUnusable(SourceState.Malformed, $"EMI query failed: {e.Message}");
+            source.Fail(SourceState.Malformed, $"EMI query failed: {e.Message}");
         }
         return source;
     }
@@ -116,7 +114,7 @@ public sealed class EmiSource : EnergySourceBase
         }
     }
 
-    public override void Dispose()
+    protected override void ReleaseHandles()
     {
         foreach (var d in _devices) d.Device.Dispose();
         _devices.Clear();

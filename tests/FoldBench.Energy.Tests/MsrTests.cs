@@ -30,6 +30,17 @@ public class MsrTests
     }
 
     [Fact]
+    public void A_closed_source_still_describes_its_counters()
+    {
+        // Discovery closes usable sources it did not choose; `foldbench sensors` still describes them.
+        using var f = new Fixture(FixtureLayout.IntelLaptop, new ConstantPower(12));
+        var s = MsrRaplSource.Probe(f.Options());
+        s.Dispose();
+        Assert.Equal(Math.Pow(2, -14) * (1UL << 32), s.WrapJoules!.Value, 6);
+        Assert.Equal(Math.Pow(2, -14), s.ResolutionJoules);
+    }
+
+    [Fact]
     public void Haswell_ep_dram_uses_the_fixed_15_3_microjoule_unit()
     {
         using var f = new Fixture(FixtureLayout.IntelLaptop, new ConstantPower(30));

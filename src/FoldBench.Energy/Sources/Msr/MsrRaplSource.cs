@@ -33,11 +33,12 @@ public sealed class MsrRaplSource : EnergySourceBase
         return source;
     }
 
+    // The counter list stays: it still describes the source (unit, resolution, wrap range) after
+    // the handles close, e.g. when discovery closes a usable source that was not chosen.
     protected override void ReleaseHandles()
     {
         foreach (var f in _files) f.Dispose();
         _files.Clear();
-        _counters.Clear();
     }
 
     private void ProbeCore(EnergyOptions options)

@@ -8,6 +8,7 @@
 #   3. timed: times the same kernels by thread CPU time, alternating with a fixed reference workload
 #      (foldbench kernel-probe --timed, best of 3 rounds), and compares with results/baseline/timed,
 #      normalized to that reference, with a 15% threshold (see the README for why 15% on a shared VM);
+#      a slower verdict is re-measured once and fails only if the second measurement agrees;
 #   4. ends with exactly one line "regression: N passed, N failed" (N counts gate checks) and exits
 #      non-zero when any check failed.
 #
@@ -31,7 +32,7 @@ update=0
 for arg in "$@"; do
   case "$arg" in
     --update) update=1 ;;
-    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
     *) echo "regression-gate: unknown option '$arg' (expected --update)"; echo "regression: 0 passed, 1 failed"; exit 2 ;;
   esac
 done
@@ -98,11 +99,22 @@ if [ -f "$work/instructions/summary.json" ]; then
   check "instructions within 1% of baseline" "${fb[@]}" compare "$baseline/instructions" "$work/instructions" --metric instructions
 fi
 
-# Timed gate.
+# Timed gate. A slower verdict is confirmed by a second, fresh measurement before it fails the
+# gate: a host disturbance that outlasts a round rarely repeats a minute later, a regression always
+# does (1 false alarm in ~45 unconfirmed runs here, from a short L2-bound case; a 20% slowdown was
+# caught by every run, so confirming costs almost no sensitivity).
+timed_compare() {
+  "${fb[@]}" compare "$baseline/timed" "$1" --normalize-to reference --threshold 15%
+}
+timed_confirmed() {
+  timed_compare "$work/timed" && return 0
+  say "timed comparison says slower; measuring again to confirm"
+  env DOTNET_TieredCompilation=0 "${fb[@]}" "${timed_args[@]}" --out "$work/timed-confirm" >/dev/null || return 1
+  timed_compare "$work/timed-confirm"
+}
 check "timed run measured" env DOTNET_TieredCompilation=0 "${fb[@]}" "${timed_args[@]}" --out "$work/timed"
 if [ -f "$work/timed/summary.json" ]; then
-  check "time within 15% of baseline (normalized to the reference)" \
-    "${fb[@]}" compare "$baseline/timed" "$work/timed" --normalize-to reference --threshold 15%
+  check "time within 15% of baseline (normalized to the reference; a failure is re-measured once)" timed_confirmed
 fi
 
 if [ -n "${FOLDBENCH_GATE_MARKDOWN:-}" ]; then

@@ -61,7 +61,7 @@ public sealed class Sampler : IDisposable
 
     private void Loop()
     {
-        TimeSpan? cpuStart = ThreadCpuTime.Now();
+        TimeSpan? cpuStart = ThreadCpuClock.TryNow();
         _cpuMeasured = cpuStart is not null;
         TakeSample();
         long interval = (long)(Interval.TotalSeconds * Stopwatch.Frequency);
@@ -83,9 +83,9 @@ public sealed class Sampler : IDisposable
             long now = Stopwatch.GetTimestamp();
             lock (_requests) _requests.RemoveAll(r => r <= now);
             if (now >= next) next = now + interval;
-            if (cpuStart is { } c0 && ThreadCpuTime.Now() is { } c1) Volatile.Write(ref _cpuTicks, (c1 - c0).Ticks);
+            if (cpuStart is { } c0 && ThreadCpuClock.TryNow() is { } c1) Volatile.Write(ref _cpuTicks, (c1 - c0).Ticks);
         }
-        if (cpuStart is { } s && ThreadCpuTime.Now() is { } e) Volatile.Write(ref _cpuTicks, (e - s).Ticks);
+        if (cpuStart is { } s && ThreadCpuClock.TryNow() is { } e) Volatile.Write(ref _cpuTicks, (e - s).Ticks);
     }
 
     /// <summary>Reads the source now (serialized with the background thread); null once the source has failed.</summary>

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
-namespace FoldBench.Regression.Timing;
+namespace FoldBench.Results;
 
 /// <summary>
 /// CPU time consumed by the calling thread, in nanoseconds. On a shared machine other processes take
@@ -9,6 +9,7 @@ namespace FoldBench.Regression.Timing;
 /// while the thread runs. Measured here: a competing busy loop on the same core made a kernel 2.9×
 /// slower by the wall clock and 1.00× by this clock. What it still sees: cache and memory-bandwidth
 /// contention, frequency changes, and hypervisor steal the guest cannot account.
+/// Shared by the regression gate's timed probe and the energy sampler's own-cost measurement.
 /// </summary>
 public static partial class ThreadCpuClock
 {
@@ -36,6 +37,20 @@ public static partial class ThreadCpuClock
             return (kernel + user) * 100; // 100 ns units
         }
         return (long)(Stopwatch.GetTimestamp() * (1e9 / Stopwatch.Frequency));
+    }
+
+    /// <summary>This thread's CPU time, or null where the OS has no per-thread clock or the call fails.</summary>
+    public static TimeSpan? TryNow()
+    {
+        if (!IsAvailable) return null;
+        try
+        {
+            return TimeSpan.FromTicks(NowNs() / 100);
+        }
+        catch (Exception e) when (e is InvalidOperationException or DllNotFoundException or EntryPointNotFoundException)
+        {
+            return null;
+        }
     }
 
     [StructLayout(LayoutKind.Sequential)]

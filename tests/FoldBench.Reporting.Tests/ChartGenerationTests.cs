@@ -94,7 +94,7 @@ public class ChartGenerationTests(GeneratedRuns runs) : IClassFixture<GeneratedR
     {
         var texts = ChartFiles.SvgTexts(runs.Plot(runs.X64Dir, "energy-encoder.svg"));
         Assert.Contains("Power and energy vs chunk size — Encoder step (preset emformer-base, avx2)", texts);
-        Assert.Contains(texts, t => t.StartsWith("No energy source: no energy counter is exposed on this virtual machine", StringComparison.Ordinal));
+        Assert.Contains(texts, t => t.StartsWith("No energy figures: no energy counter is exposed on this virtual machine", StringComparison.Ordinal));
         Assert.Equal(2, texts.Count(t => t == "no energy measured"));
         // No series, so no legend and no y tick labels (a zero would be a lie).
         Assert.DoesNotContain("N = 1 (unfolded)", texts);

@@ -50,8 +50,8 @@ public class EnergyHonestyTests
         Assert.DoesNotContain("source-1", notice);
 
         string md = ReportGenerator.RenderReportMarkdown(s);
-        // Once, in the Caveats, without the doubled "no usable energy source" prefix.
+        // Once, in the Caveats.
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(md, "source-8 absent"));
-        Assert.Contains("- No energy source: source-1 absent", md);
+        Assert.Contains("- No energy figures: no usable energy source: source-1 absent", md);
     }
 }

@@ -133,7 +133,7 @@ public class ReportMarkdownTests
     {
         string md = ReportGenerator.RenderReportMarkdown(FixtureCopy.Read(FixtureCopy.X64));
         Assert.Contains("- Test fixture: hand-made numbers", md);
-        Assert.Contains("- No energy source: no energy counter is exposed on this virtual machine (no powercap, MSR or hwmon). " +
+        Assert.Contains("- No energy figures: no energy counter is exposed on this virtual machine (no powercap, MSR or hwmon). " +
                         "Energy columns are empty and the energy charts say so; nothing is reported as 0 W.", md);
         Assert.Contains("- **Timing noise**: coefficient of variation over iterations, median 1.2%, max 7.2% (\"encoder emformer-base T=2 N=2\")", md);
         Assert.Contains("- Noisy machine: the coefficient of variation over iterations has median 1.2% and max 7.2%", md);

@@ -73,7 +73,7 @@ internal static class EnergyNotices
             // pointed to instead, so the notice does not bury the chart.
             string reason = UnavailableReason(cases, run).TrimEnd('.');
             notices.Add(reason.Length <= MaxChartReason
-                ? $"No energy source: {reason}. Nothing is plotted (no zeros)."
+                ? $"No energy figures: {reason}. Nothing is plotted (no zeros)."
                 : "No usable energy source on this machine (why: report.md Caveats, or `foldbench sensors`). Nothing is plotted (no zeros).");
             return notices;
         }

@@ -23,7 +23,7 @@ internal static class Caveats
         var measured = s.Cases.Where(c => c.Suite != "calibration").ToList();
         int withEnergy = measured.Count(EnergyNotices.HasEnergy);
         if (measured.Count > 0 && withEnergy == 0)
-            list.Add($"No energy source: {WithoutPrefix(EnergyNotices.UnavailableReason(measured, s.Energy), "no usable energy source: ").TrimEnd('.')}. " +
+            list.Add($"No energy figures: {EnergyNotices.UnavailableReason(measured, s.Energy).TrimEnd('.')}. " +
                      "Energy columns are empty and the energy charts say so; nothing is reported as 0 W.");
         else if (withEnergy < measured.Count)
             list.Add($"Energy is missing for {measured.Count - withEnergy} of {measured.Count} cases " +
@@ -43,9 +43,6 @@ internal static class Caveats
             list.Add($"{g.Label}: {g.Duplicates.Count} case(s) repeat a chunk size and fold already shown (e.g. \"{g.Duplicates[0].Name}\"); tables and charts show the first.");
         return list;
     }
-
-    private static string WithoutPrefix(string s, string prefix) =>
-        s.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) ? s[prefix.Length..] : s;
 
     /// <summary>The run's own caveats first, then derived ones that do not repeat them.</summary>
     public static IReadOnlyList<string> All(RunSummary s)

@@ -12,6 +12,7 @@ public static class MachineProbe
     {
         Name = Sanitize(name ?? Environment.MachineName),
         CpuModel = CpuModel(),
+        CpuId = CpuId(),
         Architecture = RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant(),
         IsaFeatures = IsaFeatures(),
         Cores = Environment.ProcessorCount,
@@ -52,6 +53,35 @@ public static class MachineProbe
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
         return Environment.GetEnvironmentVariable("PROCESSOR_IDENTIFIER") ?? RuntimeInformation.ProcessArchitecture.ToString();
+    }
+
+    /// <summary>Vendor, family, model and stepping (x86) or implementer, part and variant (ARM), from /proc/cpuinfo.</summary>
+    public static string? CpuId()
+    {
+        try
+        {
+            return File.Exists("/proc/cpuinfo") ? CpuIdFromCpuInfo(File.ReadLines("/proc/cpuinfo")) : null;
+        }
+        catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
+    }
+
+    /// <summary>The identity of the first processor listed in a /proc/cpuinfo text.</summary>
+    public static string? CpuIdFromCpuInfo(IEnumerable<string> lines)
+    {
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var line in lines)
+        {
+            if (line.Length == 0 && fields.Count > 0) break; // the first processor's block ends
+            int colon = line.IndexOf(':');
+            if (colon <= 0) continue;
+            fields.TryAdd(line[..colon].Trim(), line[(colon + 1)..].Trim());
+        }
+        if (fields.TryGetValue("vendor_id", out var vendor) && fields.TryGetValue("cpu family", out var family) && fields.TryGetValue("model", out var model))
+            return $"{vendor} family {family} model {model}" + (fields.TryGetValue("stepping", out var stepping) ? $" stepping {stepping}" : "");
+        if (fields.TryGetValue("CPU implementer", out var implementer) && fields.TryGetValue("CPU part", out var part))
+            return $"arm implementer {implementer} part {part}" + (fields.TryGetValue("CPU variant", out var variant) ? $" variant {variant}" : "");
+        return null;
     }
 
     /// <summary>qemu-user reports the guest architecture; the host's CPU shows through /proc/cpuinfo.</summary>

@@ -46,6 +46,12 @@ public sealed class MachineInfo
     /// <summary>Short name used for the results folder (host name, or --machine).</summary>
     public string Name { get; set; } = "";
     public string CpuModel { get; set; } = "";
+    /// <summary>
+    /// The CPU's identity beyond its marketing name: "AuthenticAMD family 26 model 2 stepping 1" on x86,
+    /// "arm implementer 0x41 part 0xd0b" on ARM. Two VMs can both call themselves "AMD EPYC" and be
+    /// Zen 3 and Zen 5: timings only compare within one identity. Null when the OS does not say.
+    /// </summary>
+    public string? CpuId { get; set; }
     public string Architecture { get; set; } = "";
     public List<string> IsaFeatures { get; set; } = [];
     public int Cores { get; set; }

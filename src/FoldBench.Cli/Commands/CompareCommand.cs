@@ -22,14 +22,18 @@ public sealed class CompareCommand : ICommand
           --noise T             absolute noise floor for time: 0.3ns, 2us, 1ms (default: 0.3ns)
           --normalize-to NAME   divide every case by this case of the same run first (cancels machine drift);
                                 NAME is a full name, a short name or a unique part of one
+          --allow-different-hosts
+                                judge timings even when BASE and CURRENT ran on different CPUs or
+                                runtimes (by default such a comparison is shown but never a regression)
           --markdown            print a markdown table (for a pull-request comment)
           --json                print JSON (schema foldbench-compare/1)
-        exit code: 0 no regression, 1 a case slower beyond the threshold or a correctness failure in CURRENT,
+        exit code: 0 no regression (or timings from different hosts, not judged), 1 a case slower beyond the
+                   threshold or a correctness failure in CURRENT,
                    2 bad input (missing or foreign file, no common cases, bad option)
 
         """;
 
-    private static readonly string[] Flags = ["--markdown", "--json"];
+    private static readonly string[] Flags = ["--markdown", "--json", "--allow-different-hosts"];
     private static readonly string[] Valued = ["--threshold", "--noise", "--normalize-to", "--metric"];
 
     public int Execute(string[] args, TextWriter stdout, TextWriter stderr)
@@ -50,6 +54,7 @@ public sealed class CompareCommand : ICommand
             Threshold = a.Has("--threshold") ? a.GetDouble("--threshold", 0, 0, 1) : null,
             NoiseNs = a.Has("--noise") ? ParseDuration(a.Get("--noise")!) : ComparisonOptions.DefaultNoiseNs,
             NormalizeTo = a.Get("--normalize-to"),
+            AllowDifferentHosts = a.Has("--allow-different-hosts"),
         };
 
         var baseline = ResultsLoader.Load(a.Positionals[0]);

@@ -35,15 +35,19 @@ public sealed class KernelProbeCommand : ICommand
           --iteration-ms T      length of one iteration for --timed (default: 20)
           --rounds R            --timed measures every case R times, round-robin, and keeps each case's
                                 least disturbed round (lowest median; default: 3)
+          --merge-runs LIST     instead of measuring: merge the --timed results folders in LIST (comma-
+                                separated; processes of one side, possibly from another build) into
+                                --out DIR, each case keeping its lowest-median measurement
 
         """;
 
-    private static readonly string[] Valued = ["--cases", "--paths", "--m", "--k", "--n", "--kn", "--reps", "--out", "--iterations", "--iteration-ms", "--rounds"];
+    private static readonly string[] Valued = ["--cases", "--paths", "--m", "--k", "--n", "--kn", "--reps", "--out", "--iterations", "--iteration-ms", "--rounds", "--merge-runs"];
 
     public int Execute(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var a = CliArgs.Parse(args, ["--timed"], Valued);
         a.ExpectPositionals(0, 0, "");
+        if (a.Has("--merge-runs")) return MergeRuns(a, stdout);
         IReadOnlyList<KernelCaseSpec> cases;
         if (a.Has("--cases"))
         {
@@ -148,6 +152,25 @@ public sealed class KernelProbeCommand : ICommand
         SummaryStore.Write(System.IO.Path.Combine(outDir, SummaryStore.FileName), summary);
         stdout.WriteLine($"{TimedProbe.ReferenceName,-28} {SampleStats.Median(reference) / 1000,10:0.00} µs");
         return summary.Cases.Any(c => c.CorrectnessOk == false) ? Cli.ExitFailure : Cli.ExitOk;
+    }
+
+    /// <summary>--merge-runs: several timed processes of one side become one results folder.</summary>
+    private static int MergeRuns(CliArgs a, TextWriter stdout)
+    {
+        string outDir = a.Get("--out") ?? throw new UsageException("--merge-runs needs --out DIR");
+        foreach (var o in new[] { "--timed", "--cases", "--paths", "--m", "--k", "--n", "--kn", "--reps", "--iterations", "--iteration-ms", "--rounds" })
+            if (a.Has(o)) throw new UsageException($"option {o} does not go with --merge-runs (it measures nothing)");
+        var runs = a.Get("--merge-runs")!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (runs.Length == 0) throw new UsageException("option --merge-runs is empty");
+        var merged = SummaryStore.Read(runs[0]);
+        foreach (var run in runs.Skip(1))
+        {
+            try { merged = TimedRunMerge.KeepBest(merged, SummaryStore.Read(run)); }
+            catch (ArgumentException e) { throw new UsageException($"option --merge-runs: {e.Message} ('{run}')"); }
+        }
+        SummaryStore.Write(System.IO.Path.Combine(outDir, SummaryStore.FileName), merged);
+        stdout.WriteLine($"merged {runs.Length} timed run{(runs.Length == 1 ? "" : "s")} into {outDir}");
+        return merged.Cases.Any(c => c.CorrectnessOk == false) ? Cli.ExitFailure : Cli.ExitOk;
     }
 
     /// <summary>Parses "path:MxKxN,…".</summary>

@@ -59,12 +59,19 @@ public static class Comparer
                 : CompareTimes(b, c, scale, threshold, options.NoiseNs, options.Alpha);
             if (b.FullName == reference)
                 cmp = cmp with { IsReference = true, Notes = [.. cmp.Notes, "reference of --normalize-to"] };
+            else if (b.IsReferenceWorkload)
+                cmp = cmp with { IsReference = true, Notes = [.. cmp.Notes, "fixed reference workload: shown, not judged"] };
             results.Add(cmp);
         }
 
         var failures = current.Cases.Where(c => c.CorrectnessOk == false).Select(c => c.FullName).ToList();
+        // Instruction counts come from valgrind's one virtual CPU, so only timings are tied to the host.
+        string? hostDifference = HostDescription.Difference(baseline.Host, current.Host);
+        bool judged = options.Metric == Metric.Instructions || hostDifference is null || options.AllowDifferentHosts;
         return new ComparisonReport
         {
+            HostDifference = hostDifference,
+            Judged = judged,
             Options = options,
             BaseSource = baseline.Source,
             CurrentSource = current.Source,

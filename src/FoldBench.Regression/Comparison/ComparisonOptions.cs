@@ -28,6 +28,13 @@ public sealed record ComparisonOptions
     /// <summary>A case of the same run to divide every case by (full name, short name, or a unique part of one).</summary>
     public string? NormalizeTo { get; init; }
 
+    /// <summary>
+    /// Judge timings even when the two sides were measured on different CPUs or runtimes. Off by default:
+    /// a time measured on another machine says nothing about the change (the memory system, clocks and
+    /// vector units differ), so such a comparison is shown but never called a regression.
+    /// </summary>
+    public bool AllowDifferentHosts { get; init; }
+
     /// <summary>Significance level of each one-sided test.</summary>
     public double Alpha { get; init; } = DefaultAlpha;
 

@@ -22,6 +22,15 @@ public sealed record ComparisonReport
     /// <summary>Cases of CURRENT whose correctness check failed (any case, matched or not).</summary>
     public IReadOnlyList<string> CorrectnessFailures { get; init; } = [];
 
+    /// <summary>How the two sides' hosts differ (CPU, architecture, runtime), or null when they match or one is unrecorded.</summary>
+    public string? HostDifference { get; init; }
+
+    /// <summary>
+    /// False when timings from different hosts were compared without --allow-different-hosts: the
+    /// verdicts are shown for information and no slowdown counts.
+    /// </summary>
+    public bool Judged { get; init; } = true;
+
     /// <summary>Geometric mean of the ratios of the judged cases (the reference excluded).</summary>
     public double GeometricMeanRatio { get; init; }
 
@@ -29,6 +38,9 @@ public sealed record ComparisonReport
 
     public bool HasSlowdown => Cases.Any(c => !c.IsReference && c.Verdict == Verdict.Slower);
 
-    /// <summary>The gate: 1 on any slowdown beyond the threshold or any correctness failure, else 0.</summary>
-    public int ExitCode => HasSlowdown || CorrectnessFailures.Count > 0 ? 1 : 0;
+    /// <summary>
+    /// The gate: 1 on any judged slowdown beyond the threshold or any correctness failure, else 0.
+    /// A wrong result is wrong on any machine, so correctness counts even when timings are not judged.
+    /// </summary>
+    public int ExitCode => (Judged && HasSlowdown) || CorrectnessFailures.Count > 0 ? 1 : 0;
 }

@@ -51,11 +51,26 @@ public static class Units
         $"geometric mean ratio {Ratio(r.GeometricMeanRatio)}; faster {r.Count(Comparison.Verdict.Faster)}, same {r.Count(Comparison.Verdict.Same)}, " +
         $"slower {r.Count(Comparison.Verdict.Slower)}, noisy {r.Count(Comparison.Verdict.Noisy)}";
 
+    /// <summary>The line that says the two sides ran on different hosts, and what follows from it; null when they did not.</summary>
+    public static string? HostLine(ComparisonReport r)
+    {
+        if (r.HostDifference is null) return null;
+        if (!r.Judged) return $"HOSTS DIFFER, {r.HostDifference}: timed comparison skipped (shown for information, never a regression; --allow-different-hosts judges it anyway)";
+        return r.Options.Metric == Metric.Instructions
+            ? $"hosts differ, {r.HostDifference} (instruction counts do not depend on the host CPU; they do on the runtime)"
+            : $"HOSTS DIFFER, {r.HostDifference}: judged anyway (--allow-different-hosts)";
+    }
+
     public static string Outcome(ComparisonReport r)
     {
+        if (!r.Judged && r.ExitCode == 0)
+        {
+            int s = r.Count(Comparison.Verdict.Slower);
+            return $"NOT JUDGED: timings from different hosts{(s > 0 ? $" ({s} case{(s == 1 ? "" : "s")} would read slower)" : "")}; no correctness failure";
+        }
         if (r.ExitCode == 0) return "OK: no case is slower beyond the threshold";
         var parts = new List<string>();
-        int slower = r.Count(Comparison.Verdict.Slower);
+        int slower = r.Judged ? r.Count(Comparison.Verdict.Slower) : 0;
         if (slower > 0) parts.Add($"{slower} case{(slower == 1 ? "" : "s")} slower");
         if (r.CorrectnessFailures.Count > 0) parts.Add($"{r.CorrectnessFailures.Count} correctness failure{(r.CorrectnessFailures.Count == 1 ? "" : "s")} in CURRENT");
         return "REGRESSION: " + string.Join(", ", parts);

@@ -25,7 +25,9 @@ public sealed class JsonReportFormatter : IReportFormatter
             schema = SchemaId,
             @base = report.BaseSource,
             current = report.CurrentSource,
-            settings = new { metric = o.Metric, threshold = o.EffectiveThreshold, noiseNs = o.NoiseNs, alpha = o.Alpha, normalizeTo = report.ReferenceCase },
+            settings = new { metric = o.Metric, threshold = o.EffectiveThreshold, noiseNs = o.NoiseNs, alpha = o.Alpha, normalizeTo = report.ReferenceCase, allowDifferentHosts = o.AllowDifferentHosts },
+            hostDifference = report.HostDifference,
+            judged = report.Judged,
             summary = new
             {
                 geometricMeanRatio = report.GeometricMeanRatio,

@@ -12,6 +12,7 @@ public sealed class MarkdownFormatter : IReportFormatter
         sb.AppendLine($"### FoldBench compare: {(report.ExitCode == 0 ? "✅" : "❌")} {Escape(Units.Outcome(report))}");
         sb.AppendLine();
         sb.AppendLine($"BASE `{report.BaseSource}` · CURRENT `{report.CurrentSource}`  ");
+        if (Units.HostLine(report) is { } host) sb.AppendLine($"**{Escape(host)}**  ");
         sb.AppendLine(Escape(Units.Settings(report)) + "  ");
         sb.AppendLine(Escape(Units.Counts(report)));
         sb.AppendLine();

@@ -11,6 +11,7 @@ public sealed class TextTableFormatter : IReportFormatter
         var sb = new StringBuilder();
         sb.AppendLine($"BASE    {report.BaseSource}");
         sb.AppendLine($"CURRENT {report.CurrentSource}");
+        if (Units.HostLine(report) is { } host) sb.AppendLine(host);
         sb.AppendLine(Units.Settings(report));
         sb.AppendLine();
 

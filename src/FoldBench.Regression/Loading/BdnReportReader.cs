@@ -51,6 +51,29 @@ public static class BdnReportReader
         return cases;
     }
 
+    /// <summary>The host a report was measured on, from its <c>HostEnvironmentInfo</c> block.</summary>
+    public static HostDescription Host(JsonElement root)
+    {
+        if (!root.TryGetProperty("HostEnvironmentInfo", out var h) || h.ValueKind != JsonValueKind.Object) return HostDescription.Unknown;
+        return new HostDescription
+        {
+            Cpu = Str(h, "ProcessorName"),
+            Architecture = Str(h, "Architecture")?.ToLowerInvariant(),
+            Runtime = Str(h, "RuntimeVersion"),
+        };
+    }
+
+    /// <summary>The host of a report file (Unknown when the file has no host block or is not JSON).</summary>
+    public static HostDescription ReadHost(string file)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(file));
+            return Host(doc.RootElement);
+        }
+        catch (JsonException) { return HostDescription.Unknown; }
+    }
+
     private static string? FullName(JsonElement b)
     {
         if (b.TryGetProperty("FullName", out var f) && f.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(f.GetString()))

@@ -21,6 +21,12 @@ public sealed class BenchmarkCase
     /// <summary>Whether the case's output matched the reference (null when not checked).</summary>
     public bool? CorrectnessOk { get; init; }
 
+    /// <summary>
+    /// A fixed workload measured alongside the cases (the timed probe's reference): shown, and usable
+    /// with --normalize-to, but never judged, since no change to the code under test can move it.
+    /// </summary>
+    public bool IsReferenceWorkload { get; init; }
+
     /// <summary>Whether this case carries any timing at all.</summary>
     public bool HasTiming => SamplesNs.Count > 0 || RecordedMedianNs is > 0;
 
@@ -34,10 +40,11 @@ public sealed class ResultSet
 {
     private readonly Dictionary<string, BenchmarkCase> _byName;
 
-    public ResultSet(string source, string kind, IEnumerable<BenchmarkCase> cases)
+    public ResultSet(string source, string kind, IEnumerable<BenchmarkCase> cases, HostDescription? host = null)
     {
         Source = source;
         Kind = kind;
+        Host = host ?? HostDescription.Unknown;
         // Several jobs of one BenchmarkDotNet run share a full name; number the repeats so none is lost.
         var list = new List<BenchmarkCase>();
         _byName = new Dictionary<string, BenchmarkCase>(StringComparer.Ordinal);
@@ -52,6 +59,7 @@ public sealed class ResultSet
                 {
                     FullName = $"{c.FullName} #{k}", DisplayName = $"{c.DisplayName} #{k}", SamplesNs = c.SamplesNs,
                     RecordedMedianNs = c.RecordedMedianNs, Instructions = c.Instructions, CorrectnessOk = c.CorrectnessOk,
+                    IsReferenceWorkload = c.IsReferenceWorkload,
                 };
             }
             _byName[named.FullName] = named;
@@ -67,6 +75,9 @@ public sealed class ResultSet
     public string Kind { get; }
 
     public IReadOnlyList<BenchmarkCase> Cases { get; }
+
+    /// <summary>The machine and runtime the cases were measured on, as recorded.</summary>
+    public HostDescription Host { get; }
 
     public BenchmarkCase? Find(string fullName) => _byName.GetValueOrDefault(fullName);
 }

@@ -24,7 +24,7 @@ public static class ResultsLoader
         if (File.Exists(summaryFile))
             return FromSummary(SummaryStore.Read(summaryFile), folder, reports);
         if (reports.Count > 0)
-            return new ResultSet(folder, "benchmarkdotnet", reports.SelectMany(BdnReportReader.Read));
+            return new ResultSet(folder, "benchmarkdotnet", reports.SelectMany(BdnReportReader.Read), BdnReportReader.ReadHost(reports[0]));
         throw new ResultsFormatException(
             $"'{folder}' is not a results folder: it holds neither {SummaryStore.FileName} nor any *{BdnReportReader.FileSuffix}");
     }
@@ -44,7 +44,7 @@ public static class ResultsLoader
                 return FromSummary(SummaryStore.Parse(text, file), file, FindReports(folder));
             }
             if (BdnReportReader.LooksLikeReport(root))
-                return new ResultSet(file, "benchmarkdotnet", BdnReportReader.Parse(root, file));
+                return new ResultSet(file, "benchmarkdotnet", BdnReportReader.Parse(root, file), BdnReportReader.Host(root));
         }
         throw new ResultsFormatException(
             $"'{file}' is neither a FoldBench summary.json nor a BenchmarkDotNet full JSON report");
@@ -84,6 +84,7 @@ public static class ResultsLoader
                 RecordedMedianNs = c.MedianNs > 0 ? c.MedianNs : null,
                 Instructions = c.Instructions,
                 CorrectnessOk = c.CorrectnessOk,
+                IsReferenceWorkload = c.Suite == ReferenceSuite,
             };
         }).ToList();
         var listed = cases.Select(c => c.FullName).ToHashSet(StringComparer.Ordinal);
@@ -95,8 +96,19 @@ public static class ResultsLoader
                 SamplesNs = extra.SamplesNs,
                 RecordedMedianNs = extra.RecordedMedianNs,
             });
-        return new ResultSet(source, "foldbench", cases);
+        return new ResultSet(source, "foldbench", cases, HostOf(summary.Machine));
     }
+
+    /// <summary>The suite name of a fixed reference workload (the timed probe's), which is never judged.</summary>
+    public const string ReferenceSuite = "reference";
+
+    private static HostDescription HostOf(MachineInfo m) => new()
+    {
+        Cpu = string.IsNullOrWhiteSpace(m.CpuModel) ? null : m.CpuModel,
+        CpuId = m.CpuId,
+        Architecture = string.IsNullOrWhiteSpace(m.Architecture) ? null : m.Architecture,
+        Runtime = string.IsNullOrWhiteSpace(m.DotnetVersion) ? null : m.DotnetVersion,
+    };
 
     /// <summary>"FoldBench.Benchmarks.Suites.CalibrationBenchmarks.FmaPeak" → "CalibrationBenchmarks.FmaPeak".</summary>
     public static string ShortName(string fullName)

@@ -21,31 +21,6 @@ public static class FoldedProjection
         Linear.Project(chunk, tokens * fold, weights, output, accumulate);
     }
 
-    /// <summary>
-    /// Block-diagonal weights: sub-position j of every token uses its own (D/N)×(D/N) weights
-    /// <paramref name="perPosition"/>[j], D²/N parameters in all. Each position is one strided
-    /// projection over the T tokens (row stride D), again without copying.
-    /// </summary>
-    public static void ProjectBlockDiagonal(ReadOnlySpan<float> chunk, int tokens, int width, int fold,
-        IReadOnlyList<PackedWeights> perPosition, Span<float> output, bool accumulate = false)
-    {
-        ArgumentNullException.ThrowIfNull(perPosition);
-        int sub = SubWidth(width, fold);
-        if (perPosition.Count != fold)
-            throw new ArgumentException($"block-diagonal projection needs {fold} weight blocks (one per sub-position), got {perPosition.Count}", nameof(perPosition));
-        // The name is only formatted when a block is wrong: this check runs on every (hot) call.
-        for (int j = 0; j < fold; j++)
-            if (perPosition[j] is not { } w || w.InputCount != sub || w.OutputCount != sub)
-                CheckWeights(perPosition[j], sub, $"perPosition[{j}]");
-        CheckChunk(chunk.Length, output.Length, tokens, width);
-        if (tokens == 0) return;
-        for (int j = 0; j < fold; j++)
-        {
-            int offset = j * sub;
-            Linear.Project(chunk[offset..], tokens, width, perPosition[j], output[offset..], width, accumulate);
-        }
-    }
-
     /// <summary>D/N, or a clear error when the fold factor does not divide the width.</summary>
     public static int SubWidth(int width, int fold)
     {

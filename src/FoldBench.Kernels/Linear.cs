@@ -10,7 +10,15 @@ namespace FoldBench.Kernels;
 /// weights were packed for. No allocation: callers own every buffer. X and Y must not overlap
 /// (outputs are written while inputs of later rows and panels are still being read).
 /// </summary>
-public static unsafe class Linear
+/// <remarks>
+/// This file holds the public entry points, the dispatch and the one panel driver every vector
+/// path shares (<see cref="RunPanels{TStep}"/>). Each ISA brings only its register tile, as a
+/// struct implementing <see cref="IPanelStep"/>, in its own partial file: <c>Linear.Avx2.cs</c>,
+/// <c>Linear.Neon.cs</c>, <c>Linear.Portable.cs</c>; the scalar reference is in
+/// <c>Linear.Scalar.cs</c>. The finishing of a tile row (bias, accumulate, N tail) is shared in
+/// <see cref="Epilogue"/>.
+/// </remarks>
+public static unsafe partial class Linear
 {
     /// <summary>Contiguous rows: X is exactly M×K, Y exactly M×N.</summary>
     public static void Project(ReadOnlySpan<float> x, int m, PackedWeights w, Span<float> y, bool accumulate = false)
@@ -25,7 +33,7 @@ public static unsafe class Linear
     }
 
     /// <summary>
-    /// Strided rows: row i of X starts at <c>i·ldx</c>, row i of Y at <c>i·ldy</c>. Strides let the
+    /// Strided rows: row i of X starts at <c>i·ldx</c>, row i of Y at <c>i·ldy</c>. Strides let a
     /// block-diagonal folded projection address one sub-position of every token without a copy.
     /// </summary>
     public static void Project(ReadOnlySpan<float> x, int m, int ldx, PackedWeights w, Span<float> y, int ldy, bool accumulate = false)
@@ -37,87 +45,82 @@ public static unsafe class Linear
         fixed (float* px = x)
         fixed (float* py = y)
         {
-            Dispatch(px, m, ldx, w, k, py, ldy, accumulate);
-            if (KernelDiagnostics.SlowdownRequested) KernelDiagnostics.AddSlowdownWork(px, m, ldx, w);
+            Dispatch(px, m, ldx, w, py, ldy, accumulate);
         }
     }
 
     /// <summary>
-    /// M = 1 without any packing: <c>y = W·x + b</c> (or <c>y += …</c>) straight from PyTorch-layout
-    /// weights [N×K] — the decode / streaming GEMV case, N dot products that read W exactly once.
-    /// </summary>
-    public static void ProjectRowMajor(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, int n, int k, ReadOnlySpan<float> bias,
-        Span<float> y, KernelPath path, bool accumulate = false)
-    {
-        if (n <= 0) throw new ArgumentException($"output count N must be positive, got {n}", nameof(n));
-        if (k <= 0) throw new ArgumentException($"input count K must be positive, got {k}", nameof(k));
-        if (x.Length != k) throw new ArgumentException($"x has {x.Length} elements but K = {k}", nameof(x));
-        if (weights.Length != (long)n * k)
-            throw new ArgumentException($"weights have {weights.Length} elements but N×K = {n}×{k} = {(long)n * k}", nameof(weights));
-        if (!bias.IsEmpty && bias.Length != n) throw new ArgumentException($"bias has {bias.Length} elements but N = {n}", nameof(bias));
-        if (y.Length != n) throw new ArgumentException($"y has {y.Length} elements but N = {n}", nameof(y));
-        KernelPaths.EnsureSupported(path);
-        fixed (float* px = x)
-        fixed (float* pw = weights)
-        fixed (float* pb = bias)
-        fixed (float* py = y)
-        {
-            DispatchRowMajor(px, pw, n, k, k, bias.IsEmpty ? null : pb, py, accumulate, path);
-            if (KernelDiagnostics.SlowdownRequested) KernelDiagnostics.AddSlowdownWork(px, pw, n, k, path);
-        }
-    }
-
-    /// <summary>
-    /// Runs the weights' path over the first <paramref name="k"/> inputs (all of them, except for the
-    /// slowdown switch's extra work). Each case is guarded by its own IsSupported check, which the
-    /// JIT turns into a constant: the other ISAs' code is dropped, and a path the CPU lacks is an
+    /// Runs the weights' path. Each case is guarded by its own IsSupported check, which the JIT
+    /// turns into a constant: the other ISAs' code is dropped, and a path the CPU lacks is an
     /// error, never a silent fallback.
     /// </summary>
-    internal static void Dispatch(float* x, int m, int ldx, PackedWeights w, int k, float* y, int ldy, bool accumulate)
+    private static void Dispatch(float* x, int m, int ldx, PackedWeights w, float* y, int ldy, bool accumulate)
     {
         float* pw = w.PackedPointer, bias = w.BiasPointer;
-        int ldw = w.WeightStride, n = w.OutputCount;
-        switch (w.Path)
+        int k = w.InputCount, ldw = w.WeightStride, n = w.OutputCount;
+        KernelPath path = w.Path;
+        if (path == KernelPath.Avx2 && Avx2.IsSupported && Fma.IsSupported)
+            RunPanels<Avx2Step>(x, m, ldx, pw, k, ldw, n, bias, y, ldy, accumulate);
+        else if (path == KernelPath.Neon && AdvSimd.Arm64.IsSupported)
+            RunPanels<NeonStep>(x, m, ldx, pw, k, ldw, n, bias, y, ldy, accumulate);
+        else if (path == KernelPath.Portable && Vector256.IsHardwareAccelerated)
+            RunPanels<Portable256Step>(x, m, ldx, pw, k, ldw, n, bias, y, ldy, accumulate);
+        else if (path == KernelPath.Portable && Vector128.IsHardwareAccelerated)
+            RunPanels<Portable128Step>(x, m, ldx, pw, k, ldw, n, bias, y, ldy, accumulate);
+        else if (path == KernelPath.Scalar)
+            RunScalar(x, m, ldx, pw, k, ldw, n, bias, y, ldy, accumulate);
+        else
         {
-            case KernelPath.Avx2 when Avx2.IsSupported && Fma.IsSupported:
-                AvxKernel.Run(x, m, ldx, pw, k, ldw, n, bias, y, ldy, accumulate);
-                break;
-            case KernelPath.Neon when AdvSimd.Arm64.IsSupported:
-                NeonKernel.Run(x, m, ldx, pw, k, ldw, n, bias, y, ldy, accumulate);
-                break;
-            case KernelPath.Portable when Vector128.IsHardwareAccelerated:
-                PortableKernel.Run(x, m, ldx, pw, k, ldw, n, bias, y, ldy, accumulate);
-                break;
-            case KernelPath.Scalar:
-                ScalarKernel.Run(x, m, ldx, pw, k, ldw, n, bias, y, ldy, accumulate);
-                break;
-            default:
-                KernelPaths.EnsureSupported(w.Path);
-                throw new UnreachableException($"kernel path '{w.Path.Name()}' is supported but has no kernel");
+            KernelPaths.EnsureSupported(path);
+            throw new UnreachableException($"kernel path '{path.Name()}' is supported but has no kernel");
         }
         // The packed storage is only reachable through w; keep it alive until the kernel is done.
         GC.KeepAlive(w);
     }
 
-    internal static void DispatchRowMajor(float* x, float* w, int n, int k, int ldw, float* bias, float* y, bool accumulate, KernelPath path)
+    /// <summary>
+    /// The panel driver of every vector path: panels outside, row blocks inside. One panel
+    /// (16·K floats, 32 KiB at K = 512) is then read from memory once per call and re-used from
+    /// L1/L2 by every row block; X (M×K) stays in L2. M is cut into blocks of at most
+    /// <c>TStep.MaxRows</c> rows (<see cref="RowBlocks"/>) and each block runs the step type's
+    /// register tile for its height. <typeparamref name="TStep"/> is a struct, so this method is
+    /// compiled once per path with every <c>TStep</c> member a constant or a direct call.
+    /// </summary>
+    private static void RunPanels<TStep>(float* x, int m, int ldx, float* w, int k, int ldw, int n, float* bias, float* y, int ldy, bool accumulate)
+        where TStep : struct, IPanelStep
     {
-        switch (path)
+        var blocks = new RowBlocks(m, TStep.MaxRows);
+        int panels = PackLayout.PanelCount(n);
+        for (int p = 0; p < panels; p++)
         {
-            case KernelPath.Avx2 when Avx2.IsSupported && Fma.IsSupported:
-                AvxKernel.RowMajor(x, w, n, k, ldw, bias, y, accumulate);
-                break;
-            case KernelPath.Neon when AdvSimd.Arm64.IsSupported:
-                NeonKernel.RowMajor(x, w, n, k, ldw, bias, y, accumulate);
-                break;
-            case KernelPath.Portable when Vector128.IsHardwareAccelerated:
-                PortableKernel.RowMajor(x, w, n, k, ldw, bias, y, accumulate);
-                break;
-            case KernelPath.Scalar:
-                ScalarKernel.RowMajor(x, w, n, k, ldw, bias, y, accumulate);
-                break;
-            default:
-                KernelPaths.EnsureSupported(path);
-                throw new UnreachableException($"kernel path '{path.Name()}' is supported but has no kernel");
+            int col = p * PackLayout.PanelWidth;
+            int cols = Math.Min(PackLayout.PanelWidth, n - col);
+            float* wp = w + (nint)p * ldw;
+            float* bp = bias == null ? null : bias + col;
+            float* xb = x, yb = y + col;
+            for (int b = 0; b < blocks.Count; b++)
+            {
+                int rows = blocks.Size(b);
+                // Heights above MaxRows never occur; the guards drop their code.
+                switch (rows)
+                {
+                    case 6 when TStep.MaxRows >= 6: TStep.Tile<Rows6>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate); break;
+                    case 5 when TStep.MaxRows >= 5: TStep.Tile<Rows5>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate); break;
+                    case 4 when TStep.MaxRows >= 4:
+                        if (TStep.SplitFourRows)
+                        {
+                            TStep.Tile<Rows2>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate);
+                            TStep.Tile<Rows2>(xb + 2 * (nint)ldx, ldx, wp, k, bp, yb + 2 * (nint)ldy, ldy, cols, accumulate);
+                        }
+                        else TStep.Tile<Rows4>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate);
+                        break;
+                    case 3 when TStep.MaxRows >= 3: TStep.Tile<Rows3>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate); break;
+                    case 2: TStep.Tile<Rows2>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate); break;
+                    default: TStep.Tile<Rows1>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate); break;
+                }
+                xb += (nint)rows * ldx;
+                yb += (nint)rows * ldy;
+            }
         }
     }
 
@@ -133,4 +136,34 @@ public static unsafe class Linear
         if (yLength < needY)
             throw new ArgumentException($"Y has {yLength} elements but M×N = {m}×{n} (stride {ldy}) needs {needY}", "y");
     }
+}
+
+/// <summary>
+/// What a vector path contributes to <see cref="Linear"/>'s panel driver: its register tile, i.e.
+/// <c>TShape.Rows</c> rows of X times one 16-wide packed panel (<see cref="PackLayout"/>) into up
+/// to 16 columns of Y, finished with <see cref="Epilogue"/>. Implemented by a struct per ISA (the
+/// operator-struct pattern of dotnet/runtime's TensorPrimitives): the driver is generic over it, so
+/// each path gets its own compiled driver with no interface call left in it.
+/// </summary>
+/// <remarks>
+/// A new ISA (e.g. AVX-512 with 32-wide tiles over the same 16-wide panels, or 16 columns in one
+/// ZMM) is a new partial file <c>Linear.Avx512.cs</c> with a struct implementing this interface,
+/// one <see cref="KernelPath"/> value, and one <c>if</c> line in <c>Linear.Dispatch</c>.
+/// </remarks>
+internal unsafe interface IPanelStep
+{
+    /// <summary>Most rows one tile holds (the register budget decides it).</summary>
+    static abstract int MaxRows { get; }
+
+    /// <summary>Whether a block of 4 rows runs as two 2-row tiles instead of one 4-row tile.</summary>
+    static abstract bool SplitFourRows { get; }
+
+    /// <summary>
+    /// One tile: <c>TShape.Rows</c> rows of X (row stride <paramref name="ldx"/>) times the panel at
+    /// <paramref name="w"/> over <paramref name="k"/> steps, into <paramref name="cols"/> (≤ 16)
+    /// columns of Y, adding the panel's <paramref name="bias"/> (or null) and, when
+    /// <paramref name="accumulate"/>, the old Y.
+    /// </summary>
+    static abstract void Tile<TShape>(float* x, nint ldx, float* w, int k, float* bias, float* y, nint ldy, int cols, bool accumulate)
+        where TShape : struct, ITileShape;
 }

@@ -47,9 +47,6 @@ public sealed unsafe class PackedWeights
     /// <summary>The bias as given (N values), or empty.</summary>
     public ReadOnlySpan<float> Bias => HasBias ? new ReadOnlySpan<float>(_storage, _offset + _packedLength, _n) : default;
 
-    /// <summary>The packed weights, in the path's own layout (see <see cref="PackLayout"/>).</summary>
-    internal ReadOnlySpan<float> Packed => new(_storage, _offset, _packedLength);
-
     /// <summary>Start of the packed weights; stable because the storage is pinned.</summary>
     internal float* PackedPointer => (float*)Unsafe.AsPointer(ref _storage[_offset]);
 

@@ -54,47 +54,6 @@ public class FoldedProjectionTests
             }
     }
 
-    [Theory]
-    [MemberData(nameof(PathData))]
-    public void BlockDiagonalEqualsPerPositionProjection(KernelPath path)
-    {
-        Paths.SkipUnlessSupported(path);
-        foreach (var (t, d, fold) in Shapes)
-        {
-            int sub = d / fold;
-            var rng = TestData.Rng(t, d, fold, 9);
-            float[] chunk = TestData.Uniform(rng, t * d), output = new float[t * d];
-            var ws = new float[fold][];
-            var bs = new float[fold][];
-            var packed = new PackedWeights[fold];
-            for (int j = 0; j < fold; j++)
-            {
-                ws[j] = TestData.Uniform(rng, sub * sub);
-                bs[j] = TestData.Uniform(rng, sub);
-                packed[j] = PackedWeights.Pack(ws[j], sub, sub, bs[j], path);
-            }
-
-            FoldedProjection.ProjectBlockDiagonal(chunk, t, d, fold, packed, output);
-
-            // Output piece j of token t = W_j · (input piece j of token t) + b_j.
-            for (int token = 0; token < t; token++)
-                for (int j = 0; j < fold; j++)
-                    for (int c = 0; c < sub; c++)
-                    {
-                        double sum = bs[j][c], mag = Math.Abs(bs[j][c]);
-                        for (int i = 0; i < sub; i++)
-                        {
-                            double term = (double)chunk[token * d + j * sub + i] * ws[j][c * sub + i];
-                            sum += term;
-                            mag += Math.Abs(term);
-                        }
-                        float actual = output[token * d + j * sub + c];
-                        Assert.True(Math.Abs(actual - sum) <= Oracle.Tolerance(sub, mag),
-                            $"{path.Name()} block-diagonal T={t} D={d} N={fold}: token {token} position {j} column {c} = {actual}, expected {sum}");
-                    }
-        }
-    }
-
     [Fact]
     public void FoldFactorThatDoesNotDivideTheWidthIsNamed()
     {
@@ -102,8 +61,6 @@ public class FoldedProjectionTests
         var e = Assert.Throws<ArgumentException>(() => FoldedProjection.Project(new float[48], 1, 48, 5, w, new float[48]));
         Assert.Contains("fold factor N = 5 does not divide width D = 48", e.Message);
         Assert.Equal("fold", e.ParamName);
-        e = Assert.Throws<ArgumentException>(() => FoldedProjection.ProjectBlockDiagonal(new float[48], 1, 48, 7, [w], new float[48]));
-        Assert.Contains("fold factor N = 7 does not divide width D = 48", e.Message);
     }
 
     [Fact]
@@ -112,8 +69,6 @@ public class FoldedProjectionTests
         var w = PackedWeights.Pack(new float[16 * 16], 16, 16, KernelPath.Scalar);
         var e = Assert.Throws<ArgumentException>(() => FoldedProjection.Project(new float[48], 1, 48, 4, w, new float[48]));
         Assert.Contains("(D/N)×(D/N) = 12×12", e.Message);
-        e = Assert.Throws<ArgumentException>(() => FoldedProjection.ProjectBlockDiagonal(new float[32], 1, 32, 2, [w], new float[32]));
-        Assert.Contains("needs 2 weight blocks", e.Message);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using FoldBench.Benchmarks.Diagnostics;
 using FoldBench.Benchmarks.Sweep;
 using FoldBench.Kernels;
 
@@ -24,6 +25,7 @@ public class KernelBenchmarks
     private PackedWeights[] _sets = [];
     private float[] _x = [], _y = [];
     private int _next;
+    private SlowdownWork? _slowdown; // the regression gate's test-only extra work, null unless asked for
 
     [GlobalSetup]
     public void Setup()
@@ -43,6 +45,7 @@ public class KernelBenchmarks
             _sets[i] = PackedWeights.Pack(w, KN, KN, bias, path);
         }
         CaseCheck.Record(CheckAgainstScalar(w, bias, path));
+        _slowdown = SlowdownSwitch.For(_x, M, w, KN, KN, path);
         _next = 0;
     }
 
@@ -52,6 +55,7 @@ public class KernelBenchmarks
         var set = _sets[_next];
         _next = _next + 1 == _sets.Length ? 0 : _next + 1;
         Linear.Project(_x, M, set, _y);
+        _slowdown?.Run();
     }
 
     private bool CheckAgainstScalar(float[] w, float[] bias, KernelPath path)

@@ -42,8 +42,8 @@ public static class InstructionMode
 
         """;
 
-    /// <summary>The kernels' test-only switch (FoldBench.Kernels' KernelDiagnostics) that adds this % of extra work.</summary>
-    public const string SlowdownVariable = "FOLDBENCH_TEST_SLOWDOWN_PERCENT";
+    /// <summary>The regression gate's test-only switch (<see cref="FoldBench.Benchmarks.Diagnostics.SlowdownSwitch"/>) that adds this % of extra work.</summary>
+    public const string SlowdownVariable = FoldBench.Benchmarks.Diagnostics.SlowdownSwitch.Variable;
 
     internal static readonly IReadOnlyList<int> DefaultM = [1, 16];
     internal static readonly IReadOnlyList<int> DefaultKN = [512];
@@ -102,7 +102,7 @@ public static class InstructionMode
         summary.Caveats.Add("valgrind emulates a CPU without AVX-512: Vector512 code paths are not what runs natively on AVX-512 machines");
         string? slowdown = environment.TryGetValue(SlowdownVariable, out var overridden) ? overridden : Environment.GetEnvironmentVariable(SlowdownVariable);
         if (slowdown is { Length: > 0 } && slowdown.Trim() != "0")
-            summary.Caveats.Add($"{SlowdownVariable}={slowdown}: the kernels did that much extra work on purpose");
+            summary.Caveats.Add($"{SlowdownVariable}={slowdown}: each kernel operation did that much extra work on purpose");
 
         var raw = new List<object>();
         for (int i = 0; i < cases.Count; i++)

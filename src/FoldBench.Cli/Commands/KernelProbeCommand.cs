@@ -1,4 +1,5 @@
 using System.Globalization;
+using FoldBench.Benchmarks.Diagnostics;
 using FoldBench.Kernels;
 using FoldBench.Regression.Instructions;
 using FoldBench.Regression.Statistics;
@@ -193,12 +194,16 @@ public sealed class KernelProbeCommand : ICommand
     }
 }
 
-/// <summary>One kernel case with its buffers: deterministic inputs, packed weights, and a checked output.</summary>
+/// <summary>
+/// One kernel case with its buffers: deterministic inputs, packed weights, a checked output, and
+/// the regression gate's deliberate extra work when <see cref="SlowdownSwitch"/> asks for it.
+/// </summary>
 internal sealed class KernelWorkload
 {
     private readonly KernelCaseSpec _spec;
     private readonly float[] _x, _w, _bias, _y;
     private readonly PackedWeights _packed;
+    private readonly SlowdownWork? _slowdown;
 
     public KernelWorkload(KernelCaseSpec spec)
     {
@@ -210,35 +215,24 @@ internal sealed class KernelWorkload
         _w = Fill(rng, spec.N * spec.K);
         _bias = Fill(rng, spec.N);
         _y = new float[spec.M * spec.N];
-        _packed = PackedWeights.Pack(_w, spec.N, spec.K, _bias, KernelPaths.Parse(spec.Path));
+        var path = KernelPaths.Parse(spec.Path);
+        _packed = PackedWeights.Pack(_w, spec.N, spec.K, _bias, path);
+        _slowdown = SlowdownSwitch.For(_x, spec.M, _w, spec.N, spec.K, path);
     }
 
-    /// <summary>One operation: the measured call.</summary>
-    public void Run() => Linear.Project(_x, _spec.M, _packed, _y);
+    /// <summary>One operation: the measured call (plus the test-only extra work, if any).</summary>
+    public void Run()
+    {
+        Linear.Project(_x, _spec.M, _packed, _y);
+        _slowdown?.Run();
+    }
 
-    /// <summary>Runs once and compares against a double-precision reference, with an fp32 summation error bound.</summary>
+    /// <summary>Runs once and compares against the double-precision reference, within its fp32 error bound.</summary>
     public ProbeReport Check()
     {
         Run();
-        int m = _spec.M, k = _spec.K, n = _spec.N;
-        bool ok = true;
-        double maxErr = 0;
-        for (int i = 0; i < m; i++)
-            for (int j = 0; j < n; j++)
-            {
-                double sum = _bias[j], magnitude = Math.Abs(_bias[j]);
-                for (int p = 0; p < k; p++)
-                {
-                    double t = (double)_x[i * k + p] * _w[j * k + p];
-                    sum += t;
-                    magnitude += Math.Abs(t);
-                }
-                double err = Math.Abs(_y[i * n + j] - sum);
-                maxErr = Math.Max(maxErr, err);
-                // Any order of fp32 additions stays within about (k + 1)·ε·Σ|terms|.
-                if (!(err <= (k + 2) * 1.2e-7 * magnitude)) ok = false;
-            }
-        return new ProbeReport(_spec.Path, m, k, n, ok, maxErr);
+        var check = Reference.Check(_x, _spec.M, _w, _spec.N, _spec.K, _bias, _y);
+        return new ProbeReport(_spec.Path, _spec.M, _spec.K, _spec.N, check.Correct, check.MaxError);
     }
 
     private static float[] Fill(Random rng, int count)

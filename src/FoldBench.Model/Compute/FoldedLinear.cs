@@ -55,7 +55,7 @@ internal sealed class FoldedLinear
         else
         {
             // Block j reads columns [j·In, (j+1)·In) of every token and writes its own column block:
-            // what FoldedProjection.ProjectBlockDiagonal does for square blocks, here for any shape
+            // one strided projection per block, for square and rectangular blocks alike
             // (the fused K/V and the folded FFN blocks are rectangular).
             for (int j = 0; j < _blocks.Length; j++)
                 Linear.Project(xs[(j * _inSub)..], tokens, inWidth, _blocks[j], ys[(j * _outSub)..], outWidth, accumulate);

@@ -39,7 +39,6 @@ internal static class ChildTestRun
             foreach (string a in new[] { "--results-directory", resultsDir, "--report-ctrf", "--report-ctrf-filename", "child.json", "--no-progress", "--no-ansi" })
                 psi.ArgumentList.Add(a);
             psi.Environment[ExpectVariable] = expectation;
-            psi.Environment.Remove(KernelDiagnostics.SlowdownVariable); // only what this run asks for
             foreach (var (name, value) in environment) psi.Environment[name] = value;
 
             var output = new StringBuilder();

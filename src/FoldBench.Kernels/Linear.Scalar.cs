@@ -1,0 +1,23 @@
+namespace FoldBench.Kernels;
+
+public static unsafe partial class Linear
+{
+    /// <summary>
+    /// The scalar path, the reference the vector paths are compared with: plain loops over the
+    /// PyTorch layout (W row j at <c>w + j·ldw</c>), float accumulation in K order.
+    /// </summary>
+    private static void RunScalar(float* x, int m, int ldx, float* w, int k, int ldw, int n, float* bias, float* y, int ldy, bool accumulate)
+    {
+        for (int i = 0; i < m; i++)
+        {
+            float* xi = x + (nint)i * ldx, yi = y + (nint)i * ldy;
+            for (int j = 0; j < n; j++)
+            {
+                float* wj = w + (nint)j * ldw;
+                float sum = 0f;
+                for (int p = 0; p < k; p++) sum += xi[p] * wj[p];
+                Epilogue.Put(sum, bias, yi, j, accumulate);
+            }
+        }
+    }
+}

@@ -31,7 +31,7 @@
 #   FOLDBENCH_GATE_TIMED_KN      K = N of the timed A/B cases (default: 256: 256 KiB of weights stay in
 #                                L2 on every CPU seen here; 1 MiB sits at the edge of a Zen 5's L2 and
 #                                moves with the other core's traffic)
-#   FOLDBENCH_TEST_SLOWDOWN_PERCENT=P  makes the current side's kernels do P% extra work (never the
+#   FOLDBENCH_TEST_SLOWDOWN_PERCENT=P  makes the current side's kernel cases do P% extra kernel work (never the
 #                                A/B base's): a self-test that the gate fails
 set -uo pipefail
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs FoldBench's test projects as self-contained linux-arm64 builds under qemu-user, so the NEON
-# kernels run for real on an x64 machine (MISSION.md section 4). Sets up qemu-user + binfmt and the
+# kernels run for real on an x64 machine. Sets up qemu-user + binfmt and the
 # arm64 C libraries first when they are not already working (needs root or sudo for that part).
 #
 # Usage: tools/test-arm64.sh

@@ -6,7 +6,7 @@ namespace FoldBench.Model;
 /// C left-context tokens, Q = T + R rows computed per step (Emformer also runs the look-ahead
 /// rows through every layer), S = C + T + R keys, B = 1 (shared) or N (block-diagonal):
 /// <list type="bullet">
-/// <item>attention projections: B·(4(D/N)² + 4D/N) folded (MISSION's 4D²/N² + 4D/N when shared);
+/// <item>attention projections: B·(4(D/N)² + 4D/N) folded (the paper's 4D²/N² + 4D/N when shared);
 ///   with only QKV folded the output projection keeps D² + D;</item>
 /// <item>FFN: 2DF + F + D, or B·(2(D/N)(F/N) + (F + D)/N) when the FFN is folded;</item>
 /// <item>norms: three LayerNorms of 2D (pre-attention, FFN, output);</item>

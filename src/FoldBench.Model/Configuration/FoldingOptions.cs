@@ -28,8 +28,11 @@ public enum FoldedProjections
 }
 
 /// <summary>
-/// The folding experiment's switches (MISSION.md §1). <see cref="Fold"/> = 1 is the ordinary model
-/// whatever the other switches say.
+/// The folding experiment's switches. Li et al., "Folding Attention" (ICASSP 2024, arXiv 2309.07988)
+/// fold the attention projections by a factor N with weights shared by all sub-tokens and leave the
+/// FFN unfolded; the paper does not fix the head policy, per-position weights, which projections fold
+/// or FFN folding, so each is a switch whose effect the sweep reports. <see cref="Fold"/> = 1 is the
+/// ordinary model whatever the other switches say.
 /// </summary>
 public sealed record FoldingOptions(
     int Fold = 1,

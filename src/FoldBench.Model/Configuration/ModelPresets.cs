@@ -2,7 +2,8 @@ namespace FoldBench.Model;
 
 /// <summary>
 /// Built-in configurations. <c>emformer-base</c> is torchaudio's <c>emformer_rnnt_base(4097)</c>
-/// (MISSION.md §1). The two on-device presets are FoldBench's own illustrative choices — smaller
+/// (torchaudio.models.emformer_rnnt_base: D = 512, 20 layers, 8 heads, FFN 2048), the likeliest base
+/// of the folding paper's LibriSpeech models. The two on-device presets are FoldBench's own illustrative choices — smaller
 /// widths of the same architecture for phones and single-board computers — not models from the
 /// paper, whose on-device configurations are not public.
 /// </summary>

@@ -32,12 +32,8 @@ public static class CaseDescriber
         _ => $"{suite} {Param<string>(bc, "Preset")} T={Param<int>(bc, "ChunkTokens")} N={Param<int>(bc, "Fold")}",
     };
 
-    /// <summary>Tokens one benchmark operation processes (0 where tokens don't apply).</summary>
-    public static double TokensPerOp(string suite, BenchmarkCase bc) => suite switch
-    {
-        "kernels" => 0,
-        _ => Param<int>(bc, "ChunkTokens"),
-    };
+    /// <summary>Tokens one benchmark operation processes: a model step's chunk; null where tokens don't apply (kernels).</summary>
+    public static double? TokensPerOp(BenchmarkCase bc) => bc.Parameters.Items.Any(p => p.Name == "ChunkTokens") ? Param<int>(bc, "ChunkTokens") : null;
 
     /// <summary>The case's figures; correctness, peak memory and energy come from the diagnosers.</summary>
     public static CaseResult Describe(string suite, BenchmarkCase bc, BenchmarkReport report, Calibration? cal)

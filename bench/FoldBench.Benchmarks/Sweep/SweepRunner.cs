@@ -36,7 +36,7 @@ public interface ISweepObserver
     /// <summary>Called once before the first case.</summary>
     void BeforeSweep(RunSummary summary);
     /// <summary>Called after each case; may fill fields of <paramref name="result"/>.</summary>
-    void AfterCase(BenchmarkCase benchmarkCase, BenchmarkReport report, CaseResult result, double tokensPerOp);
+    void AfterCase(BenchmarkCase benchmarkCase, BenchmarkReport report, CaseResult result);
     /// <summary>Called once at the end (also after an interruption); may fill summary.Energy and caveats.</summary>
     void AfterSweep(RunSummary summary);
 }
@@ -138,7 +138,7 @@ public sealed class SweepRunner
             var result = CaseDescriber.Describe(suite, bc, report, _summary.Calibration);
             result.CorrectnessOk = _correctness.OkFor(bc);
             result.PeakWorkingSetBytes = _peakMemory.PeakFor(bc) ?? PeakMemory.Read();
-            _options.Observer?.AfterCase(bc, report, result, CaseDescriber.TokensPerOp(suite, bc));
+            _options.Observer?.AfterCase(bc, report, result);
             lock (_gate) _summary.Cases.Add(result);
             WriteSummary();
         }

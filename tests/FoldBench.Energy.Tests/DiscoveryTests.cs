@@ -92,7 +92,8 @@ public class DiscoveryTests
         var running = System.Diagnostics.Stopwatch.StartNew();
         sampler.Start();
         // Wait for samples, not for a guessed time (a minute is a hang guard).
-        Assert.True(SpinWait.SpinUntil(() => sampler.Count >= 3, TimeSpan.FromMinutes(1)), "the sampler took no samples");
+        Assert.True(SpinWait.SpinUntil(() => sampler.Count >= 3 && sampler.Series() is { } x && x.Joules[^1] > x.Joules[0], TimeSpan.FromMinutes(1)),
+            "the sampler never saw the counter advance");
         sampler.Stop();
         running.Stop();
         // Never faster than its interval, however long the wait took (plus the first sample).

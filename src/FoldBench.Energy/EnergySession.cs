@@ -1,11 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using BenchmarkDotNet.Engines;
-using BenchmarkDotNet.Reports;
-using BenchmarkDotNet.Running;
 using FoldBench.Energy.Attribution;
-using FoldBench.Energy.Diagnosers;
 using FoldBench.Energy.Sampling;
 using FoldBench.Energy.Sources;
 using FoldBench.Energy.Sources.Trace;
@@ -14,8 +10,10 @@ using FoldBench.Results;
 namespace FoldBench.Energy;
 
 /// <summary>
-/// Owns the sampler of the chosen source for one run: the idle baseline, the benchmark windows the
-/// <see cref="Diagnoser"/> records, and the attribution of energy to each case. Takes ownership of the inventory.
+/// Owns the sampler of the chosen source for one run: the idle baseline, the benchmark windows a harness marks
+/// (<see cref="MarkEdge"/>, <see cref="RecordWindow"/>), and the energy of each case (<see cref="Measure"/>).
+/// Knows nothing of any benchmark harness; FoldBench.Energy.BenchmarkDotNet adapts it to BenchmarkDotNet.
+/// Takes ownership of the inventory.
 /// </summary>
 public sealed class EnergySession : IDisposable
 {
@@ -31,7 +29,6 @@ public sealed class EnergySession : IDisposable
     public EnergyInventory Inventory { get; }
     public IEnergySource Source { get; }
     public string ResultsDir { get; }
-    public EnergyDiagnoser Diagnoser { get; }
 
     /// <summary>Idle power measured by <see cref="MeasureIdleBaseline"/>; null before, or when it could not be measured.</summary>
     public double? IdleWatts { get; private set; }
@@ -49,7 +46,6 @@ public sealed class EnergySession : IDisposable
         ResultsDir = resultsDir;
         _origin = Stopwatch.GetTimestamp();
         _sampler = new Sampler(source);
-        Diagnoser = new EnergyDiagnoser(this);
     }
 
     /// <summary>
@@ -132,7 +128,8 @@ public sealed class EnergySession : IDisposable
         return edge;
     }
 
-    internal void LogWindow(EnergyWindow w)
+    /// <summary>Keeps a measured window for samples/windows.csv.</summary>
+    public void RecordWindow(EnergyWindow w)
     {
         lock (_log) _log.Add(w);
     }
@@ -166,7 +163,7 @@ public sealed class EnergySession : IDisposable
             IdleWatts = IdleWatts,
             WindowSeconds = windows.Sum(w => w.Seconds),
         };
-        if (windows.Count == 0) return NotAttributable(result, "no actual-run window was recorded for this case (is session.Diagnoser in the BenchmarkDotNet config?)");
+        if (windows.Count == 0) return NotAttributable(result, "no actual-run window was recorded for this case (was the harness adapter, e.g. the BenchmarkDotNet EnergyDiagnoser, attached?)");
         if (operations <= 0) return NotAttributable(result, $"no operations were counted in the window ({operations})");
         var e = MeasureWindows(windows, out string? reason);
         if (e is null) return NotAttributable(result, reason!);
@@ -254,21 +251,6 @@ public sealed class EnergySession : IDisposable
             Thread.Sleep(_sampler.Interval > TimeSpan.FromMilliseconds(5) ? TimeSpan.FromMilliseconds(5) : _sampler.Interval);
     }
 
-    /// <summary>Energy for a finished benchmark case from the windows the diagnoser recorded.</summary>
-    /// <param name="operations">Total operations in the actual-run windows (sum of Workload/Actual measurement operations).</param>
-    /// <param name="tokensPerOp">Tokens one operation processes.</param>
-    /// <returns>Always a result for a live session; a case without a recorded window says so in its reason.</returns>
-    public EnergyResult? Attribute(BenchmarkCase bc, long operations, double tokensPerOp) =>
-        Measure(Diagnoser.WindowsFor(bc), operations, tokensPerOp);
-
-    /// <summary>Same, taking the operation count from the report's Workload/Actual measurements.</summary>
-    public EnergyResult? Attribute(BenchmarkReport report, double tokensPerOp) =>
-        Attribute(report.BenchmarkCase, ActualOperations(report.AllMeasurements), tokensPerOp);
-
-    /// <summary>Operations run inside the actual-run window: the sum over Workload/Actual measurements.</summary>
-    public static long ActualOperations(IEnumerable<Measurement> measurements) =>
-        measurements.Where(m => m.IterationMode == IterationMode.Workload && m.IterationStage == IterationStage.Actual).Sum(m => m.Operations);
-
     /// <summary>The run-level record for summary.json; also (re)writes the raw sample files.</summary>
     public EnergyRunInfo RunInfo()
     {
@@ -321,5 +303,5 @@ public sealed class EnergySession : IDisposable
         Inventory.Dispose();
     }
 
-    internal bool Disposed => _disposed;
+    public bool IsDisposed => _disposed;
 }

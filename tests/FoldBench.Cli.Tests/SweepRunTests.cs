@@ -5,7 +5,6 @@ namespace FoldBench.Cli.Tests;
 /// <summary>
 /// Real (tiny, dry-job) sweeps through the command line, in-process: the summary they write must
 /// have every field filled and every derived figure consistent with the raw timing.
-/// One class, so the sweeps (which share the static sweep settings) never run concurrently.
 /// </summary>
 public class SweepRunTests
 {
@@ -91,6 +90,26 @@ public class SweepRunTests
         var p1 = s.Cases.Single(c => c.Suite == "projections" && c.Fold == 1 && c.ChunkTokens == 1);
         var p2 = s.Cases.Single(c => c.Suite == "projections" && c.Fold == 2 && c.ChunkTokens == 1);
         Assert.InRange((double)p1.WeightBytes!.Value / p2.WeightBytes!.Value, 3.9, 4.0);
+    }
+
+    [Fact]
+    public async Task ConcurrentSweepsKeepTheirOwnSettingsAndChecks()
+    {
+        // Two sweeps in one process at once: each case must carry its own sweep's shape and its own check.
+        string[] dirs = [NewDir(), NewDir()];
+        int[] kn = [8, 24];
+        var runs = Enumerable.Range(0, 2).Select(i => Task.Run(() => CommandLineTests.Invoke("run", "--job", "dry", "--suites", "kernels",
+            "--paths", "scalar", "--m", "1,3", "--kn", kn[i].ToString(System.Globalization.CultureInfo.InvariantCulture), "--regimes", "cache",
+            "--out", dirs[i], "--cpu", "none", "--no-plots", "--no-calibration"))).ToArray();
+        var results = await Task.WhenAll(runs);
+        for (int i = 0; i < 2; i++)
+        {
+            Assert.True(results[i].Code == 0, results[i].Err);
+            var s = SummaryStore.Read(dirs[i]);
+            Assert.Equal(2, s.Cases.Count);
+            Assert.All(s.Cases, c => Assert.Equal(kn[i], c.K));
+            Assert.All(s.Cases, c => Assert.True(c.CorrectnessOk, c.Name));
+        }
     }
 
     [Fact]

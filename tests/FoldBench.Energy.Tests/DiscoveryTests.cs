@@ -89,10 +89,15 @@ public class DiscoveryTests
         f.Writer.Start();
         using var inventory = EnergyDiscovery.Discover(f.Options());
         using var sampler = new Sampler(inventory.Chosen!);
+        var running = System.Diagnostics.Stopwatch.StartNew();
         sampler.Start();
-        Thread.Sleep(300);
+        // Wait for samples, not for a guessed time (a minute is a hang guard).
+        Assert.True(SpinWait.SpinUntil(() => sampler.Count >= 3 && sampler.Series() is { } x && x.Joules[^1] > x.Joules[0], TimeSpan.FromMinutes(1)),
+            "the sampler never saw the counter advance");
         sampler.Stop();
-        Assert.InRange(sampler.Count, 3, 200);
+        running.Stop();
+        // Never faster than its interval, however long the wait took (plus the first sample).
+        Assert.InRange(sampler.Count, 3, running.Elapsed / sampler.Interval + 2);
         if (FoldBench.Results.ThreadCpuClock.TryNow() is not null)
             Assert.InRange(sampler.OverheadFraction!.Value, 1e-7, 0.5);
         Assert.NotNull(sampler.MeanReadSeconds);

@@ -76,8 +76,8 @@ public class MsrTests
     {
         using var f = new Fixture(FixtureLayout.AmdServer, new ConstantPower(200), new FixtureWriterOptions(NearWrap: true));
         using var s = MsrRaplSource.Probe(f.Options());
-        long t = Stopwatch.GetTimestamp();
-        f.Writer.Advance(t);
+        // Simulated steps from the writer's own last tick: real time spent creating the fixture must not pass the wrap.
+        long t = f.Writer.LastTick;
         var r0 = s.Read();
         for (int i = 1; i <= 10; i++) f.Writer.Advance(t + i * Stopwatch.Frequency / 10);
         var r1 = s.Read();

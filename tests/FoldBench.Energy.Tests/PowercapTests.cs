@@ -80,8 +80,8 @@ public class PowercapTests
     {
         using var f = new Fixture(FixtureLayout.IntelLaptop, new ConstantPower(20), new FixtureWriterOptions(NearWrap: true));
         using var s = PowercapRaplSource.Probe(f.Options());
-        long t = Stopwatch.GetTimestamp();
-        f.Writer.Advance(t);
+        // Simulated steps from the writer's own last tick: real time spent creating the fixture must not pass the wrap.
+        long t = f.Writer.LastTick;
         var r0 = s.Read();
         for (int i = 1; i <= 10; i++) f.Writer.Advance(t + i * Stopwatch.Frequency / 10); // 1 s in 100 ms steps: wraps after ~0.4 s
         var r1 = s.Read();

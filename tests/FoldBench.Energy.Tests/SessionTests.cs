@@ -125,7 +125,8 @@ public class SessionTests(ITestOutputHelper output)
         var before = Idle(session, 0.2, "before");
         Assert.True(session.Measure([before], 10, 1).Attributable);
         File.Delete(f.Path("/sys/devices/virtual/powercap/intel-rapl/intel-rapl:0/energy_uj"));
-        Thread.Sleep(1300); // the sampler notices within a second (existence check)
+        // The sampler notices at its next existence check; wait for that, not for a guessed time (a minute is a hang guard).
+        Assert.True(SpinWait.SpinUntil(() => session.Sampler.FailureReason is not null, TimeSpan.FromMinutes(1)), "the sampler never noticed");
         var after = Idle(session, 0.2, "after");
         var r = session.Measure([after], 10, 1);
         Assert.False(r.Attributable);

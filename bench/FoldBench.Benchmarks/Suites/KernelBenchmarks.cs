@@ -9,18 +9,17 @@ namespace FoldBench.Benchmarks.Suites;
 /// One linear projection Y[M×N] = X[M×K]·Wᵀ + b per operation (K = N), per kernel path, in two
 /// weight regimes: "cache" (one weight set, stays cache-resident) and "streamed" (a rotation of
 /// weight sets larger than the last-level cache, so weights come from memory as on a phone).
+/// The parameters are set per case from the sweep's settings (see <see cref="SuiteCases"/>).
 /// </summary>
 public class KernelBenchmarks
 {
-    [ParamsSource(nameof(PathValues))] public string Path { get; set; } = "scalar";
-    [ParamsSource(nameof(MValues))] public int M { get; set; }
-    [ParamsSource(nameof(KNValues))] public int KN { get; set; }
-    [ParamsSource(nameof(RegimeValues))] public string Regime { get; set; } = "cache";
+    public string Path { get; set; } = "scalar";
+    public int M { get; set; } = 1;
+    public int KN { get; set; } = 16;
+    public string Regime { get; set; } = "cache";
 
-    public static IEnumerable<string> PathValues => SweepSettings.Current.KernelPaths.Select(p => KernelPaths.Parse(p).Name()).Distinct();
-    public static IEnumerable<int> MValues => SweepSettings.Current.KernelM;
-    public static IEnumerable<int> KNValues => SweepSettings.Current.KernelKN;
-    public static IEnumerable<string> RegimeValues => SweepSettings.Current.Regimes;
+    /// <summary>Bytes the streamed regime's rotating weight sets must exceed: twice the last-level cache.</summary>
+    public static long StreamedWorkingSetBytes => 2 * CacheInfo.LastLevelCacheBytes();
 
     private PackedWeights[] _sets = [];
     private float[] _x = [], _y = [];
@@ -32,11 +31,11 @@ public class KernelBenchmarks
     {
         var path = KernelPaths.Parse(Path);
         var rng = new Random(1234);
-        float[] w = CaseCheck.RandomData(rng, KN * KN), bias = CaseCheck.RandomData(rng, KN);
-        _x = CaseCheck.RandomData(rng, M * KN);
+        float[] w = Inputs.Uniform(rng, KN * KN), bias = Inputs.Uniform(rng, KN);
+        _x = Inputs.Uniform(rng, M * KN);
         _y = new float[M * KN];
         long setBytes = (long)KN * KN * sizeof(float);
-        int count = Regime == "streamed" ? StreamedSetCount(setBytes, SweepSettings.Current.StreamedWorkingSetBytes) : 1;
+        int count = Regime == "streamed" ? StreamedSetCount(setBytes, StreamedWorkingSetBytes) : 1;
         _sets = new PackedWeights[count];
         for (int i = 0; i < count; i++)
         {
@@ -44,7 +43,6 @@ public class KernelBenchmarks
             if (i > 0) w[i % w.Length] += 1e-3f;
             _sets[i] = PackedWeights.Pack(w, KN, KN, bias, path);
         }
-        CaseCheck.Record(CheckAgainstScalar(w, bias, path));
         _slowdown = SlowdownSwitch.For(_x, M, w, KN, KN, path);
         _next = 0;
     }
@@ -58,20 +56,9 @@ public class KernelBenchmarks
         _slowdown?.Run();
     }
 
-    private bool CheckAgainstScalar(float[] w, float[] bias, KernelPath path)
-    {
-        var last = _sets[^1];
-        var reference = PackedWeights.Pack(w, KN, KN, bias, KernelPath.Scalar);
-        float[] expected = new float[M * KN], actual = new float[M * KN];
-        Linear.Project(_x, M, reference, expected);
-        Linear.Project(_x, M, last, actual);
-        return CaseCheck.Close(expected, actual, KN);
-    }
-
     /// <summary>
     /// Enough weight sets to exceed the target working set, capped so tiny shapes don't create
     /// millions of objects (a shape that small cannot leave the cache in any meaningful way).
     /// </summary>
     public static int StreamedSetCount(long setBytes, long targetBytes) => (int)Math.Clamp((targetBytes + setBytes - 1) / setBytes, 2, 4096);
-
 }

@@ -32,14 +32,11 @@ public static class CaseDescriber
         _ => $"{suite} {Param<string>(bc, "Preset")} T={Param<int>(bc, "ChunkTokens")} N={Param<int>(bc, "Fold")}",
     };
 
-    /// <summary>Tokens one benchmark operation processes (0 where tokens don't apply).</summary>
-    public static double TokensPerOp(string suite, BenchmarkCase bc) => suite switch
-    {
-        "kernels" => 0,
-        _ => Param<int>(bc, "ChunkTokens"),
-    };
+    /// <summary>Tokens one benchmark operation processes: a model step's chunk; null where tokens don't apply (kernels).</summary>
+    public static double? TokensPerOp(BenchmarkCase bc) => bc.Parameters.Items.Any(p => p.Name == "ChunkTokens") ? Param<int>(bc, "ChunkTokens") : null;
 
-    public static CaseResult Describe(string suite, BenchmarkCase bc, BenchmarkReport report, Calibration? cal, SweepSettings settings)
+    /// <summary>The case's figures; correctness, peak memory and energy come from the diagnosers.</summary>
+    public static CaseResult Describe(string suite, BenchmarkCase bc, BenchmarkReport report, Calibration? cal)
     {
         var stats = report.ResultStatistics!;
         var samples = report.AllMeasurements
@@ -57,14 +54,14 @@ public static class CaseDescriber
             CoefficientOfVariation = stats.Mean > 0 ? stats.StandardDeviation / stats.Mean : null,
             SamplesNs = samples,
             AllocatedBytes = report.GcStats.GetBytesAllocatedPerOperation(bc),
-            CorrectnessOk = CaseCheck.Last,
+            Path = Param<string>(bc, "Path"),
         };
         switch (suite)
         {
             case "kernels": DescribeKernel(bc, result, cal); break;
-            case "projections": DescribeProjections(bc, result, cal, settings); break;
-            case "attention": DescribeModelStep(bc, result, cal, settings, wholeEncoder: false); break;
-            case "encoder": DescribeModelStep(bc, result, cal, settings, wholeEncoder: true); break;
+            case "projections": DescribeProjections(bc, result, cal); break;
+            case "attention": DescribeModelStep(bc, result, cal, wholeEncoder: false); break;
+            case "encoder": DescribeModelStep(bc, result, cal, wholeEncoder: true); break;
             default: throw new ArgumentException($"no describer for suite '{suite}'");
         }
         return result;
@@ -74,11 +71,10 @@ public static class CaseDescriber
     {
         int m = Param<int>(bc, "M"), kn = Param<int>(bc, "KN");
         string regime = Param<string>(bc, "Regime");
-        r.Path = Param<string>(bc, "Path");
         r.M = m; r.K = kn; r.N = kn;
         r.Regime = regime;
         r.Fold = 1;
-                double flops = 2.0 * m * kn * kn;
+        double flops = 2.0 * m * kn * kn;
         // Bytes a kernel must move at least once per call: weights and bias, X in, Y out.
         long weightBytes = ((long)kn * kn + kn) * sizeof(float);
         double bytes = weightBytes + (double)m * kn * sizeof(float) * 2;
@@ -88,9 +84,8 @@ public static class CaseDescriber
 
     private static ModelConfig ModelOf(BenchmarkCase bc) => ModelPresets.Get(Param<string>(bc, "Preset")).WithChunk(Param<int>(bc, "ChunkTokens"));
 
-    private static void ModelFields(BenchmarkCase bc, CaseResult r, SweepSettings settings, ModelConfig c)
+    private static void ModelFields(BenchmarkCase bc, CaseResult r, ModelConfig c)
     {
-        r.Path = KernelPaths.Parse(settings.ModelPath).Name();
         r.Preset = c.Name;
         r.Fold = Param<int>(bc, "Fold");
         r.ChunkTokens = c.ChunkTokens;
@@ -99,10 +94,10 @@ public static class CaseDescriber
         r.RealTimeFactor = seconds / (c.ChunkTokens * (c.TokenSeconds ?? SecondsPerToken));
     }
 
-    private static void DescribeProjections(BenchmarkCase bc, CaseResult r, Calibration? cal, SweepSettings settings)
+    private static void DescribeProjections(BenchmarkCase bc, CaseResult r, Calibration? cal)
     {
         var c = ModelOf(bc);
-        ModelFields(bc, r, settings, c);
+        ModelFields(bc, r, c);
         var acct = ModelAccounting.Compute(c, new FoldingOptions(r.Fold));
         int n = r.Fold, sub = c.Width / n, rows = ProjectionBenchmarks.Rows(c);
         int projections = c.Layers * ProjectionBenchmarks.ProjectionsPerLayer;
@@ -117,10 +112,10 @@ public static class CaseDescriber
     }
 
     /// <summary>Attention block (one layer) or encoder step (L layers): work and traffic from the model accounting.</summary>
-    private static void DescribeModelStep(BenchmarkCase bc, CaseResult r, Calibration? cal, SweepSettings settings, bool wholeEncoder)
+    private static void DescribeModelStep(BenchmarkCase bc, CaseResult r, Calibration? cal, bool wholeEncoder)
     {
         var c = ModelOf(bc);
-        ModelFields(bc, r, settings, c);
+        ModelFields(bc, r, c);
         var acct = ModelAccounting.Compute(c, new FoldingOptions(r.Fold));
         StepCost step = wholeEncoder ? acct.EncoderStep : acct.AttentionBlock;
         r.WeightBytes = step.WeightBytesReadPerStep;

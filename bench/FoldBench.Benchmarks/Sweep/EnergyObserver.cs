@@ -2,23 +2,26 @@ using BenchmarkDotNet.Diagnosers;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using FoldBench.Energy;
+using FoldBench.Energy.BenchmarkDotNet;
 using FoldBench.Results;
 
 namespace FoldBench.Benchmarks.Sweep;
 
 /// <summary>
-/// Joins an energy session with the sweep: the idle baseline before the first case, the diagnoser's
-/// actual-run windows during each case, and per-case attribution right after it.
+/// Joins an energy session with the sweep: the idle baseline before the first case, and each case's
+/// energy as the diagnoser attributed it when BenchmarkDotNet processed the case.
 /// </summary>
 public sealed class EnergyObserver : ISweepObserver, IDisposable
 {
     private readonly EnergySession _session;
     private readonly TimeSpan _idle;
+    private readonly EnergyDiagnoser _diagnoser;
 
     private EnergyObserver(EnergySession session, TimeSpan idle)
     {
         _session = session;
         _idle = idle;
+        _diagnoser = new EnergyDiagnoser(session) { TokensPerOp = CaseDescriber.TokensPerOp };
     }
 
     /// <summary>Starts sampling the inventory's chosen source; null when none is usable (the inventory says why).</summary>
@@ -28,7 +31,7 @@ public sealed class EnergyObserver : ISweepObserver, IDisposable
         return session is null ? null : new EnergyObserver(session, idleBaseline);
     }
 
-    public IEnumerable<IDiagnoser> Diagnosers => [_session.Diagnoser];
+    public IEnumerable<IDiagnoser> Diagnosers => [_diagnoser];
 
     public void BeforeSweep(RunSummary summary)
     {
@@ -38,10 +41,8 @@ public sealed class EnergyObserver : ISweepObserver, IDisposable
         summary.Energy = _session.RunInfo();
     }
 
-    public void AfterCase(BenchmarkCase benchmarkCase, BenchmarkReport report, CaseResult result, double tokensPerOp)
-    {
-        result.Energy = _session.Attribute(report, tokensPerOp > 0 ? tokensPerOp : double.NaN);
-    }
+    public void AfterCase(BenchmarkCase benchmarkCase, BenchmarkReport report, CaseResult result) =>
+        result.Energy = _diagnoser.ResultFor(benchmarkCase);
 
     public void AfterSweep(RunSummary summary)
     {

@@ -7,6 +7,7 @@ using BenchmarkDotNet.Exporters;
 using BenchmarkDotNet.Exporters.Json;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
+using FoldBench.Benchmarks.Diagnosers;
 using FoldBench.Benchmarks.Suites;
 using FoldBench.Results;
 
@@ -35,7 +36,7 @@ public interface ISweepObserver
     /// <summary>Called once before the first case.</summary>
     void BeforeSweep(RunSummary summary);
     /// <summary>Called after each case; may fill fields of <paramref name="result"/>.</summary>
-    void AfterCase(BenchmarkCase benchmarkCase, BenchmarkReport report, CaseResult result, double tokensPerOp);
+    void AfterCase(BenchmarkCase benchmarkCase, BenchmarkReport report, CaseResult result);
     /// <summary>Called once at the end (also after an interruption); may fill summary.Energy and caveats.</summary>
     void AfterSweep(RunSummary summary);
 }
@@ -47,13 +48,7 @@ public interface ISweepObserver
 /// </summary>
 public sealed class SweepRunner
 {
-    public static IReadOnlyDictionary<string, Type> SuiteTypes { get; } = new Dictionary<string, Type>
-    {
-        ["kernels"] = typeof(KernelBenchmarks),
-        ["projections"] = typeof(ProjectionBenchmarks),
-        ["attention"] = typeof(AttentionBlockBenchmarks),
-        ["encoder"] = typeof(EncoderStepBenchmarks),
-    };
+    public static IReadOnlyDictionary<string, Type> SuiteTypes => SuiteCases.Types;
 
     private readonly SweepOptions _options;
     private readonly TextWriter _progress;
@@ -61,6 +56,7 @@ public sealed class SweepRunner
     private readonly RunSummary _summary;
     private readonly string _bdnDir;
     private readonly PeakMemoryDiagnoser _peakMemory = new();
+    private readonly CorrectnessDiagnoser _correctness = new();
 
     public SweepRunner(SweepOptions options, TextWriter progress)
     {
@@ -84,15 +80,10 @@ public sealed class SweepRunner
     /// <summary>Plans every case of the sweep without running anything.</summary>
     public IReadOnlyList<(string Suite, BenchmarkCase Case)> Plan(IConfig config)
     {
-        SweepSettings.Current = _options.Settings;
         var plan = new List<(string, BenchmarkCase)>();
         foreach (var suite in _options.Settings.Suites)
-        {
-            if (!SuiteTypes.TryGetValue(suite, out var type))
-                throw new ArgumentException($"unknown suite '{suite}' (expected one of: {string.Join(", ", SuiteTypes.Keys)})");
-            foreach (var bc in BenchmarkConverter.TypeToBenchmarks(type, config).BenchmarksCases)
+            foreach (var bc in SuiteCases.For(suite, _options.Settings, config))
                 plan.Add((suite, bc));
-        }
         return plan;
     }
 
@@ -132,9 +123,7 @@ public sealed class SweepRunner
             var (suite, bc) = plan[i];
             string label = CaseDescriber.ShortName(suite, bc);
             Progress(i, plan.Count, sweepClock.Elapsed, label);
-            SweepSettings.Current = _options.Settings;
             PeakMemory.Quiesce();
-            CaseCheck.Reset();
             PeakMemory.TryReset();
             var summary = RunOne(bc, config, $"{i + 1:D3}-{suite}");
             var report = summary.Reports.FirstOrDefault();
@@ -146,9 +135,10 @@ public sealed class SweepRunner
                 WriteSummary();
                 continue;
             }
-            var result = CaseDescriber.Describe(suite, bc, report, _summary.Calibration, _options.Settings);
+            var result = CaseDescriber.Describe(suite, bc, report, _summary.Calibration);
+            result.CorrectnessOk = _correctness.OkFor(bc);
             result.PeakWorkingSetBytes = _peakMemory.PeakFor(bc) ?? PeakMemory.Read();
-            _options.Observer?.AfterCase(bc, report, result, CaseDescriber.TokensPerOp(suite, bc));
+            _options.Observer?.AfterCase(bc, report, result);
             lock (_gate) _summary.Cases.Add(result);
             WriteSummary();
         }
@@ -172,7 +162,6 @@ public sealed class SweepRunner
 
     private Calibration Calibrate(IConfig config)
     {
-        SweepSettings.Current = _options.Settings;
         var cases = BenchmarkConverter.TypeToBenchmarks(typeof(CalibrationBenchmarks), config).BenchmarksCases;
         double Median(string method)
         {
@@ -213,6 +202,7 @@ public sealed class SweepRunner
             .AddJob(SweepJobs.Get(_options.Job))
             .AddDiagnoser(MemoryDiagnoser.Default)
             .AddDiagnoser(_peakMemory)
+            .AddDiagnoser(_correctness)
             .AddExporter(JsonExporter.Full)
             .AddColumnProvider(DefaultColumnProviders.Instance)
             .AddLogger(new FileLogger(log))

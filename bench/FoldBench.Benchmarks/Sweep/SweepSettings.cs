@@ -1,8 +1,8 @@
 namespace FoldBench.Benchmarks.Sweep;
 
 /// <summary>
-/// What one sweep measures. The suites run in-process, so their [ParamsSource] members read the
-/// sweep the command line asked for from here.
+/// What one sweep measures: parsed once from the command line, turned into the suites' cases by
+/// <see cref="SuiteCases"/>.
 /// </summary>
 public sealed record SweepSettings
 {
@@ -24,10 +24,4 @@ public sealed record SweepSettings
     public IReadOnlyList<int> Folds { get; init; } = [1, 2, 4];
     /// <summary>Path the model suites run with (the best one unless asked otherwise).</summary>
     public string ModelPath { get; init; } = "best";
-
-    /// <summary>Bytes the streamed regime's rotating weight sets must exceed (a multiple of the LLC).</summary>
-    public long StreamedWorkingSetBytes { get; init; } = 2 * CacheInfo.LastLevelCacheBytes();
-
-    /// <summary>The sweep the suites read. Set by the runner before each BenchmarkDotNet run.</summary>
-    public static SweepSettings Current { get; set; } = new();
 }

@@ -196,5 +196,5 @@ public sealed class SensorsCommand : ICommand
         return Cli.ExitOk;
     }
 
-    private static string Si(double v, string unit) => Energy.Diagnosers.EnergyColumnProvider.Format(v, unit);
+    private static string Si(double v, string unit) => EnergyUnits.Format(v, unit);
 }

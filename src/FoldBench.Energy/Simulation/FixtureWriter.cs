@@ -101,6 +101,9 @@ public sealed class FixtureWriter : IDisposable
     public TimeSpan MaxTickGap => TimeSpan.FromSeconds(Interlocked.Read(ref _maxGap) / (double)Stopwatch.Frequency);
     public IReadOnlyList<string> Channels => _channelOrder;
 
+    /// <summary>The Stopwatch tick the counters were last advanced to: simulated steps from here are independent of scheduling.</summary>
+    public long LastTick { get { lock (_lock) return _last; } }
+
     /// <summary>Forgets the longest tick gap so far (e.g. the first tick's JIT pause) before a measured stretch.</summary>
     public void ResetMaxTickGap() => Interlocked.Exchange(ref _maxGap, 0);
 

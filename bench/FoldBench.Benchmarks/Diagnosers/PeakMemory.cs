@@ -1,4 +1,4 @@
-namespace FoldBench.Benchmarks.Sweep;
+namespace FoldBench.Benchmarks.Diagnosers;
 
 /// <summary>
 /// Peak resident memory of the process during one case. On Linux the high-water mark (VmHWM) is

@@ -8,7 +8,7 @@ using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Validators;
 
-namespace FoldBench.Benchmarks.Sweep;
+namespace FoldBench.Benchmarks.Diagnosers;
 
 /// <summary>
 /// The peak working set while a case runs, not while it is set up: setup holds transient copies

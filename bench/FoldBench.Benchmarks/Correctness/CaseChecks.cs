@@ -1,0 +1,75 @@
+using BenchmarkDotNet.Running;
+using FoldBench.Benchmarks.Suites;
+using FoldBench.Kernels;
+using FoldBench.Model;
+using static FoldBench.Benchmarks.Sweep.CaseDescriber;
+
+namespace FoldBench.Benchmarks.Correctness;
+
+/// <summary>
+/// Each suite's check of a case: the case's kernel path against the scalar reference, on the case's
+/// shape, with seeded inputs. Built from the case's parameters alone, so it needs no benchmark instance.
+/// </summary>
+public static class CaseChecks
+{
+    /// <summary>Whether the case's output matches the scalar reference; null for suites without a check (calibration).</summary>
+    public static bool? Check(BenchmarkCase bc)
+    {
+        var type = bc.Descriptor.Type;
+        if (type == typeof(KernelBenchmarks))
+            return Kernel(KernelPaths.Parse(Param<string>(bc, "Path")), Param<int>(bc, "M"), Param<int>(bc, "KN"));
+        if (!typeof(ModelSuiteBase).IsAssignableFrom(type) && type != typeof(ProjectionBenchmarks)) return null;
+
+        var c = ModelPresets.Get(Param<string>(bc, "Preset")).WithChunk(Param<int>(bc, "ChunkTokens"));
+        var o = new FoldingOptions(Param<int>(bc, "Fold"));
+        c.Validate(o);
+        var path = KernelPaths.Parse(Param<string>(bc, "Path"));
+        if (type == typeof(ProjectionBenchmarks)) return Projection(c, o.Fold, path);
+        if (type == typeof(AttentionBlockBenchmarks)) return AttentionBlock(c, o, path);
+        if (type == typeof(EncoderStepBenchmarks)) return EncoderStep(c, o, path);
+        return null;
+    }
+
+    /// <summary>The kernel case against the double-precision reference and its fp32 error bound.</summary>
+    public static bool Kernel(KernelPath path, int m, int kn)
+    {
+        var rng = new Random(1234);
+        float[] w = Inputs.Uniform(rng, kn * kn), bias = Inputs.Uniform(rng, kn), x = Inputs.Uniform(rng, m * kn);
+        float[] actual = new float[m * kn];
+        Linear.Project(x, m, PackedWeights.Pack(w, kn, kn, bias, path), actual);
+        return Reference.Check(x, m, w, kn, kn, bias, actual).Correct;
+    }
+
+    /// <summary>
+    /// The fast path, folded, against the reference on the folded view of the same buffer: folding is a
+    /// reinterpretation, so X of rows × D is the reference's input of (rows·N) × D/N.
+    /// </summary>
+    public static bool Projection(ModelConfig c, int fold, KernelPath path)
+    {
+        int sub = FoldedProjection.SubWidth(c.Width, fold), rows = ProjectionBenchmarks.Rows(c);
+        var rng = new Random(42);
+        float[] w = Inputs.Uniform(rng, sub * sub), b = Inputs.Uniform(rng, sub), x = Inputs.Uniform(rng, rows * c.Width);
+        float[] actual = new float[rows * c.Width];
+        FoldedProjection.Project(x, rows, c.Width, fold, PackedWeights.Pack(w, sub, sub, b, path), actual);
+        return Reference.Check(x, rows * fold, w, sub, sub, b, actual).Correct;
+    }
+
+    public static bool AttentionBlock(ModelConfig c, FoldingOptions o, KernelPath path)
+    {
+        var fast = new AttentionBlock(c, o, path, seed: 11);
+        var reference = new AttentionBlock(c, o, KernelPath.Scalar, seed: 11);
+        return Agreement.Steps((i, y) => fast.Step(i, y), (i, y) => reference.Step(i, y), fast.InputLength, fast.OutputLength, StepsToFill(c), c.Width);
+    }
+
+    public static bool EncoderStep(ModelConfig c, FoldingOptions o, KernelPath path)
+    {
+        // A scalar twin of a large model takes long to run: check the first two layers' worth.
+        var small = c with { Layers = Math.Min(c.Layers, 2) };
+        var fast = new StreamingEncoder(small, o, path, seed: 13);
+        var reference = new StreamingEncoder(small, o, KernelPath.Scalar, seed: 13);
+        return Agreement.Steps((i, y) => fast.Step(i, y), (i, y) => reference.Step(i, y), fast.InputLength, fast.OutputLength, StepsToFill(c), Math.Max(c.Width, c.FfnWidth));
+    }
+
+    /// <summary>Steps run before the last comparison, so the left-context cache is full (steady state).</summary>
+    private static int StepsToFill(ModelConfig c) => (c.LeftContextTokens + c.ChunkTokens - 1) / c.ChunkTokens + 1;
+}

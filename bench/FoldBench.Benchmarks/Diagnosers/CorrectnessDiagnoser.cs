@@ -1,0 +1,58 @@
+using System.Collections.Concurrent;
+using BenchmarkDotNet.Analysers;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Exporters;
+using BenchmarkDotNet.Loggers;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Validators;
+using FoldBench.Benchmarks.Correctness;
+
+namespace FoldBench.Benchmarks.Diagnosers;
+
+/// <summary>
+/// Checks each case against the scalar reference (<see cref="CaseChecks"/>) once BenchmarkDotNet has
+/// its results, and keeps the outcome per case: after the measurement, so the check's scalar twin
+/// never adds to the case's time or peak memory.
+/// </summary>
+public sealed class CorrectnessDiagnoser : IDiagnoser
+{
+    private readonly ConcurrentDictionary<BenchmarkCase, bool> _ok = new(ReferenceEqualityComparer.Instance);
+    private readonly ConcurrentDictionary<BenchmarkCase, string> _errors = new(ReferenceEqualityComparer.Instance);
+
+    public IEnumerable<string> Ids => ["FoldBenchCorrectness"];
+    public IEnumerable<IExporter> Exporters => [];
+    public IEnumerable<IAnalyser> Analysers => [];
+
+    public RunMode GetRunMode(BenchmarkCase benchmarkCase) => RunMode.NoOverhead;
+
+    public void Handle(HostSignal signal, DiagnoserActionParameters parameters) { }
+
+    public IEnumerable<Metric> ProcessResults(DiagnoserResults results)
+    {
+        var bc = results.BenchmarkCase;
+        try
+        {
+            if (CaseChecks.Check(bc) is bool ok) _ok[bc] = ok;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            // A check that cannot even run is a failed check, with the reason in the log.
+            _ok[bc] = false;
+            _errors[bc] = e.Message;
+        }
+        return [];
+    }
+
+    /// <summary>True/false when the case was checked; null for a case without a check or not (yet) run.</summary>
+    public bool? OkFor(BenchmarkCase bc) => _ok.TryGetValue(bc, out bool v) ? v : null;
+
+    public void DisplayResults(ILogger logger)
+    {
+        foreach (var (bc, ok) in _ok.Where(kv => !kv.Value))
+            logger.WriteLineError($"// {bc.DisplayInfo}: output differs from the scalar reference{(_errors.TryGetValue(bc, out var e) ? $" ({e})" : "")}");
+    }
+
+    public IEnumerable<ValidationError> Validate(ValidationParameters validationParameters) => [];
+}

@@ -1,0 +1,70 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Parameters;
+using BenchmarkDotNet.Running;
+using FoldBench.Benchmarks.Suites;
+using FoldBench.Kernels;
+
+namespace FoldBench.Benchmarks.Sweep;
+
+/// <summary>
+/// The BenchmarkDotNet cases of one suite, with parameter values taken from a <see cref="SweepSettings"/>
+/// instance: BenchmarkDotNet finds the benchmark methods and the job, and each case gets its parameters
+/// explicitly, so nothing is read from a static while the suites run.
+/// </summary>
+public static class SuiteCases
+{
+    public static IReadOnlyDictionary<string, Type> Types { get; } = new Dictionary<string, Type>
+    {
+        ["kernels"] = typeof(KernelBenchmarks),
+        ["projections"] = typeof(ProjectionBenchmarks),
+        ["attention"] = typeof(AttentionBlockBenchmarks),
+        ["encoder"] = typeof(EncoderStepBenchmarks),
+    };
+
+    /// <summary>The suite a case belongs to (its benchmark type's name in <see cref="Types"/>).</summary>
+    public static string SuiteOf(BenchmarkCase bc) =>
+        Types.FirstOrDefault(kv => kv.Value == bc.Descriptor.Type).Key ?? throw new ArgumentException($"'{bc.Descriptor.Type.Name}' is not a sweep suite");
+
+    /// <summary>Every case of <paramref name="suite"/> the settings ask for, in order (first parameter slowest).</summary>
+    public static IReadOnlyList<BenchmarkCase> For(string suite, SweepSettings settings, IConfig config)
+    {
+        if (!Types.TryGetValue(suite, out var type))
+            throw new ArgumentException($"unknown suite '{suite}' (expected one of: {string.Join(", ", Types.Keys)})");
+        var modelPath = KernelPaths.Parse(settings.ModelPath).Name();
+        IReadOnlyList<(string Name, Type Type, object[] Values)> parameters = suite switch
+        {
+            "kernels" =>
+            [
+                ("Path", typeof(string), [.. settings.KernelPaths.Select(p => KernelPaths.Parse(p).Name()).Distinct()]),
+                ("M", typeof(int), [.. settings.KernelM.Cast<object>()]),
+                ("KN", typeof(int), [.. settings.KernelKN.Cast<object>()]),
+                ("Regime", typeof(string), [.. settings.Regimes]),
+            ],
+            _ =>
+            [
+                ("Preset", typeof(string), [.. settings.Presets]),
+                ("ChunkTokens", typeof(int), [.. (suite == "projections" ? settings.ChunkTokens : settings.StepChunkTokens).Cast<object>()]),
+                ("Fold", typeof(int), [.. settings.Folds.Cast<object>()]),
+                ("Path", typeof(string), [modelPath]),
+            ],
+        };
+        var definitions = parameters.Select((p, i) => new ParameterDefinition(p.Name, isStatic: false, p.Values, isArgument: false, p.Type, i)).ToArray();
+
+        var cases = new List<BenchmarkCase>();
+        foreach (var bc in BenchmarkConverter.TypeToBenchmarks(type, config).BenchmarksCases)
+            foreach (var values in Product(definitions.Select(d => d.Values).ToArray()))
+            {
+                var instances = definitions.Select((d, i) => new ParameterInstance(d, values[i], bc.Config.SummaryStyle)).ToArray();
+                cases.Add(BenchmarkCase.Create(bc.Descriptor, bc.Job, new ParameterInstances(instances), bc.Config));
+            }
+        return cases;
+    }
+
+    private static IEnumerable<object[]> Product(object[][] axes)
+    {
+        IEnumerable<object[]> rows = [[]];
+        foreach (var axis in axes)
+            rows = rows.SelectMany(row => axis.Select(v => (object[])[.. row, v])).ToList();
+        return rows;
+    }
+}

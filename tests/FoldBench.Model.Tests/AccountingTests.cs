@@ -51,18 +51,23 @@ public class AccountingTests
     [Fact]
     public void Emformer_base_matches_torchaudio_parameter_counts()
     {
-        // Counted by hand from torchaudio's emformer_rnnt_base(4097) module definitions.
+        // Counted by hand from torchaudio's emformer_rnnt_base(4097) module definitions (torchaudio.models.rnnt).
         var a = ModelAccounting.Compute(ModelPresets.Get("emformer-base"), FoldingOptions.Unfolded);
+        // The whole model: encoder 63,068,160 + input linear 10,240 + output linear 525,312 + transcriber LayerNorm(1024)
+        // 2,048 + embedding 2,097,664 + predictor input LayerNorm(512) 1,024 + LSTMs 6,306,816 + predictor linear
+        // 512→1024 525,312 + predictor output LayerNorm(1024) 2,048 + joiner 4,199,425 = 76,738,049.
         Assert.Equal(76_738_049, a.ModelParameters);
-        Assert.Equal(63_068_160, a.EncoderParameters);
+        Assert.Equal(63_068_160, a.EncoderParameters);                             // 21,012,480 + 41,994,240 + 61,440
         Assert.Equal(21_012_480, a.Parameters.AttentionProjections.Parameters);   // 20 × (4·512² + 4·512)
         Assert.Equal(41_994_240, a.Parameters.Ffn.Parameters);                    // 20 × (2·512·2048 + 2048 + 512)
         Assert.Equal(61_440, a.Parameters.Norms.Parameters);                      // 20 × 3 × 2·512
-        Assert.Equal(10_240, a.Rnnt.InputLinear);
-        Assert.Equal(525_312, a.Rnnt.EncoderOutput);
-        Assert.Equal(2_097_664, a.Rnnt.Embedding);
+        Assert.Equal(10_240, a.Rnnt.InputLinear);                                 // Linear(80, 128, bias=False): 80·128
+        Assert.Equal(525_312, a.Rnnt.EncoderOutput);                              // Linear(512, 1024): 512·1024 + 1024
+        Assert.Equal(2_097_664, a.Rnnt.Embedding);                                // Embedding(4097, 512): 4097·512
         Assert.Equal(6_306_816, a.Rnnt.PredictorLstms);                           // 3 × (2 · 4·512² + 2·512 + 8·512)
-        Assert.Equal(4_199_425, a.Rnnt.Joiner);
+        //   (each layer-normed LSTM: x2g 512→2048 and p2g 512→2048 without bias, c_norm LayerNorm(512), g_norm LayerNorm(2048))
+        Assert.Equal(4_199_425, a.Rnnt.Joiner);                                   // Linear(1024, 4097): 1024·4097 + 4097
+        // 76,738,049 · 4 bytes / 2²⁰ = 292.73 MiB.
         Assert.Equal(292.73, a.Parameters.Model.MiBFp32, 2);
     }
 

@@ -28,6 +28,9 @@
 #   FOLDBENCH_GATE_PATHS, FOLDBENCH_GATE_M, FOLDBENCH_GATE_KN
 #                                kernel cases (default: best,scalar / 1,16 / 512); the instruction
 #                                baseline must hold the same cases
+#   FOLDBENCH_GATE_TIMED_PATHS   kernel paths of the timed A/B cases (default on x86-64: best,avx2,scalar,
+#                                so avx2 stays compared when `best` moves to a wider path the base lacks;
+#                                elsewhere best,scalar)
 #   FOLDBENCH_GATE_TIMED_KN      K = N of the timed A/B cases (default: 256: 256 KiB of weights stay in
 #                                L2 on every CPU seen here; 1 MiB sits at the edge of a Zen 5's L2 and
 #                                moves with the other core's traffic)
@@ -53,6 +56,8 @@ paths=${FOLDBENCH_GATE_PATHS:-best,scalar}
 ms=${FOLDBENCH_GATE_M:-1,16}
 kn=${FOLDBENCH_GATE_KN:-512}
 timed_kn=${FOLDBENCH_GATE_TIMED_KN:-256}
+if [ "$(uname -m)" = x86_64 ]; then timed_paths=${FOLDBENCH_GATE_TIMED_PATHS:-best,avx2,scalar}
+else timed_paths=${FOLDBENCH_GATE_TIMED_PATHS:-best,scalar}; fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/foldbench-gate.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
@@ -79,7 +84,7 @@ fb=(dotnet src/FoldBench.Cli/bin/Release/net10.0/foldbench.dll)
 if [ ! -f "${fb[1]}" ]; then finish; fi
 
 instr_args=(run --instructions --paths "$paths" --m "$ms" --kn "$kn")
-timed_args=(kernel-probe --timed --paths "$paths" --m "$ms" --kn "$timed_kn" --rounds 3)
+timed_args=(kernel-probe --timed --paths "$timed_paths" --m "$ms" --kn "$timed_kn" --rounds 3)
 
 if [ "$update" -eq 1 ]; then
   new="$work/baseline"
@@ -128,7 +133,7 @@ base_rev() {
 # Each side is 3 processes (2 rounds each) merged into one result, best per case: a short cache-bound
 # case moves by up to 25% between processes here (where its buffers land, what the neighbours do), so
 # one process a side cannot tell 15% from luck. The processes alternate: B C B C B C.
-ab_args=(kernel-probe --timed --paths "$paths" --m "$ms" --kn "$timed_kn" --rounds 2)
+ab_args=(kernel-probe --timed --paths "$timed_paths" --m "$ms" --kn "$timed_kn" --rounds 2)
 probe_base() { env -u FOLDBENCH_TEST_SLOWDOWN_PERCENT DOTNET_TieredCompilation=0 "${basefb[@]}" "${ab_args[@]}" --out "$1" >/dev/null; }
 probe_current() { env DOTNET_TieredCompilation=0 "${fb[@]}" "${ab_args[@]}" --out "$1" >/dev/null; }
 ab_measure() { # SET ORDER: 3 alternating processes per side, merged (by this build) into $work/ab/{base,current}-SET

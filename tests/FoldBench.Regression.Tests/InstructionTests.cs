@@ -1,3 +1,4 @@
+using FoldBench.Benchmarks.Probes;
 using FoldBench.Cli;
 using FoldBench.Cli.Commands;
 using FoldBench.Regression.Comparison;

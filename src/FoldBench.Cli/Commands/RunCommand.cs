@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using FoldBench.Benchmarks.Probes;
 using FoldBench.Benchmarks.Sweep;
 using FoldBench.Energy;
-using FoldBench.Kernels;
 using FoldBench.Model;
 using FoldBench.Reporting;
 using FoldBench.Results;
@@ -129,13 +129,12 @@ public sealed class RunCommand : ICommand
         if (!SweepJobs.Names.Contains(job)) throw new UsageException($"option --job: unknown job '{job}' (expected one of: {string.Join(", ", SweepJobs.Names)})");
 
         var defaults = new SweepSettings();
-        var supportedPaths = KernelPaths.Supported.Select(p => p.Name()).ToList();
-        var pathNames = KernelPaths.All.Select(p => p.Name()).Append("best").ToArray();
-        var paths = a.GetNameList("--paths", quick ? [KernelPaths.Best.Name(), .. KernelPaths.Supported.Where(p => p is KernelPath.Portable or KernelPath.Scalar).Select(p => p.Name())] : supportedPaths, pathNames);
-        foreach (var p in paths) KernelPaths.EnsureSupported(KernelPaths.Parse(p));
+        var pathNames = KernelCases.PathNames;
+        var paths = a.GetNameList("--paths", quick ? KernelCases.QuickPathNames : KernelCases.SupportedPathNames, pathNames);
+        foreach (var p in paths) KernelCases.ResolvePath(p);
         string modelPath = a.Get("--model-path", "best");
         if (!pathNames.Contains(modelPath)) throw new UsageException($"option --model-path: unknown path '{modelPath}'");
-        KernelPaths.EnsureSupported(KernelPaths.Parse(modelPath));
+        KernelCases.ResolvePath(modelPath);
 
         var settings = new SweepSettings
         {

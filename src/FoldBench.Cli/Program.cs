@@ -1,3 +1,5 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
 using FoldBench.Cli;
 using FoldBench.Cli.Commands;
 using FoldBench.Results;
@@ -6,68 +8,128 @@ return Cli.Run(args);
 
 namespace FoldBench.Cli
 {
-    /// <summary>The <c>foldbench</c> command: one verb per concern, each in Commands/.</summary>
+    /// <summary>
+    /// The <c>foldbench</c> command: one verb per concern, each in Commands/, parsed by System.CommandLine
+    /// (help, --version, typo suggestions, @response files and the [suggest] completion directive come
+    /// from it). What stays here is the contract the library does not offer: every bad input is exit
+    /// code 2 with one line on stderr naming the problem, never a stack trace.
+    /// </summary>
     public static class Cli
     {
         public const int ExitOk = 0, ExitFailure = 1, ExitUsage = 2;
 
-        public static readonly IReadOnlyList<ICommand> Commands =
-        [
-            new RunCommand(),
-            new ModelCommand(),
-            new SensorsCommand(),
-            new PlotCommand(),
-            new CompareCommand(),
-            new KernelProbeCommand(),
-        ];
+        /// <summary>The verbs; hidden ones (workloads other commands launch) run but are not advertised.</summary>
+        public static RootCommand CreateRoot(TextWriter stdout, TextWriter stderr)
+        {
+            var root = new RootCommand("FoldBench: benchmarks and power profiles of folded-attention kernels and models")
+            {
+                RunCommand.Create(stdout, stderr),
+                ModelCommand.Create(stdout, stderr),
+                SensorsCommand.Create(stdout, stderr),
+                PlotCommand.Create(stdout, stderr),
+                CompareCommand.Create(stdout, stderr),
+                KernelProbeCommand.Create(stdout, stderr),
+            };
+            return root;
+        }
 
         public static int Run(string[] args) => Run(args, Console.Out, Console.Error);
 
         public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
         {
-            if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+            ArgumentNullException.ThrowIfNull(args);
+            var root = CreateRoot(stdout, stderr);
+            var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
+            if (args.Length == 0)
             {
-                stdout.Write(Usage());
-                return args.Length == 0 ? ExitUsage : ExitOk;
-            }
-            if (args[0] is "--version")
-            {
-                stdout.WriteLine(Version);
-                return ExitOk;
-            }
-            var command = Commands.FirstOrDefault(c => c.Name == args[0]);
-            if (command is null)
-            {
-                stderr.WriteLine($"foldbench: unknown command '{args[0]}'");
-                stderr.Write(Usage());
+                // No verb: the overview, but as a usage error (a script that forgot its verb must fail).
+                root.Parse(["--help"]).Invoke(config);
                 return ExitUsage;
             }
-            var rest = args.Skip(1).ToArray();
-            if (rest.Contains("--help") || rest.Contains("-h"))
+            var parse = root.Parse(args);
+            if (parse.Errors.Count > 0 && parse.Action is ParseErrorAction)
             {
-                stdout.Write(command.Usage);
-                return ExitOk;
+                ReportParseError(parse, stderr);
+                return ExitUsage;
             }
+            return parse.Invoke(config);
+        }
+
+        /// <summary>
+        /// One line naming the first problem ("foldbench run: unknown option '--turbo'"), then
+        /// System.CommandLine's own suggestions for a misspelt option or verb, then the command's usage line.
+        /// </summary>
+        private static void ReportParseError(ParseResult parse, TextWriter stderr)
+        {
+            var command = parse.CommandResult.Command;
+            string prefix = command is RootCommand ? "foldbench" : $"foldbench {FullName(command)}";
+            string message;
+            if (parse.UnmatchedTokens.Count > 0)
+            {
+                string token = parse.UnmatchedTokens[0];
+                message = command is RootCommand && !token.StartsWith('-') ? $"unknown command '{token}'"
+                    : token.StartsWith('-') && token.Length > 1 ? $"unknown option '{token}'"
+                    : $"unexpected argument '{token}'";
+            }
+            else message = parse.Errors[0].Message.ReplaceLineEndings(" ").TrimEnd('.');
+            stderr.WriteLine($"{prefix}: {message}");
+
+            // The library's typo corrections ("'--fodls' was not matched. Did you mean one of the following? --folds"),
+            // without its error list and help, which the lines around them replace.
+            var suggestions = new StringWriter();
+            parse.InvocationConfiguration.Output = suggestions;
+            parse.InvocationConfiguration.Error = TextWriter.Null;
+            new ParseErrorAction { ShowHelp = false, ShowTypoCorrections = true }.Invoke(parse);
+            // Only the block about the token the first line names (the library also guesses for stray values).
+            bool keep = false;
+            foreach (var line in suggestions.ToString().Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (line.EndsWith("was not matched. Did you mean one of the following?", StringComparison.Ordinal))
+                    keep = parse.UnmatchedTokens.Count > 0 && line.StartsWith($"'{parse.UnmatchedTokens[0]}'", StringComparison.Ordinal);
+                if (keep) stderr.WriteLine(line);
+            }
+            stderr.WriteLine(UsageLine(command));
+        }
+
+        /// <summary>"usage: foldbench compare BASE CURRENT [options]   (foldbench compare --help for all options)".</summary>
+        public static string UsageLine(Command command)
+        {
+            ArgumentNullException.ThrowIfNull(command);
+            if (command is RootCommand) return "usage: foldbench <command> [options]    (foldbench --help lists the commands)";
+            string name = FullName(command);
+            string args = string.Concat(command.Arguments.Select(a => " " + a.Name + (a.Arity.MaximumNumberOfValues > 1 ? " ..." : "")));
+            return $"usage: foldbench {name}{args} [options]    (foldbench {name} --help for all options)";
+        }
+
+        /// <summary>"run", or "sensors simulate" for a verb under a verb.</summary>
+        private static string FullName(Command command) =>
+            command.Parents.OfType<Command>().FirstOrDefault() is { } parent and not RootCommand
+                ? $"{parent.Name} {command.Name}" : command.Name;
+
+        /// <summary>Runs a verb's work: bad input that only shows once the work starts is still one line and exit 2.</summary>
+        internal static int Guard(Command command, TextWriter stderr, Func<int> action)
+        {
+            string name = FullName(command);
             try
             {
-                return command.Execute(rest, stdout, stderr);
+                return action();
             }
             catch (UsageException e)
             {
-                stderr.WriteLine($"foldbench {command.Name}: {e.Message}");
-                stderr.Write(command.Usage);
+                stderr.WriteLine($"foldbench {name}: {e.Message}");
+                stderr.WriteLine(UsageLine(command));
                 return ExitUsage;
             }
             catch (Exception e) when (e is ResultsFormatException or ArgumentException or FormatException
                                           or FileNotFoundException or DirectoryNotFoundException or PlatformNotSupportedException)
             {
                 // Bad input: a one-line error, never a stack trace.
-                stderr.WriteLine($"foldbench {command.Name}: {OneLine(e)}");
+                stderr.WriteLine($"foldbench {name}: {OneLine(e)}");
                 return ExitUsage;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
             {
-                stderr.WriteLine($"foldbench {command.Name}: error: {OneLine(e)}");
+                stderr.WriteLine($"foldbench {name}: error: {OneLine(e)}");
                 return ExitFailure;
             }
         }
@@ -75,6 +137,7 @@ namespace FoldBench.Cli
         /// <summary>The message alone, on one line (ArgumentException appends " (Parameter 'x')").</summary>
         public static string OneLine(Exception e)
         {
+            ArgumentNullException.ThrowIfNull(e);
             string m = e.Message;
             if (e is ArgumentException { ParamName: { } p } && m.EndsWith($" (Parameter '{p}')", StringComparison.Ordinal))
                 m = m[..^$" (Parameter '{p}')".Length];
@@ -83,25 +146,8 @@ namespace FoldBench.Cli
 
         public static string Version =>
             typeof(Cli).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
-
-        public static string Usage()
-        {
-            var w = new StringWriter();
-            w.WriteLine("usage: foldbench <command> [options]    (foldbench <command> --help for its options)");
-            w.WriteLine();
-            // Internal verbs (the workloads other commands launch) still run, but are not advertised.
-            foreach (var c in Commands.Where(c => !c.Summary.StartsWith("(internal)", StringComparison.Ordinal)))
-                w.WriteLine($"  {c.Name,-9} {c.Summary}");
-            return w.ToString();
-        }
     }
 
-    /// <summary>One verb of the command line.</summary>
-    public interface ICommand
-    {
-        string Name { get; }
-        string Summary { get; }
-        string Usage { get; }
-        int Execute(string[] args, TextWriter stdout, TextWriter stderr);
-    }
+    /// <summary>Bad command-line input found after parsing (options that do not go together): one line plus the usage line, exit 2.</summary>
+    public sealed class UsageException(string message) : Exception(message);
 }

@@ -1,3 +1,4 @@
+using FoldBench.Benchmarks.Probes;
 using FoldBench.Cli;
 using FoldBench.Cli.Commands;
 using FoldBench.Regression.Comparison;
@@ -86,12 +87,17 @@ public class InstructionTests
     [Fact]
     public void Instruction_options_expand_to_a_fixed_case_order()
     {
-        var a = CliArgs.Parse(["--paths", "scalar", "--m", "1,4", "--k", "64,128", "--n", "32"], InstructionMode.Flags, InstructionMode.ValuedOptions);
-        var cases = InstructionMode.ParseCases(a);
+        var o = new StringWriter();
+        Assert.Equal(0, Cli.Cli.Run(["kernel-probe", "--paths", "scalar", "--m", "1,4", "--k", "64,128", "--n", "32", "--reps", "2,5"], o, new StringWriter()));
+        var cases = KernelCases.Expand(["scalar"], [1, 4], [(64, 32), (128, 32)]);
         Assert.Equal(["scalar M=1 K=64 N=32", "scalar M=4 K=64 N=32", "scalar M=1 K=128 N=32", "scalar M=4 K=128 N=32"], cases.Select(c => c.ShortName));
         Assert.Equal("FoldBench.Kernels.Linear.Project(path: scalar, m: 1, k: 64, n: 32)", cases[0].FullName);
-        Assert.Throws<UsageException>(() => InstructionMode.ParseCases(CliArgs.Parse(["--kn", "64", "--k", "32"], [], InstructionMode.ValuedOptions)));
-        Assert.Equal((2, 5), InstructionMode.ParseReps(CliArgs.Parse(["--reps", "2,5"], [], InstructionMode.ValuedOptions)));
+        Assert.All(ProbeReport.ParseAll(o.ToString(), cases), r => Assert.True(r.Correct)); // the probe ran these, in this order
+        var e = new StringWriter();
+        Assert.Equal(2, Cli.Cli.Run(["kernel-probe", "--kn", "64", "--k", "32"], new StringWriter(), e));
+        Assert.Contains("not both", e.ToString().Split('\n')[0]);
+        Assert.Equal(2, Cli.Cli.Run(["run", "--instructions", "--suites", "kernels"], new StringWriter(), e = new StringWriter()));
+        Assert.Contains("--suites does not go with --instructions", e.ToString().Split('\n')[0]);
     }
 
     /// <summary>
@@ -106,14 +112,28 @@ public class InstructionTests
             System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture != System.Runtime.InteropServices.Architecture.X64)
             Assert.Skip("needs valgrind on x64 Linux");
         using var tmp = new Fixture.TempDir();
-        string[] common = ["--paths", "best", "--m", "8", "--kn", "128", "--reps", "1,3"];
         (int Code, string Err) Run(string dir, string? slowdown)
         {
-            var a = CliArgs.Parse([.. common, "--out", tmp.File(dir)], InstructionMode.Flags, InstructionMode.ValuedOptions);
-            var err = new StringWriter();
-            int code = InstructionMode.Run(a, new StringWriter(), err,
-                new Dictionary<string, string?> { [InstructionMode.SlowdownVariable] = slowdown });
-            return (code, err.ToString());
+            var (host, hostArgs) = InstructionMode.SelfCommand();
+            try
+            {
+                var r = InstructionRun.Run(new InstructionRunRequest
+                {
+                    Cases = KernelCases.Expand(["best"], [8], [(128, 128)]),
+                    R1 = 1,
+                    R2 = 3,
+                    OutDir = tmp.File(dir),
+                    Tool = "foldbench test",
+                    Host = host,
+                    HostArguments = hostArgs,
+                    Environment = new Dictionary<string, string?> { [InstructionMode.SlowdownVariable] = slowdown },
+                });
+                return (r.AllCorrect ? 0 : 1, "");
+            }
+            catch (Exception e) when (e is InvalidOperationException or IOException)
+            {
+                return (1, e.Message);
+            }
         }
         // The two valgrind runs are independent processes: run them side by side.
         var baseTask = Task.Run(() => Run("base", null), TestContext.Current.CancellationToken);

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using FoldBench.Model;
 
 namespace FoldBench.Cli.Commands;
@@ -6,58 +7,45 @@ namespace FoldBench.Cli.Commands;
 /// <c>foldbench model</c>: the exact size, compute and memory accounting of a configuration at
 /// several fold factors (FoldBench.Model's <see cref="ModelAccounting"/>), as a table or JSON.
 /// </summary>
-public sealed class ModelCommand : ICommand
+public static class ModelCommand
 {
-    private static readonly string[] HeadNames = ["keep", "reduce"];
-    private static readonly string[] SharingNames = ["shared", "block-diagonal"];
-    private static readonly string[] ProjectionNames = ["qkvo", "qkv"];
-
-    public string Name => "model";
-    public string Summary => "Print a model configuration's size, compute and memory accounting";
-    public string Usage =>
-        "usage: foldbench model [--preset NAME | --config FILE] [--fold 1,2,4] [--chunk T] [--json]\n" +
-        "                       [--heads keep|reduce] [--sharing shared|block-diagonal] [--projections qkvo|qkv] [--fold-ffn]\n" +
-        "\n" +
-        $"  --preset NAME      built-in configuration: {string.Join(", ", ModelPresets.Names)} (default emformer-base)\n" +
-        "  --config FILE      a JSON configuration (keys: name, width, heads, ffnWidth, layers, chunkTokens,\n" +
-        "                     rightContextTokens, leftContextTokens, rnnt {...}); see ModelConfig.ToJson\n" +
-        "  --fold LIST        fold factors N to report, comma-separated (default 1,2,4); reductions are vs N=1\n" +
-        "  --chunk T          chunk (segment) tokens per streaming step, overriding the configuration's\n" +
-        "  --heads            keep H heads of width D/(N·H), or reduce to H/N heads of width D/H (default keep)\n" +
-        "  --sharing          one shared (D/N)×(D/N) matrix, or one per sub-position (default shared)\n" +
-        "  --projections      fold Q, K, V and output (qkvo) or Q, K, V only (qkv) (default qkvo)\n" +
-        "  --fold-ffn         fold the FFN too (an experiment; the paper keeps it unfolded)\n" +
-        "  --json             print JSON instead of the table\n";
-
-    public int Execute(string[] args, TextWriter stdout, TextWriter stderr)
+    public static Command Create(TextWriter stdout, TextWriter stderr)
     {
-        var a = CliArgs.Parse(args, ["--json", "--fold-ffn"],
-            ["--preset", "--config", "--fold", "--chunk", "--heads", "--sharing", "--projections"]);
-        a.ExpectPositionals(0, 0, "");
-        if (a.Has("--preset") && a.Has("--config")) throw new UsageException("give either --preset or --config, not both");
+        var preset = CliOptions.Text("--preset", "NAME", $"built-in configuration: {string.Join(", ", ModelPresets.Names)} (default emformer-base)");
+        preset.CompletionSources.Add([.. ModelPresets.Names]);
+        var configFile = CliOptions.Text("--config", "FILE", "a JSON configuration (keys: name, width, heads, ffnWidth, layers, chunkTokens, " +
+            "rightContextTokens, leftContextTokens, rnnt {...}); see ModelConfig.ToJson");
+        // One spelling with `run`: --folds; the old --fold still works.
+        var folds = CliOptions.IntList("--folds", "fold factors to report, comma-separated (default 1,2,4); reductions are vs fold 1", 1, 1 << 16, "--fold");
+        var chunk = CliOptions.Int("--chunk", "T", "chunk (segment) tokens per streaming step, overriding the configuration's", 1, int.MaxValue);
+        var heads = CliOptions.OneOf("--heads", "keep H heads of width D/(fold·H), or reduce to H/fold heads of width D/H (default keep)", ["keep", "reduce"]);
+        var sharing = CliOptions.OneOf("--sharing", "one shared (D/fold)×(D/fold) matrix, or one per sub-position (default shared)", ["shared", "block-diagonal"]);
+        var projections = CliOptions.OneOf("--projections", "fold Q, K, V and output (qkvo) or Q, K, V only (qkv) (default qkvo)", ["qkvo", "qkv"]);
+        var foldFfn = CliOptions.Flag("--fold-ffn", "fold the FFN too (an experiment; the paper keeps it unfolded)");
+        var json = CliOptions.Flag("--json", "print JSON instead of the table");
 
-        var config = a.Get("--config") is { } file ? ModelConfig.Load(file) : ModelPresets.Get(a.Get("--preset", "emformer-base"));
-        if (a.Has("--chunk")) config = config.WithChunk(a.GetInt("--chunk", config.ChunkTokens, min: 1));
-        var folds = a.GetIntList("--fold", [1, 2, 4], min: 1, max: 1 << 16);
+        var command = new Command("model", "Print a model configuration's size, compute and memory accounting")
+        {
+            preset, configFile, folds, chunk, heads, sharing, projections, foldFfn, json,
+        };
+        command.SetAction(p => Cli.Guard(command, stderr, () =>
+        {
+            if (p.Given(preset) && p.Given(configFile)) throw new UsageException("give either --preset or --config, not both");
+            var config = p.GetValue(configFile) is { } file ? ModelConfig.Load(file) : ModelPresets.Get(p.GetValue(preset) ?? "emformer-base");
+            if (p.Given(chunk)) config = config.WithChunk(p.GetValue(chunk));
+            var factors = p.Given(folds) ? p.GetValue(folds)! : [1, 2, 4];
+            var options = new FoldingOptions(
+                Heads: FoldingOptions.Names.ParseHeads(p.GetValue(heads) ?? "keep"),
+                Sharing: FoldingOptions.Names.ParseSharing(p.GetValue(sharing) ?? "shared"),
+                Projections: FoldingOptions.Names.ParseProjections(p.GetValue(projections) ?? "qkvo"),
+                FoldFfn: p.GetValue(foldFfn));
 
-        var options = new FoldingOptions(
-            Heads: FoldingOptions.Names.ParseHeads(One(a, "--heads", HeadNames)),
-            Sharing: FoldingOptions.Names.ParseSharing(One(a, "--sharing", SharingNames)),
-            Projections: FoldingOptions.Names.ParseProjections(One(a, "--projections", ProjectionNames)),
-            FoldFfn: a.Has("--fold-ffn"));
-
-        // Every fold factor is checked before anything is printed: a bad one is one error line.
-        var accounts = folds.Select(n => ModelAccounting.Compute(config, options.WithFold(n))).ToList();
-        var baseline = ModelAccounting.Compute(config, options.WithFold(1));
-
-        stdout.Write(a.Has("--json") ? ModelReport.Json(baseline, accounts) + Environment.NewLine : ModelReport.Table(baseline, accounts));
-        return Cli.ExitOk;
-    }
-
-    private static string One(CliArgs a, string option, IReadOnlyList<string> allowed)
-    {
-        var list = a.GetNameList(option, [allowed[0]], allowed);
-        if (list.Count != 1) throw new UsageException($"option {option} takes one value, got '{a.Get(option)}'");
-        return list[0];
+            // Every fold factor is checked before anything is printed: a bad one is one error line.
+            var accounts = factors.Select(n => ModelAccounting.Compute(config, options.WithFold(n))).ToList();
+            var baseline = ModelAccounting.Compute(config, options.WithFold(1));
+            stdout.Write(p.GetValue(json) ? ModelReport.Json(baseline, accounts) + Environment.NewLine : ModelReport.Table(baseline, accounts));
+            return Cli.ExitOk;
+        }));
+        return command;
     }
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
@@ -13,77 +14,62 @@ namespace FoldBench.Cli.Commands;
 /// `foldbench sensors`: every energy source with its state and the exact reason; `sensors simulate` writes a
 /// fixture tree whose counters advance in real time; `sensors overhead` measures the sampler's cost side by side.
 /// </summary>
-public sealed class SensorsCommand : ICommand
+public static class SensorsCommand
 {
-    public string Name => "sensors";
-    public string Summary => "List energy sources and whether each is usable (also: simulate, overhead)";
-    public string Usage =>
-        "usage: foldbench sensors [--json] [--sysfs-root DIR] [--dev-cpu-root DIR] [--trace FILE ...] [--trace-offset S]\n" +
-        "                         [--domain package|package+dram|psys|core] [--source NAME]\n" +
-        "       foldbench sensors simulate --root DIR --layout intel-laptop|amd-server|laptop-battery|phone-battery\n" +
-        "                         --model constant:W|procstat:IDLE,PERCORE [--seconds S] [--near-wrap] [--charging] [--gauge-period S]\n" +
-        "       foldbench sensors overhead [--rounds N] [--loop-seconds S] [--sysfs-root DIR] [--dev-cpu-root DIR] [--trace FILE ...]\n" +
-        "\n" +
-        "  --sysfs-root DIR    root holding sys/ and proc/ (default /, or $FOLDBENCH_SYSFS_ROOT); a fixture tree works too\n" +
-        "  --dev-cpu-root DIR  folder holding N/msr (default /dev/cpu, or DIR/dev/cpu under a fixture root, or $FOLDBENCH_DEV_CPU_ROOT)\n" +
-        "  --trace FILE        external meter CSV (time_s|unix_s + watts|joules); repeatable\n" +
-        "  --trace-offset S    trace time + S = host Unix time (otherwise the sync pulse finds it)\n" +
-        "  simulate            create a fixture tree at --root and advance its counters until Ctrl-C/SIGTERM or --seconds;\n" +
-        "                      injected energy is logged to ROOT/foldbench-injected.csv (Stopwatch ticks, joules per channel)\n" +
-        "  overhead            time a CPU-bound loop with the sampler off and on (medians) for the chosen source\n";
-
-    public int Execute(string[] args, TextWriter stdout, TextWriter stderr)
+    /// <summary>The energy options `sensors`, `sensors overhead` and `run` share.</summary>
+    internal sealed class EnergyOptionSet
     {
-        if (args.Length > 0 && args[0] == "simulate") return Simulate(args[1..], stdout);
-        if (args.Length > 0 && args[0] == "overhead") return Overhead(args[1..], stdout);
-        var (traces, rest) = ExtractTraces(args);
-        var a = CliArgs.Parse(rest, ["--json"], ["--sysfs-root", "--dev-cpu-root", "--trace-offset", "--domain", "--source"]);
-        a.ExpectPositionals(0, 0, "nothing");
-        var options = Options(a, traces);
-        using var inventory = EnergyDiscovery.Discover(options);
-        if (a.Has("--json")) WriteJson(inventory, stdout);
-        else WriteText(inventory, stdout);
-        return Cli.ExitOk;
-    }
+        public Option<string> SysfsRoot { get; } = CliOptions.Text("--sysfs-root", "DIR",
+            "root holding sys/ and proc/ (default /, or $FOLDBENCH_SYSFS_ROOT); a fixture tree works too");
+        public Option<string> DevCpuRoot { get; } = CliOptions.Text("--dev-cpu-root", "DIR",
+            "folder holding N/msr (default /dev/cpu, or DIR/dev/cpu under a fixture root, or $FOLDBENCH_DEV_CPU_ROOT)");
+        public Option<string[]> Trace { get; } = CliOptions.Repeated("--trace", "FILE", "external meter CSV (time_s|unix_s + watts|joules); repeatable");
+        public Option<double> TraceOffset { get; } = CliOptions.Double("--trace-offset", "S", "trace time + S = host Unix time (otherwise the sync pulse finds it)");
+        public Option<string> Domain { get; } = CliOptions.OneOf("--domain", "energy domain (default package)", [.. EnergyOptions.DomainNames]);
+        public Option<string> Source { get; } = CliOptions.Text("--source", "NAME", "prefer this energy source when usable");
 
-    /// <summary>--trace may repeat; CliArgs keeps one value per option, so collect them first.</summary>
-    internal static (List<string> Traces, List<string> Others) ExtractTraces(IReadOnlyList<string> args)
-    {
-        var traces = new List<string>();
-        var rest = new List<string>();
-        for (int i = 0; i < args.Count; i++)
+        public IEnumerable<Option> All => [SysfsRoot, DevCpuRoot, Trace, TraceOffset, Domain, Source];
+
+        public EnergyOptions Resolve(ParseResult p)
         {
-            if (args[i] == "--trace")
+            var env = EnergyOptions.FromEnvironment();
+            string? given = p.GetValue(SysfsRoot);
+            if (given is not null && !Directory.Exists(given)) throw new DirectoryNotFoundException($"--sysfs-root {given} does not exist");
+            string sysfs = given ?? env.SysfsRoot;
+            string devCpu = p.GetValue(DevCpuRoot)
+                            ?? (given is not null && Environment.GetEnvironmentVariable(EnergyOptions.DevCpuRootVariable) is null ? EnergyOptions.DefaultDevCpuRoot(sysfs) : env.DevCpuRoot);
+            string? domain = p.GetValue(Domain) ?? env.Domain;
+            if (domain is not null && !EnergyOptions.DomainNames.Contains(domain))
+                throw new UsageException($"unknown energy domain '{domain}' (expected one of: {string.Join(", ", EnergyOptions.DomainNames)})");
+            var traces = p.GetValue(Trace) ?? [];
+            return env with
             {
-                if (i + 1 >= args.Count) throw new UsageException("option --trace needs a value");
-                traces.Add(args[++i]);
-            }
-            else if (args[i].StartsWith("--trace=", StringComparison.Ordinal)) traces.Add(args[i]["--trace=".Length..]);
-            else rest.Add(args[i]);
+                SysfsRoot = sysfs,
+                DevCpuRoot = devCpu,
+                TraceFiles = traces.Length > 0 ? traces : env.TraceFiles,
+                TraceOffsetSeconds = p.Given(TraceOffset) ? p.GetValue(TraceOffset) : env.TraceOffsetSeconds,
+                Domain = domain,
+                PreferredSource = p.GetValue(Source) ?? env.PreferredSource,
+            };
         }
-        return (traces, rest);
     }
 
-    internal static EnergyOptions Options(CliArgs a, List<string> traces)
+    public static Command Create(TextWriter stdout, TextWriter stderr)
     {
-        var env = EnergyOptions.FromEnvironment();
-        string sysfs = a.Get("--sysfs-root") ?? env.SysfsRoot;
-        if (a.Get("--sysfs-root") is { } s && !Directory.Exists(s)) throw new DirectoryNotFoundException($"--sysfs-root {s} does not exist");
-        string devCpu = a.Get("--dev-cpu-root")
-                        ?? (a.Has("--sysfs-root") && Environment.GetEnvironmentVariable(EnergyOptions.DevCpuRootVariable) is null ? EnergyOptions.DefaultDevCpuRoot(sysfs) : env.DevCpuRoot);
-        string? domain = a.Get("--domain") ?? env.Domain;
-        if (domain is not null && !EnergyOptions.DomainNames.Contains(domain))
-            throw new UsageException($"option --domain: unknown value '{domain}' (expected one of: {string.Join(", ", EnergyOptions.DomainNames)})");
-        double? offset = a.Has("--trace-offset") ? a.GetDouble("--trace-offset", 0) : env.TraceOffsetSeconds;
-        return env with
+        var energy = new EnergyOptionSet();
+        var json = CliOptions.Flag("--json", "print JSON");
+        var command = new Command("sensors", "List energy sources and whether each is usable (also: simulate, overhead)") { json };
+        foreach (var o in energy.All) command.Options.Add(o);
+        command.Subcommands.Add(CreateSimulate(stdout, stderr));
+        command.Subcommands.Add(CreateOverhead(stdout, stderr));
+        command.SetAction(p => Cli.Guard(command, stderr, () =>
         {
-            SysfsRoot = sysfs,
-            DevCpuRoot = devCpu,
-            TraceFiles = traces.Count > 0 ? traces : env.TraceFiles,
-            TraceOffsetSeconds = offset,
-            Domain = domain,
-            PreferredSource = a.Get("--source") ?? env.PreferredSource,
-        };
+            using var inventory = EnergyDiscovery.Discover(energy.Resolve(p));
+            if (p.GetValue(json)) WriteJson(inventory, stdout);
+            else WriteText(inventory, stdout);
+            return Cli.ExitOk;
+        }));
+        return command;
     }
 
     private static void WriteText(EnergyInventory inventory, TextWriter w)
@@ -141,26 +127,46 @@ public sealed class SensorsCommand : ICommand
         w.WriteLine(JsonSerializer.Serialize(doc, json));
     }
 
-    private static int Simulate(string[] args, TextWriter stdout)
+    private static Command CreateSimulate(TextWriter stdout, TextWriter stderr)
     {
-        var a = CliArgs.Parse(args, ["--near-wrap", "--charging"], ["--root", "--layout", "--model", "--seconds", "--gauge-period"]);
-        a.ExpectPositionals(0, 0, "nothing");
-        string root = a.Get("--root") ?? throw new UsageException("simulate needs --root DIR");
-        string layoutName = a.Get("--layout") ?? throw new UsageException("simulate needs --layout");
-        if (!FixtureWriter.LayoutNames.TryGetValue(layoutName, out var layout))
-            throw new UsageException($"option --layout: unknown value '{layoutName}' (expected one of: {string.Join(", ", FixtureWriter.LayoutNames.Keys)})");
-        string modelSpec = a.Get("--model") ?? throw new UsageException("simulate needs --model constant:W or procstat:IDLE,PERCORE");
-        IPowerModel model;
-        try { model = PowerModels.Parse(modelSpec); }
-        catch (ArgumentException e) { throw new UsageException(e.Message); }
-        double seconds = a.GetDouble("--seconds", double.PositiveInfinity, 0.001);
-        double gauge = a.GetDouble("--gauge-period", 1.0, 0.001, 3600);
+        var root = CliOptions.Text("--root", "DIR", "the fixture tree to create (a new or empty folder)");
+        var layout = CliOptions.OneOf("--layout", "the machine the tree imitates", [.. FixtureWriter.LayoutNames.Keys]);
+        var model = CliOptions.Parsed("--model", "constant:W|procstat:IDLE,PERCORE", "the power model that advances the counters", text =>
+        {
+            try { return PowerModels.Parse(text); }
+            catch (ArgumentException e) { throw new FormatException(Cli.OneLine(e), e); }
+        });
+        var seconds = CliOptions.Double("--seconds", "S", "stop after S seconds (default: at Ctrl-C/SIGTERM)", 0.001);
+        var nearWrap = CliOptions.Flag("--near-wrap", "start the counters just below their wrap-around");
+        var charging = CliOptions.Flag("--charging", "battery layouts: report charging");
+        var gaugePeriod = CliOptions.Double("--gauge-period", "S", "battery layouts: how often the gauge publishes (default 1)", 0.001, 3600);
+        var command = new Command("simulate", "create a fixture tree at --root and advance its counters until Ctrl-C/SIGTERM or --seconds; " +
+            "injected energy is logged to ROOT/foldbench-injected.csv (Stopwatch ticks, joules per channel)")
+        {
+            root, layout, model, seconds, nearWrap, charging, gaugePeriod,
+        };
+        command.SetAction(p => Cli.Guard(command, stderr, () =>
+        {
+            string dir = p.GetValue(root) ?? throw new UsageException("simulate needs --root DIR");
+            string layoutName = p.GetValue(layout) ?? throw new UsageException("simulate needs --layout");
+            var fixtureLayout = FixtureWriter.LayoutNames[layoutName];
+            IPowerModel power = p.GetValue(model) ?? throw new UsageException("simulate needs --model constant:W or procstat:IDLE,PERCORE");
+            double limit = p.Given(seconds) ? p.GetValue(seconds) : double.PositiveInfinity;
+            double gauge = p.Given(gaugePeriod) ? p.GetValue(gaugePeriod) : 1.0;
+            return Simulate(dir, layoutName, fixtureLayout, power, limit, gauge, p.GetValue(nearWrap), p.GetValue(charging), stdout);
+        }));
+        return command;
+    }
+
+    private static int Simulate(string root, string layoutName, FixtureLayout layout, IPowerModel model, double seconds, double gauge,
+                                bool nearWrap, bool charging, TextWriter stdout)
+    {
         string ledger = Path.Combine(root, "foldbench-injected.csv");
         if (Directory.Exists(root) && Directory.EnumerateFileSystemEntries(root).Any())
             throw new ArgumentException($"--root {root} is not empty: give a new folder");
 
         using var writer = FixtureWriter.Create(root, layout, model,
-            new FixtureWriterOptions(a.Has("--near-wrap"), a.Has("--charging"), TimeSpan.FromSeconds(gauge), ledger, KeepLedger: false));
+            new FixtureWriterOptions(nearWrap, charging, TimeSpan.FromSeconds(gauge), ledger, KeepLedger: false));
         using var cts = new CancellationTokenSource();
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; cts.Cancel(); });
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; cts.Cancel(); });
@@ -178,22 +184,28 @@ public sealed class SensorsCommand : ICommand
         return Cli.ExitOk;
     }
 
-    private static int Overhead(string[] args, TextWriter stdout)
+    private static Command CreateOverhead(TextWriter stdout, TextWriter stderr)
     {
-        var (traces, rest) = ExtractTraces(args);
-        var a = CliArgs.Parse(rest, [], ["--rounds", "--loop-seconds", "--sysfs-root", "--dev-cpu-root", "--trace-offset", "--domain", "--source"]);
-        a.ExpectPositionals(0, 0, "nothing");
-        int rounds = a.GetInt("--rounds", 11, 1, 1000);
-        double loopSeconds = a.GetDouble("--loop-seconds", 0.25, 0.01, 600);
-        using var inventory = EnergyDiscovery.Discover(Options(a, traces));
-        var source = inventory.Chosen ?? throw new InvalidOperationException(inventory.UnavailableReason);
-        if (source is Energy.Sources.Trace.ExternalTraceSource)
-            throw new InvalidOperationException("the overhead check samples a counter; an external trace costs only file reads (use a counter source)");
-        var r = SamplerOverhead.Measure(source, rounds, loopSeconds);
-        stdout.WriteLine($"sampler overhead, {r.Source} sampled every {r.SampleInterval.TotalMilliseconds:0.###} ms, {r.Rounds} rounds:");
-        stdout.WriteLine($"  CPU-bound loop, median off {r.MedianOffSeconds * 1e3:0.###} ms, median on {r.MedianOnSeconds * 1e3:0.###} ms: slowdown {r.SlowdownFraction:P2}");
-        stdout.WriteLine($"  sampler thread CPU time / wall time: {(r.SamplerCpuFraction is { } f ? f.ToString("P3", CultureInfo.InvariantCulture) : "unknown (no thread CPU clock)")}");
-        return Cli.ExitOk;
+        var energy = new EnergyOptionSet();
+        var rounds = CliOptions.Int("--rounds", "N", "rounds of the loop, off and on (default 11)", 1, 1000);
+        var loopSeconds = CliOptions.Double("--loop-seconds", "S", "length of one loop (default 0.25)", 0.01, 600);
+        var command = new Command("overhead", "time a CPU-bound loop with the sampler off and on (medians) for the chosen source") { rounds, loopSeconds };
+        foreach (var o in energy.All) command.Options.Add(o);
+        command.SetAction(p => Cli.Guard(command, stderr, () =>
+        {
+            int n = p.Given(rounds) ? p.GetValue(rounds) : 11;
+            double loop = p.Given(loopSeconds) ? p.GetValue(loopSeconds) : 0.25;
+            using var inventory = EnergyDiscovery.Discover(energy.Resolve(p));
+            var source = inventory.Chosen ?? throw new InvalidOperationException(inventory.UnavailableReason);
+            if (source is Energy.Sources.Trace.ExternalTraceSource)
+                throw new InvalidOperationException("the overhead check samples a counter; an external trace costs only file reads (use a counter source)");
+            var r = SamplerOverhead.Measure(source, n, loop);
+            stdout.WriteLine($"sampler overhead, {r.Source} sampled every {r.SampleInterval.TotalMilliseconds:0.###} ms, {r.Rounds} rounds:");
+            stdout.WriteLine($"  CPU-bound loop, median off {r.MedianOffSeconds * 1e3:0.###} ms, median on {r.MedianOnSeconds * 1e3:0.###} ms: slowdown {r.SlowdownFraction:P2}");
+            stdout.WriteLine($"  sampler thread CPU time / wall time: {(r.SamplerCpuFraction is { } f ? f.ToString("P3", CultureInfo.InvariantCulture) : "unknown (no thread CPU clock)")}");
+            return Cli.ExitOk;
+        }));
+        return command;
     }
 
     private static string Si(double v, string unit) => EnergyUnits.Format(v, unit);

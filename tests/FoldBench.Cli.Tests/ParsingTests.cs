@@ -1,0 +1,78 @@
+namespace FoldBench.Cli.Tests;
+
+/// <summary>
+/// The parser's contract (System.CommandLine plus FoldBench's value syntax): every bad input is exit 2
+/// with one first line on stderr that names the problem; old spellings keep working.
+/// </summary>
+public class ParsingTests
+{
+    [Theory]
+    [InlineData(new[] { "model", "--bogus" }, "foldbench model: unknown option '--bogus'")]
+    [InlineData(new[] { "plot", "x", "--out" }, "foldbench plot: ")]
+    [InlineData(new[] { "model", "--json=yes" }, "foldbench model: ")]
+    [InlineData(new[] { "model", "--folds", "1,x" }, "foldbench model: option --folds expects a comma-separated list")]
+    [InlineData(new[] { "model", "--folds", "0" }, "foldbench model: option --folds expects a comma-separated list")]
+    [InlineData(new[] { "model", "--chunk", "many" }, "foldbench model: option --chunk expects an integer, got 'many'")]
+    [InlineData(new[] { "compare", "a", "b", "--threshold", "150%" }, "foldbench compare: option --threshold must be between 0 and 1")]
+    [InlineData(new[] { "sensors", "simulate", "--layout", "toaster" }, "foldbench sensors simulate: option --layout: unknown value 'toaster'")]
+    public void BadInputIsExitTwoAndAFirstLineNamingIt(string[] args, string firstLine)
+    {
+        var (code, _, err) = CommandLineTests.Invoke(args);
+        Assert.Equal(2, code);
+        Assert.StartsWith(firstLine, err.Split('\n')[0]);
+        Assert.DoesNotContain("   at ", err);
+    }
+
+    [Fact]
+    public void AMisspeltOptionGetsASuggestion()
+    {
+        var (code, _, err) = CommandLineTests.Invoke("model", "--flods", "2");
+        Assert.Equal(2, code);
+        Assert.StartsWith("foldbench model: unknown option '--flods'", err);
+        Assert.Contains("--folds", err.Split('\n', 2)[1]);
+    }
+
+    [Fact]
+    public void FoldAndFoldsAreOneOptionOnBothVerbs()
+    {
+        var a = CommandLineTests.Invoke("model", "--preset", "emformer-base", "--fold", "1,2", "--json");
+        var b = CommandLineTests.Invoke("model", "--preset", "emformer-base", "--folds=1,2", "--json");
+        Assert.True(a.Code == 0, a.Err);
+        Assert.Equal(a.Out, b.Out);
+        // run: the alias reaches the same validation as --folds.
+        var r = CommandLineTests.Invoke("run", "--suites", "projections", "--fold", "3", "--cpu", "none", "--out", Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N")));
+        Assert.Equal(2, r.Code);
+        Assert.Contains("N = 3 does not divide width D = 512", r.Err);
+    }
+
+    [Fact]
+    public void ResponseFilesHoldArguments()
+    {
+        string rsp = Path.Combine(Path.GetTempPath(), "foldbench-" + Guid.NewGuid().ToString("N") + ".rsp");
+        File.WriteAllText(rsp, "--preset emformer-base\n--folds 1,2\n--json\n");
+        var viaFile = CommandLineTests.Invoke("model", "@" + rsp);
+        var direct = CommandLineTests.Invoke("model", "--preset", "emformer-base", "--folds", "1,2", "--json");
+        Assert.True(viaFile.Code == 0, viaFile.Err);
+        Assert.Equal(direct.Out, viaFile.Out);
+    }
+
+    [Fact]
+    public void VersionAndCompletionComeFromTheParser()
+    {
+        var (code, output, _) = CommandLineTests.Invoke("--version");
+        Assert.Equal(0, code);
+        Assert.StartsWith(Cli.Version, output);
+        var s = CommandLineTests.Invoke("[suggest]", "mod");
+        Assert.Equal(0, s.Code);
+        Assert.Equal("model", s.Out.Trim());
+    }
+
+    [Fact]
+    public void NoVerbIsTheOverviewAndExitTwo()
+    {
+        var (code, output, _) = CommandLineTests.Invoke();
+        Assert.Equal(2, code);
+        Assert.Contains("compare", output);
+        Assert.DoesNotContain("kernel-probe", output);
+    }
+}

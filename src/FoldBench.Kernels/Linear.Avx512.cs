@@ -57,6 +57,10 @@ public static unsafe partial class Linear
         {
             int rows = T.Rows, phases = PhasesFor(T.Rows), slots = rows * phases;
             float* w2 = w + (nint)PackLayout.PanelWidth * k; // the second panel (unused with one)
+            // Row pointers, set once: the JIT does not hoist x + r·ldx out of the loop by itself.
+            // Rows past T.Rows are never read and fold away.
+            float* x0 = x, x1 = x0 + ldx, x2 = x1 + ldx, x3 = x2 + ldx, x4 = x3 + ldx, x5 = x4 + ldx,
+                   x6 = x5 + ldx, x7 = x6 + ldx, x8 = x7 + ldx, x9 = x8 + ldx, x10 = x9 + ldx, x11 = x10 + ldx;
             Vector512<float> c0a = default, c0b = default, c1a = default, c1b = default, c2a = default, c2b = default, c3a = default, c3b = default;
             Vector512<float> c4a = default, c4b = default, c5a = default, c5b = default, c6a = default, c6b = default, c7a = default, c7b = default;
             Vector512<float> c8a = default, c8b = default, c9a = default, c9b = default, c10a = default, c10b = default, c11a = default, c11b = default;
@@ -67,61 +71,61 @@ public static unsafe partial class Linear
                 // Slot s: row s % rows, K step kk + s / rows; a slot starting a new phase loads
                 // that phase's weights, the others re-use them. Unused slots fold away.
                 Vector512<float> wa = Vector512.Load(w), wb = TP.Two ? Vector512.Load(w2) : default;
-                Fma<TP>(ref c0a, ref c0b, Row(x, ldx, 0 % rows) + kk + 0 / rows, wa, wb);
+                Fma<TP>(ref c0a, ref c0b, Row(0 % rows, x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11) + kk + 0 / rows, wa, wb);
                 if (slots > 1)
                 {
                     if (1 % rows == 0) { wa = Vector512.Load(w + 16 * (1 / rows)); if (TP.Two) wb = Vector512.Load(w2 + 16 * (1 / rows)); }
-                    Fma<TP>(ref c1a, ref c1b, Row(x, ldx, 1 % rows) + kk + 1 / rows, wa, wb);
+                    Fma<TP>(ref c1a, ref c1b, Row(1 % rows, x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11) + kk + 1 / rows, wa, wb);
                 }
                 if (slots > 2)
                 {
                     if (2 % rows == 0) { wa = Vector512.Load(w + 16 * (2 / rows)); if (TP.Two) wb = Vector512.Load(w2 + 16 * (2 / rows)); }
-                    Fma<TP>(ref c2a, ref c2b, Row(x, ldx, 2 % rows) + kk + 2 / rows, wa, wb);
+                    Fma<TP>(ref c2a, ref c2b, Row(2 % rows, x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11) + kk + 2 / rows, wa, wb);
                 }
                 if (slots > 3)
                 {
                     if (3 % rows == 0) { wa = Vector512.Load(w + 16 * (3 / rows)); if (TP.Two) wb = Vector512.Load(w2 + 16 * (3 / rows)); }
-                    Fma<TP>(ref c3a, ref c3b, Row(x, ldx, 3 % rows) + kk + 3 / rows, wa, wb);
+                    Fma<TP>(ref c3a, ref c3b, Row(3 % rows, x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11) + kk + 3 / rows, wa, wb);
                 }
                 if (slots > 4)
                 {
                     if (4 % rows == 0) { wa = Vector512.Load(w + 16 * (4 / rows)); if (TP.Two) wb = Vector512.Load(w2 + 16 * (4 / rows)); }
-                    Fma<TP>(ref c4a, ref c4b, Row(x, ldx, 4 % rows) + kk + 4 / rows, wa, wb);
+                    Fma<TP>(ref c4a, ref c4b, Row(4 % rows, x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11) + kk + 4 / rows, wa, wb);
                 }
                 if (slots > 5)
                 {
                     if (5 % rows == 0) { wa = Vector512.Load(w + 16 * (5 / rows)); if (TP.Two) wb = Vector512.Load(w2 + 16 * (5 / rows)); }
-                    Fma<TP>(ref c5a, ref c5b, Row(x, ldx, 5 % rows) + kk + 5 / rows, wa, wb);
+                    Fma<TP>(ref c5a, ref c5b, Row(5 % rows, x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11) + kk + 5 / rows, wa, wb);
                 }
                 if (slots > 6)
                 {
                     if (6 % rows == 0) { wa = Vector512.Load(w + 16 * (6 / rows)); if (TP.Two) wb = Vector512.Load(w2 + 16 * (6 / rows)); }
-                    Fma<TP>(ref c6a, ref c6b, Row(x, ldx, 6 % rows) + kk + 6 / rows, wa, wb);
+                    Fma<TP>(ref c6a, ref c6b, Row(6 % rows, x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11) + kk + 6 / rows, wa, wb);
                 }
                 if (slots > 7)
                 {
                     if (7 % rows == 0) { wa = Vector512.Load(w + 16 * (7 / rows)); if (TP.Two) wb = Vector512.Load(w2 + 16 * (7 / rows)); }
-                    Fma<TP>(ref c7a, ref c7b, Row(x, ldx, 7 % rows) + kk + 7 / rows, wa, wb);
+                    Fma<TP>(ref c7a, ref c7b, Row(7 % rows, x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11) + kk + 7 / rows, wa, wb);
                 }
                 if (slots > 8)
                 {
                     if (8 % rows == 0) { wa = Vector512.Load(w + 16 * (8 / rows)); if (TP.Two) wb = Vector512.Load(w2 + 16 * (8 / rows)); }
-                    Fma<TP>(ref c8a, ref c8b, Row(x, ldx, 8 % rows) + kk + 8 / rows, wa, wb);
+                    Fma<TP>(ref c8a, ref c8b, Row(8 % rows, x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11) + kk + 8 / rows, wa, wb);
                 }
                 if (slots > 9)
                 {
                     if (9 % rows == 0) { wa = Vector512.Load(w + 16 * (9 / rows)); if (TP.Two) wb = Vector512.Load(w2 + 16 * (9 / rows)); }
-                    Fma<TP>(ref c9a, ref c9b, Row(x, ldx, 9 % rows) + kk + 9 / rows, wa, wb);
+                    Fma<TP>(ref c9a, ref c9b, Row(9 % rows, x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11) + kk + 9 / rows, wa, wb);
                 }
                 if (slots > 10)
                 {
                     if (10 % rows == 0) { wa = Vector512.Load(w + 16 * (10 / rows)); if (TP.Two) wb = Vector512.Load(w2 + 16 * (10 / rows)); }
-                    Fma<TP>(ref c10a, ref c10b, Row(x, ldx, 10 % rows) + kk + 10 / rows, wa, wb);
+                    Fma<TP>(ref c10a, ref c10b, Row(10 % rows, x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11) + kk + 10 / rows, wa, wb);
                 }
                 if (slots > 11)
                 {
                     if (11 % rows == 0) { wa = Vector512.Load(w + 16 * (11 / rows)); if (TP.Two) wb = Vector512.Load(w2 + 16 * (11 / rows)); }
-                    Fma<TP>(ref c11a, ref c11b, Row(x, ldx, 11 % rows) + kk + 11 / rows, wa, wb);
+                    Fma<TP>(ref c11a, ref c11b, Row(11 % rows, x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11) + kk + 11 / rows, wa, wb);
                 }
                 w += PackLayout.PanelWidth * phases;
                 w2 += PackLayout.PanelWidth * phases;
@@ -131,18 +135,18 @@ public static unsafe partial class Linear
             for (; kk < k; kk++)
             {
                 Vector512<float> wa = Vector512.Load(w), wb = TP.Two ? Vector512.Load(w2) : default;
-                Fma<TP>(ref c0a, ref c0b, x + kk, wa, wb);
-                if (rows > 1) Fma<TP>(ref c1a, ref c1b, Row(x, ldx, 1) + kk, wa, wb);
-                if (rows > 2) Fma<TP>(ref c2a, ref c2b, Row(x, ldx, 2) + kk, wa, wb);
-                if (rows > 3) Fma<TP>(ref c3a, ref c3b, Row(x, ldx, 3) + kk, wa, wb);
-                if (rows > 4) Fma<TP>(ref c4a, ref c4b, Row(x, ldx, 4) + kk, wa, wb);
-                if (rows > 5) Fma<TP>(ref c5a, ref c5b, Row(x, ldx, 5) + kk, wa, wb);
-                if (rows > 6) Fma<TP>(ref c6a, ref c6b, Row(x, ldx, 6) + kk, wa, wb);
-                if (rows > 7) Fma<TP>(ref c7a, ref c7b, Row(x, ldx, 7) + kk, wa, wb);
-                if (rows > 8) Fma<TP>(ref c8a, ref c8b, Row(x, ldx, 8) + kk, wa, wb);
-                if (rows > 9) Fma<TP>(ref c9a, ref c9b, Row(x, ldx, 9) + kk, wa, wb);
-                if (rows > 10) Fma<TP>(ref c10a, ref c10b, Row(x, ldx, 10) + kk, wa, wb);
-                if (rows > 11) Fma<TP>(ref c11a, ref c11b, Row(x, ldx, 11) + kk, wa, wb);
+                Fma<TP>(ref c0a, ref c0b, x0 + kk, wa, wb);
+                if (rows > 1) Fma<TP>(ref c1a, ref c1b, Row(1, x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11) + kk, wa, wb);
+                if (rows > 2) Fma<TP>(ref c2a, ref c2b, Row(2, x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11) + kk, wa, wb);
+                if (rows > 3) Fma<TP>(ref c3a, ref c3b, Row(3, x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11) + kk, wa, wb);
+                if (rows > 4) Fma<TP>(ref c4a, ref c4b, Row(4, x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11) + kk, wa, wb);
+                if (rows > 5) Fma<TP>(ref c5a, ref c5b, Row(5, x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11) + kk, wa, wb);
+                if (rows > 6) Fma<TP>(ref c6a, ref c6b, Row(6, x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11) + kk, wa, wb);
+                if (rows > 7) Fma<TP>(ref c7a, ref c7b, Row(7, x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11) + kk, wa, wb);
+                if (rows > 8) Fma<TP>(ref c8a, ref c8b, Row(8, x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11) + kk, wa, wb);
+                if (rows > 9) Fma<TP>(ref c9a, ref c9b, Row(9, x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11) + kk, wa, wb);
+                if (rows > 10) Fma<TP>(ref c10a, ref c10b, Row(10, x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11) + kk, wa, wb);
+                if (rows > 11) Fma<TP>(ref c11a, ref c11b, Row(11, x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11) + kk, wa, wb);
                 w += PackLayout.PanelWidth;
                 w2 += PackLayout.PanelWidth;
             }
@@ -177,9 +181,14 @@ public static unsafe partial class Linear
             }
         }
 
-        /// <summary>X of row <paramref name="r"/>; loop-invariant, so the JIT keeps one register per row.</summary>
+        /// <summary>X of row <paramref name="r"/> (a constant where it is called: the switch folds away).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static float* Row(float* x, nint ldx, int r) => x + r * ldx;
+        private static float* Row(int r, float* x0, float* x1, float* x2, float* x3, float* x4, float* x5,
+            float* x6, float* x7, float* x8, float* x9, float* x10, float* x11) => r switch
+        {
+            0 => x0, 1 => x1, 2 => x2, 3 => x3, 4 => x4, 5 => x5,
+            6 => x6, 7 => x7, 8 => x8, 9 => x9, 10 => x10, _ => x11,
+        };
 
         /// <summary>One slot's K step: broadcast X once, one FMA per panel.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

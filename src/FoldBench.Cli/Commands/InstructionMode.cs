@@ -33,7 +33,7 @@ public static class InstructionMode
 
     public const string OptionsHelp = """
           --instructions        count instructions per kernel call under valgrind (deterministic; no timing)
-            --paths LIST          kernel paths: best,scalar,portable,avx2,neon (default: best)
+            --paths LIST          kernel paths: best,scalar,portable,avx2,avx512,neon (default: best)
             --m LIST              rows M (default: 1,16)
             --kn LIST             K = N (default: 512); or --k LIST and --n LIST for every K×N pair
             --reps R1,R2          operations per measured phase (default: 1,3); count = (I(R2) − I(R1)) / (R2 − R1)

@@ -23,7 +23,7 @@ public sealed class RunCommand : ICommand
           --presets LIST        model presets for the model suites (default: emformer-base)
           --chunks LIST         chunk sizes in tokens (default: 1,2,4,8,16,32,64; quick: 1,4,16 for attention and encoder)
           --folds LIST          fold factors (default: 1,2,4)
-          --paths LIST          kernel paths: best,scalar,portable,avx2,neon (default: every supported one)
+          --paths LIST          kernel paths: best,scalar,portable,avx2,avx512,neon (default: every supported one)
           --m LIST              kernel rows M (default: 1,4,16,64)
           --kn LIST             kernel K = N (default: 512,2048; quick: 512)
           --regimes LIST        cache,streamed (default: both)

@@ -53,6 +53,12 @@ public static class KernelPaths
         IsSupported(KernelPath.Portable) ? KernelPath.Portable :
         KernelPath.Scalar;
 
+    /// <summary>
+    /// What <see cref="Best"/> is on this CPU with AVX-512 taken away: what best resolves to inside
+    /// valgrind, whose virtual CPU has AVX2 and FMA but no AVX-512 (AVX-512F implies AVX2 and FMA).
+    /// </summary>
+    public static KernelPath BestWithoutAvx512 => Best == KernelPath.Avx512 ? KernelPath.Avx2 : Best;
+
     public static IReadOnlyList<KernelPath> Supported => All.Where(IsSupported).ToArray();
 
     /// <summary>The lower-case name used on the command line and in results files.</summary>

@@ -57,7 +57,7 @@ public static class InstructionMode
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(environment);
-        var cases = ParseCases(args);
+        var cases = ParseCases(args, underValgrind: true);
         var (r1, r2) = ParseReps(args);
         int timeout = args.GetInt("--timeout", 600, 10, 24 * 3600);
         var schedule = new ProbeSchedule(cases.Count, r1, r2);
@@ -170,16 +170,19 @@ public static class InstructionMode
         return Cli.ExitOk;
     }
 
-    /// <summary>The kernel cases named by --paths, --m and --kn (or --k and --n), in a fixed order.</summary>
-    public static IReadOnlyList<KernelCaseSpec> ParseCases(CliArgs args)
+    /// <summary>
+    /// The kernel cases named by --paths, --m and --kn (or --k and --n), in a fixed order.
+    /// <paramref name="underValgrind"/>: the cases will run inside valgrind, whose virtual CPU has no
+    /// AVX-512, so best is what it resolves to there and avx512 is refused.
+    /// </summary>
+    public static IReadOnlyList<KernelCaseSpec> ParseCases(CliArgs args, bool underValgrind = false)
     {
         var names = KernelPaths.All.Select(p => p.Name()).Append("best").ToArray();
-        // The probe runs inside valgrind, whose virtual CPU has no AVX-512: best is what it is there.
         var paths = args.GetNameList("--paths", ["best"], names)
-                        .Select(p => p.Equals("best", StringComparison.OrdinalIgnoreCase) ? KernelPaths.BestWithoutAvx512 : KernelPaths.Parse(p))
+                        .Select(p => underValgrind && p.Equals("best", StringComparison.OrdinalIgnoreCase) ? KernelPaths.BestWithoutAvx512 : KernelPaths.Parse(p))
                         .Distinct()
                         .ToList();
-        if (paths.Contains(KernelPath.Avx512))
+        if (underValgrind && paths.Contains(KernelPath.Avx512))
             throw new UsageException("option --paths: valgrind's virtual CPU has no AVX-512, so the avx512 path cannot be counted (best counts avx2)");
         foreach (var p in paths) KernelPaths.EnsureSupported(p);
         var ms = args.GetIntList("--m", DefaultM, 1, 4096);

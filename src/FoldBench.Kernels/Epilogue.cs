@@ -6,12 +6,29 @@ namespace FoldBench.Kernels;
 /// <summary>
 /// The end of every tile row, shared by all vector paths: add the bias (and the old Y when
 /// accumulating) and store 16 outputs, or, for the last panel's N tail, the first
-/// <c>cols</c> of them one by one. A row is either two <see cref="Vector256{T}"/> (AVX2, portable
-/// on AVX2) or four <see cref="Vector128{T}"/> (NEON, portable on SSE / ARM64); the portable
+/// <c>cols</c> of them one by one. A row is one <see cref="Vector512{T}"/> (AVX-512), two
+/// <see cref="Vector256{T}"/> (AVX2, portable on AVX2) or four <see cref="Vector128{T}"/> (NEON,
+/// portable on SSE / ARM64); the portable
 /// vector operations here compile to the same instructions the ISA-specific ones would.
 /// </summary>
 internal static unsafe class Epilogue
 {
+    /// <summary>Finishes one row held as columns 0–15 of one panel.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector512<float> row, float* bias, float* y, bool accumulate, int cols)
+    {
+        if (cols == PackLayout.PanelWidth)
+        {
+            if (bias != null) row += Vector512.Load(bias);
+            if (accumulate) row += Vector512.Load(y);
+            row.Store(y);
+        }
+        else
+        {
+            for (int c = 0; c < cols; c++) Put(row.GetElement(c), bias, y, c, accumulate);
+        }
+    }
+
     /// <summary>Finishes one row held as columns 0–7 and 8–15.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vector256<float> lo, Vector256<float> hi, float* bias, float* y, bool accumulate, int cols)

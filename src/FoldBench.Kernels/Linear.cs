@@ -14,7 +14,7 @@ namespace FoldBench.Kernels;
 /// This file holds the public entry points, the dispatch and the one panel driver every vector
 /// path shares (<see cref="RunPanels{TStep}"/>). Each ISA brings only its register tile, as a
 /// struct implementing <see cref="IPanelStep"/>, in its own partial file: <c>Linear.Avx2.cs</c>,
-/// <c>Linear.Neon.cs</c>, <c>Linear.Portable.cs</c>; the scalar reference is in
+/// <c>Linear.Avx512.cs</c>, <c>Linear.Neon.cs</c>, <c>Linear.Portable.cs</c>; the scalar reference is in
 /// <c>Linear.Scalar.cs</c>. The finishing of a tile row (bias, accumulate, N tail) is shared in
 /// <see cref="Epilogue"/>.
 /// </remarks>
@@ -59,7 +59,9 @@ public static unsafe partial class Linear
         float* pw = w.PackedPointer, bias = w.BiasPointer;
         int k = w.InputCount, ldw = w.WeightStride, n = w.OutputCount;
         KernelPath path = w.Path;
-        if (path == KernelPath.Avx2 && Avx2.IsSupported && Fma.IsSupported)
+        if (path == KernelPath.Avx512 && Avx512F.IsSupported)
+            RunPanels<Avx512Step>(x, m, ldx, pw, k, ldw, n, bias, y, ldy, accumulate);
+        else if (path == KernelPath.Avx2 && Avx2.IsSupported && Fma.IsSupported)
             RunPanels<Avx2Step>(x, m, ldx, pw, k, ldw, n, bias, y, ldy, accumulate);
         else if (path == KernelPath.Neon && AdvSimd.Arm64.IsSupported)
             RunPanels<NeonStep>(x, m, ldx, pw, k, ldw, n, bias, y, ldy, accumulate);
@@ -91,10 +93,12 @@ public static unsafe partial class Linear
     {
         var blocks = new RowBlocks(m, TStep.MaxRows);
         int panels = PackLayout.PanelCount(n);
-        for (int p = 0; p < panels; p++)
+        for (int p = 0; p < panels; p += TStep.PanelsPerTile)
         {
+            // A tile covers PanelsPerTile adjacent panels; the last one of an odd count gets fewer
+            // columns (cols ≤ 16), which tells the step it has one panel only.
             int col = p * PackLayout.PanelWidth;
-            int cols = Math.Min(PackLayout.PanelWidth, n - col);
+            int cols = Math.Min(TStep.PanelsPerTile * PackLayout.PanelWidth, n - col);
             float* wp = w + (nint)p * ldw;
             float* bp = bias == null ? null : bias + col;
             float* xb = x, yb = y + col;
@@ -104,6 +108,12 @@ public static unsafe partial class Linear
                 // Heights above MaxRows never occur; the guards drop their code.
                 switch (rows)
                 {
+                    case 12 when TStep.MaxRows >= 12: TStep.Tile<Rows12>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate); break;
+                    case 11 when TStep.MaxRows >= 11: TStep.Tile<Rows11>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate); break;
+                    case 10 when TStep.MaxRows >= 10: TStep.Tile<Rows10>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate); break;
+                    case 9 when TStep.MaxRows >= 9: TStep.Tile<Rows9>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate); break;
+                    case 8 when TStep.MaxRows >= 8: TStep.Tile<Rows8>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate); break;
+                    case 7 when TStep.MaxRows >= 7: TStep.Tile<Rows7>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate); break;
                     case 6 when TStep.MaxRows >= 6: TStep.Tile<Rows6>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate); break;
                     case 5 when TStep.MaxRows >= 5: TStep.Tile<Rows5>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate); break;
                     case 4 when TStep.MaxRows >= 4:
@@ -146,9 +156,8 @@ public static unsafe partial class Linear
 /// each path gets its own compiled driver with no interface call left in it.
 /// </summary>
 /// <remarks>
-/// A new ISA (e.g. AVX-512 with 32-wide tiles over the same 16-wide panels, or 16 columns in one
-/// ZMM) is a new partial file <c>Linear.Avx512.cs</c> with a struct implementing this interface,
-/// one <see cref="KernelPath"/> value, and one <c>if</c> line in <c>Linear.Dispatch</c>.
+/// A new ISA is a new partial file (like <c>Linear.Avx512.cs</c>) with a struct implementing this
+/// interface, one <see cref="KernelPath"/> value, and one <c>if</c> line in <c>Linear.Dispatch</c>.
 /// </remarks>
 internal unsafe interface IPanelStep
 {
@@ -159,9 +168,15 @@ internal unsafe interface IPanelStep
     static abstract bool SplitFourRows { get; }
 
     /// <summary>
-    /// One tile: <c>TShape.Rows</c> rows of X (row stride <paramref name="ldx"/>) times the panel at
-    /// <paramref name="w"/> over <paramref name="k"/> steps, into <paramref name="cols"/> (≤ 16)
-    /// columns of Y, adding the panel's <paramref name="bias"/> (or null) and, when
+    /// Adjacent 16-wide panels one tile covers (1, or 2 for AVX-512's 32-column tile). Panel
+    /// p + 1 starts 16·K floats after panel p; the last tile of an odd panel count gets ≤ 16 columns.
+    /// </summary>
+    static virtual int PanelsPerTile => 1;
+
+    /// <summary>
+    /// One tile: <c>TShape.Rows</c> rows of X (row stride <paramref name="ldx"/>) times the panel(s) at
+    /// <paramref name="w"/> over <paramref name="k"/> steps, into <paramref name="cols"/>
+    /// (≤ 16·<see cref="PanelsPerTile"/>) columns of Y, adding the panel's <paramref name="bias"/> (or null) and, when
     /// <paramref name="accumulate"/>, the old Y.
     /// </summary>
     static abstract void Tile<TShape>(float* x, nint ldx, float* w, int k, float* bias, float* y, nint ldy, int cols, bool accumulate)

@@ -6,16 +6,16 @@ namespace FoldBench.Kernels;
 /// <b>scalar</b> keeps the PyTorch layout: row j of W is output j, stride K.
 /// </para>
 /// <para>
-/// <b>portable, avx2, neon</b> use 16-wide column panels (MLAS / XNNPACK style): the outputs are
+/// <b>portable, avx2, avx512, neon</b> use 16-wide column panels (MLAS / XNNPACK style): the outputs are
 /// cut into ⌈N/16⌉ panels of 16 columns; inside a panel the data is K-major, so step kk of the
-/// micro-kernel reads the 16 weights W[j0..j0+15, kk] as one contiguous 64-byte line (two YMM or
+/// micro-kernel reads the 16 weights W[j0..j0+15, kk] as one contiguous 64-byte line (one ZMM, two YMM or
 /// four NEON registers). Columns past N are zero, so the kernels never branch on the N tail inside
 /// the K loop; they only mask the final store. Panel p starts at p·16·K.
 /// </para>
 /// </summary>
 internal static class PackLayout
 {
-    /// <summary>Columns per panel of the vector paths: 2×8 fp32 for AVX2, 4×4 for NEON / Vector128.</summary>
+    /// <summary>Columns per panel of the vector paths: 1×16 fp32 for AVX-512 (which reads two panels per tile), 2×8 for AVX2, 4×4 for NEON / Vector128.</summary>
     public const int PanelWidth = 16;
 
     public static bool UsesPanels(KernelPath path) => path != KernelPath.Scalar;

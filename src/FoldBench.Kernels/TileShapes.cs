@@ -6,6 +6,9 @@ namespace FoldBench.Kernels;
 /// Rows × Phases "slots" (at most 6) each hold one row's 16 outputs for one phase; the phases are
 /// summed once at the end. Few rows (the streaming M = 1..3 case) thus still get 12 independent
 /// FMA chains, enough to hide the FMA latency (4 cycles × 2 pipes needs ≥ 8).
+/// <see cref="Phases"/> is what the 16-register paths (AVX2, NEON) use; the AVX-512 tile has room
+/// for 12 slots of two ZMM each and picks its own phase count from <see cref="Rows"/>
+/// (<c>Linear.Avx512.cs</c>).
 /// </summary>
 /// <remarks>
 /// The shapes are struct type arguments, so every kernel instantiation is compiled separately and
@@ -17,6 +20,13 @@ internal interface ITileShape
     static abstract int Phases { get; }
 }
 
+// Taller tiles, used by AVX-512 only (32 ZMM registers); one phase, the rows alone give the chains.
+internal struct Rows12 : ITileShape { public static int Rows => 12; public static int Phases => 1; }
+internal struct Rows11 : ITileShape { public static int Rows => 11; public static int Phases => 1; }
+internal struct Rows10 : ITileShape { public static int Rows => 10; public static int Phases => 1; }
+internal struct Rows9 : ITileShape { public static int Rows => 9; public static int Phases => 1; }
+internal struct Rows8 : ITileShape { public static int Rows => 8; public static int Phases => 1; }
+internal struct Rows7 : ITileShape { public static int Rows => 7; public static int Phases => 1; }
 internal struct Rows6 : ITileShape { public static int Rows => 6; public static int Phases => 1; }
 internal struct Rows5 : ITileShape { public static int Rows => 5; public static int Phases => 1; }
 internal struct Rows4 : ITileShape { public static int Rows => 4; public static int Phases => 1; }

@@ -110,7 +110,7 @@ public sealed class CaseResult
     public string Name { get; set; } = "";
     /// <summary>BenchmarkDotNet's full benchmark name: the key `compare` matches cases by.</summary>
     public string FullName { get; set; } = "";
-    /// <summary>The ISA path actually used ("scalar", "portable", "avx2", "neon").</summary>
+    /// <summary>The ISA path actually used ("scalar", "portable", "avx2", "avx512", "neon").</summary>
     public string Path { get; set; } = "";
     public string? Preset { get; set; }
     public int Fold { get; set; } = 1;

@@ -17,7 +17,7 @@ public class KernelPathTests
     [Fact]
     public void NamesRoundTrip()
     {
-        Assert.Equal(["scalar", "portable", "avx2", "neon"], KernelPaths.All.Select(p => p.Name()));
+        Assert.Equal(["scalar", "portable", "avx2", "neon", "avx512"], KernelPaths.All.Select(p => p.Name()));
         foreach (var p in KernelPaths.All) Assert.Equal(p, KernelPaths.Parse(p.Name().ToUpperInvariant()));
         Assert.Equal(KernelPaths.Best, KernelPaths.Parse("best"));
         Assert.Contains(KernelPaths.Best, KernelPaths.Supported);

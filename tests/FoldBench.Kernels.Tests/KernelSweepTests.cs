@@ -4,8 +4,9 @@ namespace FoldBench.Kernels.Tests;
 
 /// <summary>
 /// Every path against the double oracle over shapes that reach every tail: M sweeps every row-block
-/// split (tiles of 1–6 rows, each with its K phases), K covers every remainder of the K loops
-/// (steps of 1–6 on AVX2, 4–24 on NEON), N every remainder of the 16-wide panels.
+/// split (tiles of 1–6 rows on AVX2/NEON, 1–12 on AVX-512, each with its K phases), K covers every
+/// remainder of the K loops (steps of 1–6 on AVX2, 1–12 on AVX-512, 4–24 on NEON), N every
+/// remainder of the 16-wide panels and (AVX-512) of its 32-wide two-panel tiles.
 /// </summary>
 [Trait("Category", "Kernel")]
 public class KernelSweepTests
@@ -19,8 +20,11 @@ public class KernelSweepTests
     /// <summary>(K, N) pairs for the full M sweep: K ≡ 1, 5, 8, 3 (mod 12) and N ≡ 13, 0, 4, 1 (mod 16).</summary>
     public static readonly (int K, int N)[] MSweepShapes = [(37, 45), (17, 16), (128, 100), (255, 33)];
 
-    /// <summary>Row counts for the K/N sweeps: every tile height (and its phases), a 4+3 split, and 5+4+4.</summary>
-    public static readonly int[] WidthSweepRows = [1, 2, 3, 4, 5, 6, 7, 13];
+    /// <summary>
+    /// Row counts for the K/N sweeps: every tile height up to 6 (and its phases), 7 (4+3; one
+    /// AVX-512 tile), 12 (AVX-512's tallest tile) and 13 (5+4+4; AVX-512 7+6).
+    /// </summary>
+    public static readonly int[] WidthSweepRows = [1, 2, 3, 4, 5, 6, 7, 12, 13];
 
     public static TheoryData<KernelPath, int> MSweepData => Paths.Cross(Enumerable.Range(0, MSweepShapes.Length));
     public static TheoryData<KernelPath, int> WidthSweepData => Paths.Cross(WidthSweepRows);

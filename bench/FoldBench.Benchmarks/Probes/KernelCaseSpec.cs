@@ -41,11 +41,20 @@ public static class KernelCases
         return path.Name();
     }
 
-    /// <summary>Every path × (K, N) × M, in that order, without repeats.</summary>
-    public static IReadOnlyList<KernelCaseSpec> Expand(IEnumerable<string> paths, IReadOnlyList<int> ms, IReadOnlyList<(int K, int N)> shapes)
+    /// <summary>
+    /// Every path × (K, N) × M, in that order, without repeats. <paramref name="underValgrind"/>: the cases
+    /// will run inside valgrind, whose virtual CPU has no AVX-512, so "best" is what it resolves to there
+    /// and avx512 is refused (an ArgumentException: one line, exit 2).
+    /// </summary>
+    public static IReadOnlyList<KernelCaseSpec> Expand(IEnumerable<string> paths, IReadOnlyList<int> ms, IReadOnlyList<(int K, int N)> shapes,
+        bool underValgrind = false)
     {
         var cases = new List<KernelCaseSpec>();
-        foreach (var p in paths.Select(ResolvePath).Distinct())
+        var resolved = paths.Select(p => underValgrind && p.Equals("best", StringComparison.OrdinalIgnoreCase) ? KernelPaths.BestWithoutAvx512.Name() : ResolvePath(p))
+                            .Distinct().ToList();
+        if (underValgrind && resolved.Contains(KernelPath.Avx512.Name()))
+            throw new ArgumentException("option --paths: valgrind's virtual CPU has no AVX-512, so the avx512 path cannot be counted (best counts avx2)");
+        foreach (var p in resolved)
             foreach (var (k, n) in shapes)
                 foreach (var m in ms)
                     cases.Add(new KernelCaseSpec(p, m, k, n));

@@ -31,7 +31,8 @@ internal sealed class KernelCaseOptions
     /// <summary>The shape options (everything but --reps), for "does not go with" checks.</summary>
     public IEnumerable<Option> Shape => [Paths, M, KN, K, N];
 
-    public IReadOnlyList<KernelCaseSpec> Cases(ParseResult p)
+    /// <summary>The cases the options name; <paramref name="underValgrind"/> for `run --instructions` (see <see cref="KernelCases.Expand"/>).</summary>
+    public IReadOnlyList<KernelCaseSpec> Cases(ParseResult p, bool underValgrind = false)
     {
         var paths = p.Given(Paths) ? p.GetValue(Paths)! : ["best"];
         var ms = p.Given(M) ? p.GetValue(M)! : KernelCases.DefaultM;
@@ -48,7 +49,7 @@ internal sealed class KernelCaseOptions
             shapes = ks.SelectMany(k => ns.Select(n => (k, n))).ToList();
         }
         else shapes = KernelCases.DefaultKN.Select(v => (v, v)).ToList();
-        return KernelCases.Expand(paths, ms, shapes);
+        return KernelCases.Expand(paths, ms, shapes, underValgrind);
     }
 
     public (int R1, int R2) RepsOf(ParseResult p) =>

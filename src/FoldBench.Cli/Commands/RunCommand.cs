@@ -63,7 +63,7 @@ public static class RunCommand
                 foreach (var option in o.All.Except(o.ForInstructions))
                     if (p.Given(option)) throw new UsageException($"option {option.Name} does not go with --instructions");
                 var (r1, r2) = o.Kernel.RepsOf(p);
-                return InstructionMode.Run(o.Kernel.Cases(p), r1, r2, TimeSpan.FromSeconds(p.Given(o.Timeout) ? p.GetValue(o.Timeout) : 600),
+                return InstructionMode.Run(o.Kernel.Cases(p, underValgrind: true), r1, r2, TimeSpan.FromSeconds(p.Given(o.Timeout) ? p.GetValue(o.Timeout) : 600),
                     p.GetValue(o.Out), p.GetValue(o.Machine), stdout, stderr);
             }
             foreach (var option in o.InstructionOnly)

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace FoldBench.Results;
 
@@ -8,15 +8,17 @@ public static class SummaryStore
 {
     public const string FileName = "summary.json";
 
-    public static readonly JsonSerializerOptions JsonOptions = new()
+    /// <summary>
+    /// summary.json's options (<see cref="SummaryJsonContext"/>), for other documents written in the same
+    /// style: its own types come from the generated context, anything else (a command's ad-hoc output)
+    /// falls back to reflection.
+    /// </summary>
+    public static readonly JsonSerializerOptions JsonOptions = new(SummaryJsonContext.Default.Options)
     {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        TypeInfoResolver = JsonTypeInfoResolver.Combine(SummaryJsonContext.Default, new DefaultJsonTypeInfoResolver()),
     };
 
-    public static string Serialize(RunSummary summary) => JsonSerializer.Serialize(summary, JsonOptions);
+    public static string Serialize(RunSummary summary) => JsonSerializer.Serialize(summary, SummaryJsonContext.Default.RunSummary);
 
     public static void Write(string path, RunSummary summary) => AtomicFile.WriteAllText(path, Serialize(summary));
 
@@ -45,7 +47,7 @@ public static class SummaryStore
                 throw new ResultsFormatException($"'{source}' has schema \"{schema.GetString()}\", expected \"{RunSummary.SchemaId}\"");
         }
         RunSummary? summary;
-        try { summary = JsonSerializer.Deserialize<RunSummary>(json, JsonOptions); }
+        try { summary = JsonSerializer.Deserialize(json, SummaryJsonContext.Default.RunSummary); }
         catch (JsonException e) { throw new ResultsFormatException($"'{source}' has a malformed field: {e.Message}"); }
         if (summary is null || summary.Cases is null || summary.Machine is null)
             throw new ResultsFormatException($"'{source}' is missing its \"machine\" or \"cases\"");

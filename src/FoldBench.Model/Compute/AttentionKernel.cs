@@ -123,6 +123,14 @@ internal static class AttentionKernel
     }
 
     /// <summary>Numerically stable softmax down the key axis, every query lane at once: exp(s − max), and 1/Σ kept for later.</summary>
+    /// <remarks>
+    /// Hand-written, not TensorPrimitives.SoftMax: that works along one contiguous row, and here a query's
+    /// scores run down a column of Sᵀ. Measured 2026-12-02 (AMD EPYC Zen 5, 2-core VM shared with builds,
+    /// .NET 10, one sitting), here / TensorPrimitives per row of a row-major copy / TensorPrimitives with the
+    /// transposes to rows and back this kernel would need: 5 queries × 20 keys 279 / 287 / 959 ns;
+    /// 5 × 200 3819 / 1205 / 4725 ns; 20 × 35 1840 / 2084 / 4055 ns. Row-wise wins from about 70 keys, but
+    /// only without the layout, and the transposed layout is what makes the score and value passes fast.
+    /// </remarks>
     private static void Softmax(Span<float> st, int keys, int padded, Span<float> inverseSums)
     {
         ref float s = ref MemoryMarshal.GetReference(st);

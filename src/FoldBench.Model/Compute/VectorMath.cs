@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -69,16 +70,36 @@ internal static class VectorMath
     public static void LayerNorm(ReadOnlySpan<float> x, Span<float> y, int rows, int width,
         ReadOnlySpan<float> gain, ReadOnlySpan<float> shift, float epsilon)
     {
+        // The two sums: TensorPrimitives from D = 256, the Vector<T> loops below that. Five rows of LayerNorm
+        // (2026-12-02, AMD EPYC Zen 5, 2-core VM, .NET 10, one sitting): D = 144 hand 241 ns, TensorPrimitives
+        // 316 ns; D = 256 455 → 425 ns; D = 512 930 → 666 ns (its Vector512 path against Vector<T>'s 256 bits).
+        // The normalising pass stays one fused hand-written loop: as three TensorPrimitives calls
+        // (subtract, multiply, multiply-add) the whole LayerNorm took 392 / 535 / 731 ns.
+        bool library = width >= TensorPrimitivesFromWidth;
+        Span<float> centred = library ? (width <= 1024 ? stackalloc float[width] : new float[width]) : default;
         for (int r = 0; r < rows; r++)
         {
             var xr = x.Slice(r * width, width);
             var yr = y.Slice(r * width, width);
-            float mean = Sum(xr) / width;
-            float variance = SumSquaredDeviation(xr, mean) / width;
+            float mean, variance;
+            if (library)
+            {
+                mean = TensorPrimitives.Sum(xr) / width;
+                TensorPrimitives.Subtract(xr, mean, centred);
+                variance = TensorPrimitives.SumOfSquares(centred) / width;
+            }
+            else
+            {
+                mean = Sum(xr) / width;
+                variance = SumSquaredDeviation(xr, mean) / width;
+            }
             float inv = 1f / MathF.Sqrt(variance + epsilon);
             Normalize(xr, yr, mean, inv, gain, shift);
         }
     }
+
+    /// <summary>The width from which <see cref="LayerNorm"/> sums with TensorPrimitives (measured above).</summary>
+    internal const int TensorPrimitivesFromWidth = 256;
 
     private static float Sum(ReadOnlySpan<float> x)
     {

@@ -1,159 +1,135 @@
-using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace FoldBench.Model;
 
 /// <summary>
-/// Strict JSON form of <see cref="ModelConfig"/>: every key is known, every value has the right
-/// type, and an error names the key. Hand-written rather than reflection-based so that the
-/// accepted schema is visible in one place.
+/// The JSON form of <see cref="ModelConfig"/>, read strictly by System.Text.Json itself: unknown keys
+/// (<see cref="JsonUnmappedMemberHandling.Disallow"/>), missing <c>required</c> members, duplicate keys,
+/// nulls where the type is not nullable and values of the wrong type are all errors. The records are
+/// the schema (their <c>required</c> members and defaults); this file only names the key in the error.
 /// </summary>
 internal static class ConfigJson
 {
-    private static readonly string[] TopKeys =
-        ["name", "width", "heads", "ffnWidth", "layers", "chunkTokens", "rightContextTokens", "leftContextTokens", "rnnt"];
-
-    private static readonly string[] RnntKeys =
-        ["inputFeatures", "timeReductionInputWidth", "timeReductionStride", "encoderOutputWidth",
-         "predictorWidth", "predictorLstmLayers", "lstmLayerNorm", "vocabulary", "frameShiftMs"];
-
-    public static ModelConfig Read(JsonElement root)
+    // Reflection metadata, not a generated context: the source generator builds records with init-only
+    // members through one object initializer and so sets every key absent from the file to default(T),
+    // losing the initializers' defaults (rnnt.lstmLayerNorm = true, rnnt.frameShiftMs = 10); the
+    // reflection resolver sets only the keys present.
+    private static readonly JsonSerializerOptions Options = new()
     {
-        var o = new ObjectReader(root, "", TopKeys);
-        RnntConfig? rnnt = null;
-        if (o.TryGet("rnnt", out var r) && r.ValueKind != JsonValueKind.Null)
-        {
-            var ro = new ObjectReader(r, "rnnt.", RnntKeys);
-            rnnt = new RnntConfig
-            {
-                InputFeatures = ro.Int("inputFeatures"),
-                TimeReductionInputWidth = ro.Int("timeReductionInputWidth"),
-                TimeReductionStride = ro.Int("timeReductionStride"),
-                EncoderOutputWidth = ro.Int("encoderOutputWidth"),
-                PredictorWidth = ro.Int("predictorWidth"),
-                PredictorLstmLayers = ro.Int("predictorLstmLayers"),
-                LstmLayerNorm = ro.Bool("lstmLayerNorm", true),
-                Vocabulary = ro.Int("vocabulary"),
-                FrameShiftMs = ro.Number("frameShiftMs", 10),
-            };
-        }
-        return new ModelConfig
-        {
-            Name = o.String("name"),
-            Width = o.Int("width"),
-            Heads = o.Int("heads"),
-            FfnWidth = o.Int("ffnWidth"),
-            Layers = o.Int("layers"),
-            ChunkTokens = o.Int("chunkTokens"),
-            RightContextTokens = o.Int("rightContextTokens", 0),
-            LeftContextTokens = o.Int("leftContextTokens", 0),
-            Rnnt = rnnt,
-        };
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        RespectNullableAnnotations = true,
+        AllowDuplicateProperties = false,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        WriteIndented = true,
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { OnlySettable } },
+    };
+
+    /// <summary>Computed members (queryTokens, tokenSeconds…) are not keys of the file: neither written nor accepted.</summary>
+    private static void OnlySettable(JsonTypeInfo info)
+    {
+        if (info.Kind != JsonTypeInfoKind.Object) return;
+        for (int i = info.Properties.Count - 1; i >= 0; i--)
+            if (info.Properties[i].Set is null) info.Properties.RemoveAt(i);
     }
 
-    public static string Write(ModelConfig c)
+    private static JsonTypeInfo<ModelConfig> Info => (JsonTypeInfo<ModelConfig>)Options.GetTypeInfo(typeof(ModelConfig));
+
+    public static string Write(ModelConfig c) => JsonSerializer.Serialize(c, Info);
+
+    /// <summary>Reads a configuration; a syntax error is a <see cref="JsonException"/>, anything else a <see cref="ConfigFieldException"/> naming the key.</summary>
+    public static ModelConfig Read(string json)
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
+        try
         {
-            w.WriteStartObject();
-            w.WriteString("name", c.Name);
-            w.WriteNumber("width", c.Width);
-            w.WriteNumber("heads", c.Heads);
-            w.WriteNumber("ffnWidth", c.FfnWidth);
-            w.WriteNumber("layers", c.Layers);
-            w.WriteNumber("chunkTokens", c.ChunkTokens);
-            w.WriteNumber("rightContextTokens", c.RightContextTokens);
-            w.WriteNumber("leftContextTokens", c.LeftContextTokens);
-            if (c.Rnnt is { } r)
+            return doc.Deserialize(Info) ?? throw ModelConfig.Field("config", "the configuration must be a JSON object, got null");
+        }
+        catch (JsonException e)
+        {
+            throw Explain(e, doc.RootElement);
+        }
+    }
+
+    /// <summary>
+    /// Turns the serializer's error into one line naming the key. Which error it was is read off the
+    /// exception's JSON path against the document and the generated contract, not off its wording.
+    /// </summary>
+    private static ConfigFieldException Explain(JsonException e, JsonElement root)
+    {
+        string[] keys = KeysOf(e.Path);
+        JsonTypeInfo type = Info;
+        JsonElement element = root;
+        for (int i = 0; i < keys.Length; i++)
+        {
+            string key = string.Join('.', keys[..(i + 1)]);
+            string parent = i == 0 ? "" : string.Join('.', keys[..i]) + ".";
+            if (element.ValueKind != JsonValueKind.Object) break;
+            var property = type.Properties.FirstOrDefault(p => p.Name == keys[i]);
+            if (property is null)
+                return ModelConfig.Field(key,
+                    $"unknown key '{key}' (expected: {string.Join(", ", type.Properties.Select(p => parent + p.Name))})");
+            if (element.EnumerateObject().Count(p => p.Name == keys[i]) > 1)
+                return ModelConfig.Field(key, $"key '{key}' appears twice");
+            element = element.GetProperty(keys[i]);
+            var propertyType = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            if (Options.GetTypeInfo(propertyType) is not { Kind: JsonTypeInfoKind.Object } nested ||
+                element.ValueKind != JsonValueKind.Object)
+                return ModelConfig.Field(key, $"key '{key}' must be {Expected(propertyType)}, got {Describe(element)}");
+            type = nested;
+        }
+
+        // The path ends at an object: either it is not one, or a required key is missing from it.
+        string at = string.Join('.', keys);
+        if (element.ValueKind != JsonValueKind.Object)
+            return ModelConfig.Field(at.Length == 0 ? "config" : at, $"{(at.Length == 0 ? "the configuration" : at)} must be a JSON object");
+        string prefix = at.Length == 0 ? "" : at + ".";
+        var missing = type.Properties.FirstOrDefault(p => p.IsRequired && !element.TryGetProperty(p.Name, out _));
+        return missing is not null
+            ? ModelConfig.Field(prefix + missing.Name, $"missing key '{prefix}{missing.Name}'")
+            : ModelConfig.Field(at.Length == 0 ? "config" : at, e.Message);
+    }
+
+    /// <summary>"$.rnnt.vocab" → ["rnnt", "vocab"]; also "$['odd key']".</summary>
+    private static string[] KeysOf(string? path)
+    {
+        if (string.IsNullOrEmpty(path) || path == "$") return [];
+        var keys = new List<string>();
+        for (int i = 1; i < path.Length;)
+        {
+            if (path[i] == '.')
             {
-                w.WriteStartObject("rnnt");
-                w.WriteNumber("inputFeatures", r.InputFeatures);
-                w.WriteNumber("timeReductionInputWidth", r.TimeReductionInputWidth);
-                w.WriteNumber("timeReductionStride", r.TimeReductionStride);
-                w.WriteNumber("encoderOutputWidth", r.EncoderOutputWidth);
-                w.WriteNumber("predictorWidth", r.PredictorWidth);
-                w.WriteNumber("predictorLstmLayers", r.PredictorLstmLayers);
-                w.WriteBoolean("lstmLayerNorm", r.LstmLayerNorm);
-                w.WriteNumber("vocabulary", r.Vocabulary);
-                w.WriteNumber("frameShiftMs", r.FrameShiftMs);
-                w.WriteEndObject();
+                int end = path.IndexOfAny(['.', '['], i + 1);
+                if (end < 0) end = path.Length;
+                keys.Add(path[(i + 1)..end]);
+                i = end;
             }
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
-
-    /// <summary>Reads typed values from one JSON object, rejecting unknown and duplicate keys.</summary>
-    private sealed class ObjectReader
-    {
-        private readonly Dictionary<string, JsonElement> _values = new(StringComparer.Ordinal);
-        private readonly string _path;
-
-        public ObjectReader(JsonElement element, string path, string[] known)
-        {
-            _path = path;
-            if (element.ValueKind != JsonValueKind.Object)
-                throw ModelConfig.Field(path.TrimEnd('.') is { Length: > 0 } p ? p : "config",
-                    $"{(path.Length == 0 ? "the configuration" : path.TrimEnd('.'))} must be a JSON object");
-            foreach (var prop in element.EnumerateObject())
+            else if (path.AsSpan(i).StartsWith("['"))
             {
-                if (!known.Contains(prop.Name, StringComparer.Ordinal))
-                    throw ModelConfig.Field(path + prop.Name,
-                        $"unknown key '{path}{prop.Name}' (expected: {string.Join(", ", known.Select(k => path + k))})");
-                if (!_values.TryAdd(prop.Name, prop.Value))
-                    throw ModelConfig.Field(path + prop.Name, $"key '{path}{prop.Name}' appears twice");
+                int end = path.IndexOf("']", i, StringComparison.Ordinal);
+                if (end < 0) break;
+                keys.Add(path[(i + 2)..end]);
+                i = end + 2;
             }
+            else break; // an array index: configurations have no arrays
         }
-
-        public bool TryGet(string key, out JsonElement value) => _values.TryGetValue(key, out value);
-
-        public string String(string key)
-        {
-            var v = Required(key);
-            if (v.ValueKind != JsonValueKind.String) throw Type(key, "a string");
-            return v.GetString()!;
-        }
-
-        public int Int(string key) => Int(Required(key), key);
-
-        public int Int(string key, int fallback) => _values.TryGetValue(key, out var v) ? Int(v, key) : fallback;
-
-        public bool Bool(string key, bool fallback)
-        {
-            if (!_values.TryGetValue(key, out var v)) return fallback;
-            return v.ValueKind switch
-            {
-                JsonValueKind.True => true,
-                JsonValueKind.False => false,
-                _ => throw Type(key, "true or false"),
-            };
-        }
-
-        public double Number(string key, double fallback)
-        {
-            if (!_values.TryGetValue(key, out var v)) return fallback;
-            if (v.ValueKind != JsonValueKind.Number || !v.TryGetDouble(out double d)) throw Type(key, "a number");
-            return d;
-        }
-
-        private int Int(JsonElement v, string key)
-        {
-            if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out int n)) throw Type(key, "an integer");
-            return n;
-        }
-
-        private JsonElement Required(string key) =>
-            _values.TryGetValue(key, out var v) ? v : throw ModelConfig.Field(_path + key, $"missing key '{_path}{key}'");
-
-        private ConfigFieldException Type(string key, string what) =>
-            ModelConfig.Field(_path + key, $"key '{_path}{key}' must be {what}, got {Describe(_values[key])}");
-
-        private static string Describe(JsonElement v) => v.ValueKind switch
-        {
-            JsonValueKind.String => $"\"{v.GetString()}\"",
-            JsonValueKind.Number => v.GetRawText(),
-            _ => v.ValueKind.ToString().ToLowerInvariant(),
-        };
+        return [.. keys];
     }
+
+    private static string Expected(Type t) =>
+        t == typeof(int) ? "an integer" :
+        t == typeof(double) ? "a number" :
+        t == typeof(bool) ? "true or false" :
+        t == typeof(string) ? "a string" :
+        "a JSON object";
+
+    private static string Describe(JsonElement v) => v.ValueKind switch
+    {
+        JsonValueKind.String => $"\"{v.GetString()}\"",
+        JsonValueKind.Number => v.GetRawText(),
+        _ => v.ValueKind.ToString().ToLowerInvariant(),
+    };
 }

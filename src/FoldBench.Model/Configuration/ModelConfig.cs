@@ -108,8 +108,7 @@ public sealed record ModelConfig
     {
         try
         {
-            using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
-            var config = ConfigJson.Read(doc.RootElement);
+            var config = ConfigJson.Read(json);
             config.Validate();
             return config;
         }

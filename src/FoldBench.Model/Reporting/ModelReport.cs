@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using FoldBench.Results.Formatting;
 
 namespace FoldBench.Model;
 
@@ -11,8 +11,6 @@ namespace FoldBench.Model;
 /// </summary>
 public static class ModelReport
 {
-    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
-
     /// <summary>Reduction in percent (positive = smaller than the baseline).</summary>
     public static double ReductionPercent(double value, double baseline) => baseline == 0 ? 0 : 100.0 * (1 - value / baseline);
 
@@ -29,27 +27,27 @@ public static class ModelReport
 
         var rows = new List<(string Label, Func<ModelAccount, string> Cell)>
         {
-            ("parameters, whole model", a => Count(a.ModelParameters)),
-            ("model size fp32 (MiB)", a => Fixed(a.Parameters.Model.MiBFp32, 1)),
-            ("  fp16 / int8 (MiB)", a => $"{Fixed(a.Parameters.Model.BytesFp16 / 1048576.0, 1)} / {Fixed(a.Parameters.Model.BytesInt8 / 1048576.0, 1)}"),
+            ("parameters, whole model", a => Units.Count(a.ModelParameters)),
+            ("model size fp32 (MiB)", a => Units.Fixed(a.Parameters.Model.MiBFp32, 1)),
+            ("  fp16 / int8 (MiB)", a => $"{Units.Fixed(a.Parameters.Model.BytesFp16 / 1048576.0, 1)} / {Units.Fixed(a.Parameters.Model.BytesInt8 / 1048576.0, 1)}"),
             ("  reduction", a => Percent(a.ModelParameters, baseline.ModelParameters)),
-            ("parameters, encoder", a => Count(a.EncoderParameters)),
-            ("encoder size fp32 (MiB)", a => Fixed(a.Parameters.Encoder.MiBFp32, 1)),
+            ("parameters, encoder", a => Units.Count(a.EncoderParameters)),
+            ("encoder size fp32 (MiB)", a => Units.Fixed(a.Parameters.Encoder.MiBFp32, 1)),
             ("  reduction", a => Percent(a.EncoderParameters, baseline.EncoderParameters)),
-            ("attention-projection params", a => Count(a.Parameters.AttentionProjections.Parameters)),
+            ("attention-projection params", a => Units.Count(a.Parameters.AttentionProjections.Parameters)),
             ("  reduction", a => Percent(a.Parameters.AttentionProjections.Parameters, baseline.Parameters.AttentionProjections.Parameters)),
-            ("FFN params", a => Count(a.Parameters.Ffn.Parameters)),
-            ("LayerNorm params", a => Count(a.Parameters.Norms.Parameters)),
-            ("rest of RNN-T params", a => Count(a.Parameters.RestOfModel.Parameters)),
-            ("projection MMAC/step", a => Fixed(a.ProjectionMacs / 1e6, 2)),
-            ("score MMAC/step", a => Fixed(a.ScoreMacs / 1e6, 2)),
-            ("FFN MMAC/step", a => Fixed(a.FfnMacs / 1e6, 2)),
-            ("total MMAC/step", a => Fixed(a.TotalMacs / 1e6, 2)),
+            ("FFN params", a => Units.Count(a.Parameters.Ffn.Parameters)),
+            ("LayerNorm params", a => Units.Count(a.Parameters.Norms.Parameters)),
+            ("rest of RNN-T params", a => Units.Count(a.Parameters.RestOfModel.Parameters)),
+            ("projection MMAC/step", a => Units.Fixed(a.ProjectionMacs / 1e6, 2)),
+            ("score MMAC/step", a => Units.Fixed(a.ScoreMacs / 1e6, 2)),
+            ("FFN MMAC/step", a => Units.Fixed(a.FfnMacs / 1e6, 2)),
+            ("total MMAC/step", a => Units.Fixed(a.TotalMacs / 1e6, 2)),
             ("  reduction", a => Percent(a.TotalMacs, baseline.TotalMacs)),
-            ("weights read/step (MiB)", a => Fixed(a.WeightBytesReadPerStep / 1048576.0, 2)),
-            ("bytes moved/token (MiB)", a => Fixed(a.BytesMovedPerToken / 1048576.0, 2)),
+            ("weights read/step (MiB)", a => Units.Fixed(a.WeightBytesReadPerStep / 1048576.0, 2)),
+            ("bytes moved/token (MiB)", a => Units.Fixed(a.BytesMovedPerToken / 1048576.0, 2)),
             ("  reduction", a => Percent(a.BytesMovedPerToken, baseline.BytesMovedPerToken)),
-            ("arithmetic intensity (FLOP/B)", a => Fixed(a.ArithmeticIntensity, 2)),
+            ("arithmetic intensity (FLOP/B)", a => Units.Fixed(a.ArithmeticIntensity, 2)),
         };
 
         int labelWidth = rows.Max(r => r.Label.Length) + 2;
@@ -150,8 +148,5 @@ public static class ModelReport
     }
 
     private static double Round(double v) => Math.Round(v, 4);
-    private static string Count(long n) => n.ToString("N0", Inv);
-    private static string Fixed(double v, int digits) => v.ToString("F" + digits, Inv);
-    private static string Percent(double value, double baseline) =>
-        ReductionPercent(value, baseline).ToString("F1", Inv) + " %";
+    private static string Percent(double value, double baseline) => Units.Fixed(ReductionPercent(value, baseline), 1) + " %";
 }

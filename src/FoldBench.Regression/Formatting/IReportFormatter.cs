@@ -1,4 +1,5 @@
 using FoldBench.Regression.Comparison;
+using FoldBench.Results.Formatting;
 
 namespace FoldBench.Regression.Formatting;
 
@@ -8,31 +9,13 @@ public interface IReportFormatter
     string Format(ComparisonReport report);
 }
 
-/// <summary>Number formatting shared by the formatters.</summary>
-public static class Units
+/// <summary>
+/// The lines and cells the text and markdown formatters share. Numbers go through
+/// <see cref="Units"/>, FoldBench's one unit formatter.
+/// </summary>
+public static class ReportText
 {
-    /// <summary>A time in ns with a readable unit: "0.42 ns", "12.3 µs", "4.56 ms".</summary>
-    public static string Time(double ns)
-    {
-        if (double.IsNaN(ns)) return "n/a";
-        double a = Math.Abs(ns);
-        return a switch
-        {
-            >= 1e9 => $"{ns / 1e9:0.###} s",
-            >= 1e6 => $"{ns / 1e6:0.###} ms",
-            >= 1e3 => $"{ns / 1e3:0.###} µs",
-            _ => $"{ns:0.###} ns",
-        };
-    }
-
-    /// <summary>An instruction count: "1,234,567".</summary>
-    public static string Count(double n) => double.IsNaN(n) ? "n/a" : n.ToString("#,0", System.Globalization.CultureInfo.InvariantCulture);
-
-    public static string Value(double v, Metric metric) => metric == Metric.Instructions ? Count(v) : Time(v);
-
-    public static string Ratio(double r) => double.IsNaN(r) ? "n/a" : r.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture);
-
-    public static string Percent(double fraction) => (fraction * 100).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture) + "%";
+    public static string Value(double v, Metric metric) => metric == Metric.Instructions ? Units.Count(v) : Units.TimeDecimals(v);
 
     public static string Verdict(CaseComparison c) => c.IsReference ? "reference" : c.Verdict.ToString().ToLowerInvariant();
 
@@ -41,14 +24,14 @@ public static class Units
     {
         var o = r.Options;
         string s = o.Metric == Metric.Instructions
-            ? $"metric: instructions per op, threshold {Percent(o.EffectiveThreshold)}"
-            : $"metric: time per op, threshold {Percent(o.EffectiveThreshold)}, noise floor {Time(o.NoiseNs)}, α = {o.Alpha.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+            ? $"metric: instructions per op, threshold {Units.FractionAsShortPercent(o.EffectiveThreshold)}"
+            : $"metric: time per op, threshold {Units.FractionAsShortPercent(o.EffectiveThreshold)}, noise floor {Units.TimeDecimals(o.NoiseNs)}, α = {Units.Plain(o.Alpha)}";
         if (r.ReferenceCase is not null) s += $", normalized to '{r.ReferenceCase}'";
         return s;
     }
 
     public static string Counts(ComparisonReport r) =>
-        $"geometric mean ratio {Ratio(r.GeometricMeanRatio)}; faster {r.Count(Comparison.Verdict.Faster)}, same {r.Count(Comparison.Verdict.Same)}, " +
+        $"geometric mean ratio {Units.Ratio(r.GeometricMeanRatio)}; faster {r.Count(Comparison.Verdict.Faster)}, same {r.Count(Comparison.Verdict.Same)}, " +
         $"slower {r.Count(Comparison.Verdict.Slower)}, noisy {r.Count(Comparison.Verdict.Noisy)}";
 
     /// <summary>The line that says the two sides ran on different hosts, and what follows from it; null when they did not.</summary>

@@ -1,5 +1,6 @@
 using System.Text;
 using FoldBench.Regression.Comparison;
+using FoldBench.Results.Formatting;
 
 namespace FoldBench.Regression.Formatting;
 
@@ -9,23 +10,23 @@ public sealed class MarkdownFormatter : IReportFormatter
     public string Format(ComparisonReport report)
     {
         var sb = new StringBuilder();
-        sb.AppendLine($"### FoldBench compare: {(report.ExitCode == 0 ? "✅" : "❌")} {Escape(Units.Outcome(report))}");
+        sb.AppendLine($"### FoldBench compare: {(report.ExitCode == 0 ? "✅" : "❌")} {Escape(ReportText.Outcome(report))}");
         sb.AppendLine();
         sb.AppendLine($"BASE `{report.BaseSource}` · CURRENT `{report.CurrentSource}`  ");
-        if (Units.HostLine(report) is { } host) sb.AppendLine($"**{Escape(host)}**  ");
-        sb.AppendLine(Escape(Units.Settings(report)) + "  ");
-        sb.AppendLine(Escape(Units.Counts(report)));
+        if (ReportText.HostLine(report) is { } host) sb.AppendLine($"**{Escape(host)}**  ");
+        sb.AppendLine(Escape(ReportText.Settings(report)) + "  ");
+        sb.AppendLine(Escape(ReportText.Counts(report)));
         sb.AppendLine();
         sb.AppendLine("| Case | Base | Current | Ratio | Verdict | Notes |");
         sb.AppendLine("|---|---:|---:|---:|---|---|");
-        var name = Units.Namer(report);
+        var name = ReportText.Namer(report);
         var metric = report.Options.Metric;
         // Slowdowns first: that is what a reviewer opens the comment for.
         foreach (var c in report.Cases.OrderBy(c => c.IsReference ? 4 : c.Verdict switch { Verdict.Slower => 0, Verdict.Noisy => 1, Verdict.Faster => 2, _ => 3 }))
         {
-            string verdict = Units.Verdict(c);
+            string verdict = ReportText.Verdict(c);
             if (c.Verdict == Verdict.Slower && !c.IsReference) verdict = "**slower**";
-            sb.AppendLine($"| {Escape(name(c))} | {Units.Value(c.BaseValue, metric)} | {Units.Value(c.CurrentValue, metric)} | {Units.Ratio(c.Ratio)} | {verdict} | {Escape(Units.Notes(c))} |");
+            sb.AppendLine($"| {Escape(name(c))} | {ReportText.Value(c.BaseValue, metric)} | {ReportText.Value(c.CurrentValue, metric)} | {Units.Ratio(c.Ratio)} | {verdict} | {Escape(ReportText.Notes(c))} |");
         }
         foreach (var (title, list) in TextTableFormatter.Lists(report))
         {

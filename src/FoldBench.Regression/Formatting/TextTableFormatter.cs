@@ -1,5 +1,6 @@
 using System.Text;
 using FoldBench.Regression.Comparison;
+using FoldBench.Results.Formatting;
 
 namespace FoldBench.Regression.Formatting;
 
@@ -11,15 +12,15 @@ public sealed class TextTableFormatter : IReportFormatter
         var sb = new StringBuilder();
         sb.AppendLine($"BASE    {report.BaseSource}");
         sb.AppendLine($"CURRENT {report.CurrentSource}");
-        if (Units.HostLine(report) is { } host) sb.AppendLine(host);
-        sb.AppendLine(Units.Settings(report));
+        if (ReportText.HostLine(report) is { } host) sb.AppendLine(host);
+        sb.AppendLine(ReportText.Settings(report));
         sb.AppendLine();
 
-        var name = Units.Namer(report);
+        var name = ReportText.Namer(report);
         var metric = report.Options.Metric;
         var rows = report.Cases.Select(c => new[]
         {
-            name(c), Units.Value(c.BaseValue, metric), Units.Value(c.CurrentValue, metric), Units.Ratio(c.Ratio), Units.Verdict(c), Units.Notes(c),
+            name(c), ReportText.Value(c.BaseValue, metric), ReportText.Value(c.CurrentValue, metric), Units.Ratio(c.Ratio), ReportText.Verdict(c), ReportText.Notes(c),
         }).ToList();
         string[] header = ["Case", "Base", "Current", "Ratio", "Verdict", "Notes"];
         var widths = header.Select((h, i) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length))).ToArray();
@@ -34,13 +35,13 @@ public sealed class TextTableFormatter : IReportFormatter
         foreach (var r in rows) Line(r);
         sb.AppendLine();
 
-        sb.AppendLine("Summary: " + Units.Counts(report));
+        sb.AppendLine("Summary: " + ReportText.Counts(report));
         foreach (var (title, list) in Lists(report))
         {
             sb.AppendLine($"{title} ({list.Count}):");
             foreach (var item in list) sb.AppendLine($"  {item}");
         }
-        sb.AppendLine(Units.Outcome(report));
+        sb.AppendLine(ReportText.Outcome(report));
         return sb.ToString();
     }
 

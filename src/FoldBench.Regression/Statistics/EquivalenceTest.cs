@@ -20,6 +20,11 @@ public sealed record EquivalenceResult(
     double PFaster,
     double PEquivalent);
 
+/// <remarks>
+/// Hand-written around <see cref="MannWhitney"/>: Perfolizer 0.6.1's <c>SimpleEquivalenceTest</c> and
+/// <c>Threshold</c> shift a sample by the larger of several thresholds, but return only a verdict, not the
+/// four one-sided p-values reported here, and its Mann-Whitney takes U as a whole number, without tie correction.
+/// </remarks>
 /// <summary>
 /// Mann-Whitney based equivalence testing with a margin that is the larger of a relative threshold and an
 /// absolute noise floor, in the spirit of dotnet/performance's ResultsComparer: a change is called slower

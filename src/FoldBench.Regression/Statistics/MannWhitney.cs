@@ -1,9 +1,17 @@
+using Perfolizer.Mathematics.SignificanceTesting.MannWhitney;
+
 namespace FoldBench.Regression.Statistics;
 
 /// <summary>
 /// The Mann-Whitney U (Wilcoxon rank-sum) test, one-sided. Rank-based, so it needs no normality and
 /// shrugs off the long right tail every timing distribution has.
 /// </summary>
+/// <remarks>
+/// The exact null distribution is Perfolizer's. U with midranks and the tie-corrected normal
+/// approximation stay hand-written: Perfolizer 0.6.1's <c>MannWhitneyTest</c> and its normal and
+/// Edgeworth approximations take U as a whole number and have no tie correction, and recorded
+/// timings (rounded to the clock's resolution) do tie.
+/// </remarks>
 public static class MannWhitney
 {
     /// <summary>Samples up to this size per side, without ties, get the exact null distribution.</summary>
@@ -61,51 +69,11 @@ public static class MannWhitney
         return (u, tieCorrection, hasTies);
     }
 
-    /// <summary>
-    /// P(U ≥ u) under the null hypothesis, from the exact distribution of U. The count of arrangements
-    /// giving each U follows c(a, b, u) = c(a−1, b, u−b) + c(a, b−1, u): the largest of the a+b values is
-    /// either an x (beating all b y's) or a y (beating nothing).
-    /// </summary>
+    /// <summary>P(U ≥ u) under the null hypothesis, from the exact distribution of U (Perfolizer's Löffler recurrence).</summary>
     public static double ExactUpperTail(int n1, int n2, double u)
     {
-        var dist = ExactDistribution.GetOrAdd((n1, n2), key => CountArrangements(key.N1, key.N2));
-        double total = 0, tail = 0;
-        int threshold = (int)Math.Ceiling(u - 1e-9);
-        for (int v = 0; v < dist.Length; v++)
-        {
-            total += dist[v];
-            if (v >= threshold) tail += dist[v];
-        }
-        return tail / total;
-    }
-
-    // A comparison run asks for the same few sample sizes over and over.
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(int N1, int N2), double[]> ExactDistribution = new();
-
-    private static double[] CountArrangements(int n1, int n2)
-    {
-        int maxU = n1 * n2;
-        // counts[b][u] for the current a, rolled over a; doubles because C(60, 30) overflows long.
-        var prev = new double[n2 + 1][];
-        for (int b = 0; b <= n2; b++) { prev[b] = new double[maxU + 1]; prev[b][0] = 1; } // a = 0: one arrangement, U = 0
-        for (int a = 1; a <= n1; a++)
-        {
-            var cur = new double[n2 + 1][];
-            cur[0] = new double[maxU + 1];
-            cur[0][0] = 1; // b = 0: U = 0
-            for (int b = 1; b <= n2; b++)
-            {
-                cur[b] = new double[maxU + 1];
-                int top = a * b;
-                for (int v = 0; v <= top; v++)
-                {
-                    double c = cur[b - 1][v];
-                    if (v - b >= 0) c += prev[b][v - b];
-                    cur[b][v] = c;
-                }
-            }
-            prev = cur;
-        }
-        return prev[n2];
+        // Perfolizer's Cdf(n, m, u) is P(U < u); u is whole here because the exact path is taken only without ties.
+        int whole = (int)Math.Ceiling(u - 1e-9);
+        return whole <= 0 ? 1.0 : Math.Max(0.0, 1.0 - MannWhitneyLoefflerExactCdf.Instance.Cdf(n1, n2, whole));
     }
 }

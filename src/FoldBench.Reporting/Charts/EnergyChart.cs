@@ -1,6 +1,6 @@
 using FoldBench.Reporting.Data;
-using FoldBench.Reporting.Formatting;
 using FoldBench.Results;
+using FoldBench.Results.Formatting;
 
 namespace FoldBench.Reporting.Charts;
 

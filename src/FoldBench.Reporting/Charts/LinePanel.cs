@@ -1,4 +1,4 @@
-using FoldBench.Reporting.Formatting;
+using FoldBench.Results.Formatting;
 using ScottPlot;
 
 namespace FoldBench.Reporting.Charts;

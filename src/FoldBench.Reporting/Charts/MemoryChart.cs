@@ -1,6 +1,6 @@
 using FoldBench.Reporting.Data;
-using FoldBench.Reporting.Formatting;
 using FoldBench.Results;
+using FoldBench.Results.Formatting;
 using ScottPlot;
 
 namespace FoldBench.Reporting.Charts;

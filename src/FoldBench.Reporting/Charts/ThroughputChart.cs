@@ -23,7 +23,7 @@ internal sealed class ThroughputChart(SweepGroup group, bool complete) : IChart
                 Series(c => c.RealTimeFactor), "real-time factor not recorded", [new ReferenceLine(1, "real time (RTF = 1)")]));
         else
             panels.Add(LinePanel.Create("Time per step (lower is better)", "Chunk size (tokens)", group.Chunks, "Median time per step",
-                Formatting.Units.TimeScale, Series(c => c.MedianNs > 0 ? c.MedianNs : null), "time not recorded"));
+                Results.Formatting.Units.TimeScale, Series(c => c.MedianNs > 0 ? c.MedianNs : null), "time not recorded"));
         return new Figure
         {
             Title = Title, Notices = SweepNotices.For(group, complete), Legend = LinePanel.Legend(Series(_ => null)),

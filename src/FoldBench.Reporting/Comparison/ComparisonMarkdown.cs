@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using FoldBench.Reporting.Data;
-using FoldBench.Reporting.Formatting;
+using FoldBench.Results.Formatting;
 using FoldBench.Reporting.Markdown;
 
 namespace FoldBench.Reporting.Comparison;

@@ -1,6 +1,6 @@
 using FoldBench.Reporting.Charts;
-using FoldBench.Reporting.Formatting;
 using FoldBench.Results;
+using FoldBench.Results.Formatting;
 
 namespace FoldBench.Reporting.Comparison;
 

@@ -1,7 +1,7 @@
 using FoldBench.Reporting.Charts;
 using FoldBench.Reporting.Data;
-using FoldBench.Reporting.Formatting;
 using FoldBench.Results;
+using FoldBench.Results.Formatting;
 
 namespace FoldBench.Reporting.Markdown;
 

@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Text;
 using FoldBench.Reporting.Charts;
 using FoldBench.Reporting.Data;
-using FoldBench.Reporting.Formatting;
 using FoldBench.Results;
+using FoldBench.Results.Formatting;
 
 namespace FoldBench.Reporting.Markdown;
 

@@ -1,14 +1,19 @@
 using System.Globalization;
 
-namespace FoldBench.Reporting.Formatting;
+namespace FoldBench.Results.Formatting;
 
 /// <summary>
-/// Human units for report cells and chart axes. One place, so a table and the chart beside it
-/// never disagree about what "MiB" or "ms" means. Bytes are binary (KiB = 1024 B).
+/// Human units for report cells, chart axes, comparison tables and the model report. One place, so
+/// a table and the chart beside it never disagree about what "MiB" or "ms" means. Bytes are binary
+/// (KiB = 1024 B). It lives in FoldBench.Results, the one project that Reporting, Regression, Energy,
+/// Model and the command line all reference and that itself references nothing.
 /// </summary>
 public static class Units
 {
+    /// <summary>An absent value in a report cell.</summary>
     public const string Missing = "—";
+    /// <summary>A value that could not be computed (NaN) in a comparison line.</summary>
+    public const string NotAvailable = "n/a";
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     /// <summary>A scale for a set of values: divide by <see cref="Divisor"/> and label with <see cref="Symbol"/>.</summary>
@@ -90,4 +95,29 @@ public static class Units
         baseline is double b && folded is double f && b != 0 ? (b - f) / b * 100 : null;
 
     public static string SavingText(double? baseline, double? folded) => Saving(baseline, folded) is double s ? Percent(s) : Missing;
+
+    /// <summary>
+    /// A time with up to three decimals in its unit ("0.42 ns", "12.345 µs", "4.5 ms"): comparisons,
+    /// where two close values must not round to the same text. NaN is <see cref="NotAvailable"/>.
+    /// </summary>
+    public static string TimeDecimals(double nanoseconds)
+    {
+        if (double.IsNaN(nanoseconds)) return NotAvailable;
+        var s = TimeScale(nanoseconds);
+        return (nanoseconds / s.Divisor).ToString("0.###", Inv) + " " + s.Symbol;
+    }
+
+    /// <summary>A whole count with thousands separators: "1,234,567". NaN is <see cref="NotAvailable"/>.</summary>
+    public static string Count(double n) => double.IsNaN(n) ? NotAvailable : n.ToString("#,0", Inv);
+
+    public static string Count(long n) => n.ToString("#,0", Inv);
+
+    /// <summary>A ratio to three decimals: "1.042". NaN is <see cref="NotAvailable"/>.</summary>
+    public static string Ratio(double r) => double.IsNaN(r) ? NotAvailable : r.ToString("0.000", Inv);
+
+    /// <summary>A fraction (0.05) as a percentage with at most two decimals and no trailing zeros ("5%", "2.5%").</summary>
+    public static string FractionAsShortPercent(double fraction) => (fraction * 100).ToString("0.##", Inv) + "%";
+
+    /// <summary>A plain number with no trailing zeros ("0.05", "1"), as options are typed.</summary>
+    public static string Plain(double v) => v.ToString(Inv);
 }

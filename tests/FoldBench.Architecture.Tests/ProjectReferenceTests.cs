@@ -14,7 +14,7 @@ public class ProjectReferenceTests
     {
         ["FoldBench.Results"] = [],
         ["FoldBench.Kernels"] = [],
-        ["FoldBench.Model"] = ["FoldBench.Kernels"],
+        ["FoldBench.Model"] = ["FoldBench.Kernels", "FoldBench.Results"],
         ["FoldBench.Energy"] = ["FoldBench.Results"],
         ["FoldBench.Energy.BenchmarkDotNet"] = ["FoldBench.Energy", "FoldBench.Results"],
         ["FoldBench.Reporting"] = ["FoldBench.Results"],

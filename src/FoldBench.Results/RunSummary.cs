@@ -85,6 +85,40 @@ public sealed class Calibration
     /// <summary>One core's measured read bandwidth for a cache-resident buffer, GB/s (null if not measured).</summary>
     public double? CacheBandwidthGBs { get; set; }
     public string? Method { get; set; }
+
+    /// <summary>FMA peak per vector width ("scalar", "128", "256", "512"), fp32 GFLOP/s: the best of the start and end measurements.</summary>
+    public Dictionary<string, double>? FmaPeakGflopsByWidth { get; set; }
+    /// <summary>Read bandwidth per memory level ("L1", "L2", "L3", …, "memory"), GB/s: the best of the start and end measurements.</summary>
+    public Dictionary<string, double>? BandwidthGBsByLevel { get; set; }
+    /// <summary>Buffer size read to measure each level, bytes.</summary>
+    public Dictionary<string, long>? BufferBytesByLevel { get; set; }
+    /// <summary>Capacity of each cache level (data or unified, per core's view), bytes; "memory" has none.</summary>
+    public Dictionary<string, long>? CacheBytesByLevel { get; set; }
+    /// <summary>Where the cache sizes came from: "sysfs", "cpuid", or "size sweep" (levels then named by buffer size).</summary>
+    public string? CacheSource { get; set; }
+    /// <summary>The roofs measured before the first case.</summary>
+    public RoofSet? Start { get; set; }
+    /// <summary>The roofs measured again after the last case (null when the run stopped before).</summary>
+    public RoofSet? End { get; set; }
+    /// <summary>
+    /// The run's own noise: the largest relative spread of any roof's rounds, (best − median) / best, over both measurements
+    /// (at least <see cref="Roofline.NoiseFloor"/>).
+    /// </summary>
+    public double? NoiseFraction { get; set; }
+    /// <summary>The largest relative disagreement between a roof's start and end value, |start − end| / max.</summary>
+    public double? DriftFraction { get; set; }
+    /// <summary>False when start and end disagree by more than the noise, or a case exceeds 100% of its roof; null before judged.</summary>
+    public bool? Stable { get; set; }
+    public string? UnstableReason { get; set; }
+}
+
+/// <summary>One measurement of every roof: the best round of each, and the spread of its rounds.</summary>
+public sealed class RoofSet
+{
+    public Dictionary<string, double> FmaPeakGflopsByWidth { get; set; } = [];
+    public Dictionary<string, double> BandwidthGBsByLevel { get; set; } = [];
+    /// <summary>Per roof ("fma-256", "read-L2", …): (best − median) / best over its rounds (rates).</summary>
+    public Dictionary<string, double> SpreadByRoof { get; set; } = [];
 }
 
 public sealed class EnergyRunInfo
@@ -133,6 +167,14 @@ public sealed class CaseResult
     public double? PctFmaPeak { get; set; }
     public double? GbPerS { get; set; }
     public double? PctBandwidth { get; set; }
+    /// <summary>The case's roofline bound: min(FMA peak of its path's width, intensity × bandwidth of the level its weights live in), GFLOP/s.</summary>
+    public double? RooflineGflops { get; set; }
+    public double? PctRoofline { get; set; }
+    /// <summary>GFLOP/s as % of the widest width's FMA peak (the machine's, whatever path the case used).</summary>
+    public double? PctMachinePeak { get; set; }
+    /// <summary>The FMA width ("scalar", "128", "256", "512") and memory level ("L2", "memory", …) the roofline bound used.</summary>
+    public string? RoofWidth { get; set; }
+    public string? RoofLevel { get; set; }
     public long? WeightBytes { get; set; }
     public double? BytesPerToken { get; set; }
     public double? TokensPerS { get; set; }

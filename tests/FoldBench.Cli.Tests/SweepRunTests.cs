@@ -23,6 +23,21 @@ public class SweepRunTests
         Assert.Equal("dry", s.Job);
         Assert.NotNull(s.Calibration);
         Assert.True(s.Calibration!.FmaPeakGflops > 0 && s.Calibration.BandwidthGBs > 0);
+        // Every width this CPU has and every level, measured at the start and the end; the legacy fields are the widest and memory.
+        var cal = s.Calibration;
+        var widths = FoldBench.Benchmarks.Suites.CalibrationBenchmarks.Widths();
+        Assert.Equal(widths, cal.FmaPeakGflopsByWidth!.Keys.OrderBy(w => Roofline.Widths.ToList().IndexOf(w)));
+        Assert.Equal(cal.FmaPeakGflopsByWidth[widths[^1]], cal.FmaPeakGflops);
+        Assert.Equal(cal.BandwidthGBsByLevel![Roofline.Memory], cal.BandwidthGBs);
+        Assert.Equal(cal.BufferBytesByLevel!.Keys.Order(), cal.BandwidthGBsByLevel.Keys.Order());
+        Assert.True(cal.BandwidthGBsByLevel.Count >= 2);
+        Assert.NotNull(cal.Start);
+        Assert.NotNull(cal.End);
+        foreach (var (w, v) in cal.FmaPeakGflopsByWidth)
+            Assert.Equal(Math.Max(cal.Start!.FmaPeakGflopsByWidth[w], cal.End!.FmaPeakGflopsByWidth[w]), v);
+        Assert.NotNull(cal.Stable);
+        Assert.Equal(cal.Stable == false, cal.UnstableReason is not null);
+        Assert.True(cal.NoiseFraction >= Roofline.NoiseFloor);
         Assert.False(string.IsNullOrEmpty(s.Machine.CpuModel));
         Assert.NotEmpty(s.Machine.IsaFeatures);
 
@@ -43,6 +58,17 @@ public class SweepRunTests
             Assert.Equal((16 * 16 + 16) * 4L, c.WeightBytes);
             Assert.Equal((c.WeightBytes!.Value + c.M.Value * 16 * 4 * 2.0) / c.MedianNs, c.GbPerS!.Value, 9);
             Assert.NotNull(c.PctBandwidth);
+            // The roofline bound: the path's own width, the level its weights live in (1 KiB: the smallest cache; streamed: memory).
+            string width = Roofline.WidthOf(c.Path, FoldBench.Benchmarks.Sweep.CaseDescriber.PortableBits)!;
+            Assert.Equal(width, c.RoofWidth);
+            string level = Roofline.LevelFor(c.WeightBytes!.Value, c.Regime == "streamed", cal.CacheBytesByLevel);
+            Assert.Equal(level, c.RoofLevel);
+            Assert.Equal(c.Regime == "streamed", level == Roofline.Memory);
+            double bound = Math.Min(cal.FmaPeakGflopsByWidth[width], c.Gflops.Value / c.GbPerS.Value * cal.BandwidthGBsByLevel[level]);
+            Assert.Equal(bound, c.RooflineGflops!.Value, 9);
+            Assert.Equal(100 * c.Gflops.Value / bound, c.PctRoofline!.Value, 9);
+            Assert.Equal(100 * c.Gflops.Value / cal.FmaPeakGflopsByWidth[widths[^1]], c.PctMachinePeak!.Value, 9);
+            if (c.PctRoofline > 100) Assert.False(cal.Stable);
             Assert.NotNull(c.AllocatedBytes);
             Assert.True(c.PeakWorkingSetBytes > 0);
             Assert.True(c.CorrectnessOk);

@@ -9,109 +9,133 @@ using FoldBench.Benchmarks.Sweep;
 namespace FoldBench.Benchmarks.Suites;
 
 /// <summary>
-/// This machine's roofs, measured once per run on one core: the FMA throughput peak and the
-/// streaming-read bandwidth (from memory, and from a last-level-cache-resident buffer). Every
-/// kernel result is then reported as % of these, not just as GFLOP/s.
+/// This machine's roofs, measured on one core: the FMA throughput peak of every vector width the CPU has
+/// (scalar, 128, 256 and 512 bits on x64; scalar and 128 on arm64) and the read bandwidth of every memory
+/// level (each cache level from the CPU's cache description, then memory). Every kernel result is then
+/// reported as % of these, not just as GFLOP/s. One case per roof: <see cref="Fma"/> with <see cref="Width"/>,
+/// <see cref="Read"/> with <see cref="BufferBytes"/> and <see cref="Passes"/>; the sweep sets them per case.
 /// </summary>
 public class CalibrationBenchmarks
 {
-    /// <summary>FMA loop trips per invocation; 12 chains × lanes × 2 FLOP each.</summary>
+    /// <summary>FMA loop trips per invocation.</summary>
     public const int FmaTrips = 1 << 18;
 
-    private float[] _memory = [];
-    private float[] _cache = [];
+    /// <summary>Bytes one <see cref="Read"/> call reads at least: small buffers are read in several passes.</summary>
+    public const long BytesPerRead = 16L << 20;
+
+    /// <summary>"scalar", "128", "256" or "512" (for <see cref="Fma"/>).</summary>
+    public string Width { get; set; } = "scalar";
+
+    /// <summary>Buffer read by <see cref="Read"/>, bytes (0 for the FMA cases).</summary>
+    public long BufferBytes { get; set; }
+
+    private float[] _buffer = [];
     private float _sink;
 
-    public static int FmaLanes => Fma.IsSupported ? 8 : 4;
+    /// <summary>The widths this CPU and runtime compute with, narrowest first.</summary>
+    public static IReadOnlyList<string> Widths()
+    {
+        var w = new List<string> { "scalar" };
+        if (Vector128.IsHardwareAccelerated) w.Add("128");
+        if (Vector256.IsHardwareAccelerated) w.Add("256");
+        if (Vector512.IsHardwareAccelerated || Avx512F.IsSupported) w.Add("512");
+        return w;
+    }
 
-    /// <summary>FLOPs one <see cref="FmaPeak"/> call performs.</summary>
-    public static long FmaFlopsPerInvoke => (long)FmaTrips * 12 * FmaLanes * 2;
+    /// <summary>Independent chains per width: more than FMA latency × pipes (4 × 2 on Zen 3–5, 4 × 4 on Neoverse V2).</summary>
+    public static int Chains(string width) => width switch { "scalar" or "128" or "256" => 12, "512" => 16, _ => throw new ArgumentException(width) };
 
-    public static long MemoryBytes => Math.Max(256L << 20, 4 * CacheInfo.LastLevelCacheBytes());
+    public static int Lanes(string width) => width switch { "scalar" => 1, "128" => 4, "256" => 8, "512" => 16, _ => throw new ArgumentException(width) };
 
-    /// <summary>
-    /// Cache-resident buffer: 1 MiB, the size of the kernel suite's cache-resident weights
-    /// (512×512 fp32) and of a folded layer's projections, read 64 times per call. Sized like the
-    /// kernels' working set so "% bandwidth" compares reads from the same cache level: a 4 MiB
-    /// buffer spills a 2 MiB L2 and measured L3, which put L2-resident kernels at 300%.
-    /// </summary>
-    public const long CacheBytes = 1L << 20;
-    public const int CachePasses = 64;
+    /// <summary>FLOPs one <see cref="Fma"/> call performs at a width: trips × chains × lanes × 2.</summary>
+    public static long FmaFlopsPerInvoke(string width) => (long)FmaTrips * Chains(width) * Lanes(width) * 2;
+
+    /// <summary>Passes over a buffer per <see cref="Read"/> call.</summary>
+    public static int Passes(long bufferBytes) => (int)Math.Max(1, BytesPerRead / Math.Max(1, bufferBytes));
+
+    /// <summary>Bytes one <see cref="Read"/> call reads.</summary>
+    public static long BytesPerInvoke(long bufferBytes) => bufferBytes / sizeof(float) * sizeof(float) * Passes(bufferBytes);
 
     [GlobalSetup]
     public void Setup()
     {
-        _memory = GC.AllocateUninitializedArray<float>((int)(MemoryBytes / sizeof(float)), pinned: true);
-        _cache = GC.AllocateUninitializedArray<float>((int)(CacheBytes / sizeof(float)), pinned: true);
+        if (BufferBytes <= 0) return;
+        _buffer = GC.AllocateUninitializedArray<float>((int)(BufferBytes / sizeof(float)), pinned: true);
         // Touch every page so the measurement reads memory, not page faults.
-        _memory.AsSpan().Fill(1f);
-        _cache.AsSpan().Fill(1f);
+        _buffer.AsSpan().Fill(1f);
     }
 
-    [Benchmark(OperationsPerInvoke = 1)]
-    public float FmaPeak() => _sink = FmaLoop(FmaTrips);
+    [Benchmark]
+    public float Fma() => _sink = Width switch
+    {
+        "scalar" => FmaScalar(FmaTrips),
+        "128" => Fma128(FmaTrips),
+        "256" => Fma256(FmaTrips),
+        "512" => Fma512(FmaTrips),
+        _ => throw new ArgumentException($"unknown width '{Width}'"),
+    };
 
     [Benchmark]
-    public float MemoryRead() => _sink = ReadSum(_memory);
-
-    [Benchmark]
-    public float CacheRead()
+    public float Read()
     {
         float s = 0;
-        for (int i = 0; i < CachePasses; i++) s += ReadSum(_cache);
+        for (int i = Passes(BufferBytes); i > 0; i--) s += ReadSum(_buffer);
         return _sink = s;
     }
 
-    /// <summary>12 independent FMA chains: more than latency × pipes (4 × 2 on Zen 3) so the pipes stay full.</summary>
+    /// <summary>12 scalar chains (vfmadd…ss / fmadd where FMA exists, else multiply and add: still 2 FLOP).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public static float FmaLoop(int trips)
+    public static float FmaScalar(int trips)
     {
-        if (Fma.IsSupported)
+        float a = 0.999f, b = 1e-7f;
+        float c0 = 1f, c1 = c0 + b, c2 = c1 + b, c3 = c2 + b, c4 = c3 + b, c5 = c4 + b, c6 = c5 + b, c7 = c6 + b, c8 = c7 + b, c9 = c8 + b, c10 = c9 + b, c11 = c10 + b;
+        for (int i = 0; i < trips; i++)
         {
-            var a = Vector256.Create(0.999f);
-            var b = Vector256.Create(1e-7f);
-            Vector256<float> c0 = Vector256.Create(1f), c1 = c0 + b, c2 = c1 + b, c3 = c2 + b, c4 = c3 + b, c5 = c4 + b,
-                c6 = c5 + b, c7 = c6 + b, c8 = c7 + b, c9 = c8 + b, c10 = c9 + b, c11 = c10 + b;
-            for (int i = 0; i < trips; i++)
-            {
-                c0 = Fma.MultiplyAdd(c0, a, b); c1 = Fma.MultiplyAdd(c1, a, b); c2 = Fma.MultiplyAdd(c2, a, b);
-                c3 = Fma.MultiplyAdd(c3, a, b); c4 = Fma.MultiplyAdd(c4, a, b); c5 = Fma.MultiplyAdd(c5, a, b);
-                c6 = Fma.MultiplyAdd(c6, a, b); c7 = Fma.MultiplyAdd(c7, a, b); c8 = Fma.MultiplyAdd(c8, a, b);
-                c9 = Fma.MultiplyAdd(c9, a, b); c10 = Fma.MultiplyAdd(c10, a, b); c11 = Fma.MultiplyAdd(c11, a, b);
-            }
-            var s = ((c0 + c1) + (c2 + c3)) + ((c4 + c5) + (c6 + c7)) + ((c8 + c9) + (c10 + c11));
-            return Vector256.Sum(s);
+            c0 = float.MultiplyAddEstimate(c0, a, b); c1 = float.MultiplyAddEstimate(c1, a, b); c2 = float.MultiplyAddEstimate(c2, a, b); c3 = float.MultiplyAddEstimate(c3, a, b); c4 = float.MultiplyAddEstimate(c4, a, b); c5 = float.MultiplyAddEstimate(c5, a, b); c6 = float.MultiplyAddEstimate(c6, a, b); c7 = float.MultiplyAddEstimate(c7, a, b); c8 = float.MultiplyAddEstimate(c8, a, b); c9 = float.MultiplyAddEstimate(c9, a, b); c10 = float.MultiplyAddEstimate(c10, a, b); c11 = float.MultiplyAddEstimate(c11, a, b);
         }
-        if (AdvSimd.IsSupported)
+        return (((c0 + c1) + (c2 + c3)) + ((c4 + c5) + (c6 + c7))) + ((c8 + c9) + (c10 + c11));
+    }
+
+    /// <summary>12 chains of 4 lanes (FMA where the CPU has it, else multiply and add).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static float Fma128(int trips)
+    {
+        var a = Vector128.Create(0.999f);
+        var b = Vector128.Create(1e-7f);
+        Vector128<float> c0 = Vector128.Create(1f), c1 = c0 + b, c2 = c1 + b, c3 = c2 + b, c4 = c3 + b, c5 = c4 + b, c6 = c5 + b, c7 = c6 + b, c8 = c7 + b, c9 = c8 + b, c10 = c9 + b, c11 = c10 + b;
+        for (int i = 0; i < trips; i++)
         {
-            var a = Vector128.Create(0.999f);
-            var b = Vector128.Create(1e-7f);
-            Vector128<float> c0 = Vector128.Create(1f), c1 = c0 + b, c2 = c1 + b, c3 = c2 + b, c4 = c3 + b, c5 = c4 + b,
-                c6 = c5 + b, c7 = c6 + b, c8 = c7 + b, c9 = c8 + b, c10 = c9 + b, c11 = c10 + b;
-            for (int i = 0; i < trips; i++)
-            {
-                c0 = AdvSimd.FusedMultiplyAdd(b, c0, a); c1 = AdvSimd.FusedMultiplyAdd(b, c1, a); c2 = AdvSimd.FusedMultiplyAdd(b, c2, a);
-                c3 = AdvSimd.FusedMultiplyAdd(b, c3, a); c4 = AdvSimd.FusedMultiplyAdd(b, c4, a); c5 = AdvSimd.FusedMultiplyAdd(b, c5, a);
-                c6 = AdvSimd.FusedMultiplyAdd(b, c6, a); c7 = AdvSimd.FusedMultiplyAdd(b, c7, a); c8 = AdvSimd.FusedMultiplyAdd(b, c8, a);
-                c9 = AdvSimd.FusedMultiplyAdd(b, c9, a); c10 = AdvSimd.FusedMultiplyAdd(b, c10, a); c11 = AdvSimd.FusedMultiplyAdd(b, c11, a);
-            }
-            var s = ((c0 + c1) + (c2 + c3)) + ((c4 + c5) + (c6 + c7)) + ((c8 + c9) + (c10 + c11));
-            return Vector128.Sum(s);
+            c0 = Vector128.MultiplyAddEstimate(c0, a, b); c1 = Vector128.MultiplyAddEstimate(c1, a, b); c2 = Vector128.MultiplyAddEstimate(c2, a, b); c3 = Vector128.MultiplyAddEstimate(c3, a, b); c4 = Vector128.MultiplyAddEstimate(c4, a, b); c5 = Vector128.MultiplyAddEstimate(c5, a, b); c6 = Vector128.MultiplyAddEstimate(c6, a, b); c7 = Vector128.MultiplyAddEstimate(c7, a, b); c8 = Vector128.MultiplyAddEstimate(c8, a, b); c9 = Vector128.MultiplyAddEstimate(c9, a, b); c10 = Vector128.MultiplyAddEstimate(c10, a, b); c11 = Vector128.MultiplyAddEstimate(c11, a, b);
         }
+        return Vector128.Sum(((((c0 + c1) + (c2 + c3)) + ((c4 + c5) + (c6 + c7))) + ((c8 + c9) + (c10 + c11))));
+    }
+
+    /// <summary>12 chains of 8 lanes: fits 16 ymm registers with the two operands.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static float Fma256(int trips)
+    {
+        var a = Vector256.Create(0.999f);
+        var b = Vector256.Create(1e-7f);
+        Vector256<float> c0 = Vector256.Create(1f), c1 = c0 + b, c2 = c1 + b, c3 = c2 + b, c4 = c3 + b, c5 = c4 + b, c6 = c5 + b, c7 = c6 + b, c8 = c7 + b, c9 = c8 + b, c10 = c9 + b, c11 = c10 + b;
+        for (int i = 0; i < trips; i++)
         {
-            // No FMA instruction: multiply and add, still 2 FLOP per lane.
-            var a = Vector128.Create(0.999f);
-            var b = Vector128.Create(1e-7f);
-            Vector128<float> c0 = Vector128.Create(1f), c1 = c0 + b, c2 = c1 + b, c3 = c2 + b, c4 = c3 + b, c5 = c4 + b,
-                c6 = c5 + b, c7 = c6 + b, c8 = c7 + b, c9 = c8 + b, c10 = c9 + b, c11 = c10 + b;
-            for (int i = 0; i < trips; i++)
-            {
-                c0 = c0 * a + b; c1 = c1 * a + b; c2 = c2 * a + b; c3 = c3 * a + b; c4 = c4 * a + b; c5 = c5 * a + b;
-                c6 = c6 * a + b; c7 = c7 * a + b; c8 = c8 * a + b; c9 = c9 * a + b; c10 = c10 * a + b; c11 = c11 * a + b;
-            }
-            var s = ((c0 + c1) + (c2 + c3)) + ((c4 + c5) + (c6 + c7)) + ((c8 + c9) + (c10 + c11));
-            return Vector128.Sum(s);
+            c0 = Vector256.MultiplyAddEstimate(c0, a, b); c1 = Vector256.MultiplyAddEstimate(c1, a, b); c2 = Vector256.MultiplyAddEstimate(c2, a, b); c3 = Vector256.MultiplyAddEstimate(c3, a, b); c4 = Vector256.MultiplyAddEstimate(c4, a, b); c5 = Vector256.MultiplyAddEstimate(c5, a, b); c6 = Vector256.MultiplyAddEstimate(c6, a, b); c7 = Vector256.MultiplyAddEstimate(c7, a, b); c8 = Vector256.MultiplyAddEstimate(c8, a, b); c9 = Vector256.MultiplyAddEstimate(c9, a, b); c10 = Vector256.MultiplyAddEstimate(c10, a, b); c11 = Vector256.MultiplyAddEstimate(c11, a, b);
         }
+        return Vector256.Sum(((((c0 + c1) + (c2 + c3)) + ((c4 + c5) + (c6 + c7))) + ((c8 + c9) + (c10 + c11))));
+    }
+
+    /// <summary>16 chains of 16 lanes: 32 zmm registers hold them and the two operands.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static float Fma512(int trips)
+    {
+        var a = Vector512.Create(0.999f);
+        var b = Vector512.Create(1e-7f);
+        Vector512<float> c0 = Vector512.Create(1f), c1 = c0 + b, c2 = c1 + b, c3 = c2 + b, c4 = c3 + b, c5 = c4 + b, c6 = c5 + b, c7 = c6 + b, c8 = c7 + b, c9 = c8 + b, c10 = c9 + b, c11 = c10 + b, c12 = c11 + b, c13 = c12 + b, c14 = c13 + b, c15 = c14 + b;
+        for (int i = 0; i < trips; i++)
+        {
+            c0 = Vector512.MultiplyAddEstimate(c0, a, b); c1 = Vector512.MultiplyAddEstimate(c1, a, b); c2 = Vector512.MultiplyAddEstimate(c2, a, b); c3 = Vector512.MultiplyAddEstimate(c3, a, b); c4 = Vector512.MultiplyAddEstimate(c4, a, b); c5 = Vector512.MultiplyAddEstimate(c5, a, b); c6 = Vector512.MultiplyAddEstimate(c6, a, b); c7 = Vector512.MultiplyAddEstimate(c7, a, b); c8 = Vector512.MultiplyAddEstimate(c8, a, b); c9 = Vector512.MultiplyAddEstimate(c9, a, b); c10 = Vector512.MultiplyAddEstimate(c10, a, b); c11 = Vector512.MultiplyAddEstimate(c11, a, b); c12 = Vector512.MultiplyAddEstimate(c12, a, b); c13 = Vector512.MultiplyAddEstimate(c13, a, b); c14 = Vector512.MultiplyAddEstimate(c14, a, b); c15 = Vector512.MultiplyAddEstimate(c15, a, b);
+        }
+        return Vector512.Sum(((((c0 + c1) + (c2 + c3)) + ((c4 + c5) + (c6 + c7))) + (((c8 + c9) + (c10 + c11)) + ((c12 + c13) + (c14 + c15)))));
     }
 
     /// <summary>
@@ -128,7 +152,25 @@ public class CalibrationBenchmarks
         ref float a = ref r, b = ref Unsafe.Add(ref r, q), c = ref Unsafe.Add(ref r, 2 * q), d = ref Unsafe.Add(ref r, 3 * q);
         float t;
         nuint i = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated)
+        {
+            // The widest loads the core has: on a full 512-bit datapath L1 delivers twice what ymm loads reach.
+            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
+            Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, d0 = default, d1 = default, d2 = default, d3 = default;
+            for (; i + 64 <= q; i += 64)
+            {
+                a0 += Vector512.LoadUnsafe(ref a, i); a1 += Vector512.LoadUnsafe(ref a, i + 16);
+                a2 += Vector512.LoadUnsafe(ref a, i + 32); a3 += Vector512.LoadUnsafe(ref a, i + 48);
+                b0 += Vector512.LoadUnsafe(ref b, i); b1 += Vector512.LoadUnsafe(ref b, i + 16);
+                b2 += Vector512.LoadUnsafe(ref b, i + 32); b3 += Vector512.LoadUnsafe(ref b, i + 48);
+                c0 += Vector512.LoadUnsafe(ref c, i); c1 += Vector512.LoadUnsafe(ref c, i + 16);
+                c2 += Vector512.LoadUnsafe(ref c, i + 32); c3 += Vector512.LoadUnsafe(ref c, i + 48);
+                d0 += Vector512.LoadUnsafe(ref d, i); d1 += Vector512.LoadUnsafe(ref d, i + 16);
+                d2 += Vector512.LoadUnsafe(ref d, i + 32); d3 += Vector512.LoadUnsafe(ref d, i + 48);
+            }
+            t = Vector512.Sum(((a0 + a1) + (a2 + a3)) + ((b0 + b1) + (b2 + b3)) + ((c0 + c1) + (c2 + c3)) + ((d0 + d1) + (d2 + d3)));
+        }
+        else if (Vector256.IsHardwareAccelerated)
         {
             Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
             Vector256<float> c0 = default, c1 = default, c2 = default, c3 = default, d0 = default, d1 = default, d2 = default, d3 = default;

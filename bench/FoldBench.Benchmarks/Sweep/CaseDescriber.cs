@@ -79,7 +79,7 @@ public static class CaseDescriber
         long weightBytes = ((long)kn * kn + kn) * sizeof(float);
         double bytes = weightBytes + (double)m * kn * sizeof(float) * 2;
         r.WeightBytes = weightBytes;
-        Rates(r, flops, bytes, cal, regime == "streamed");
+        Rates(r, flops, bytes, cal);
     }
 
     private static ModelConfig ModelOf(BenchmarkCase bc) => ModelPresets.Get(Param<string>(bc, "Preset")).WithChunk(Param<int>(bc, "ChunkTokens"));
@@ -108,7 +108,7 @@ public static class CaseDescriber
         r.WeightBytes = weightBytes;
         r.BytesPerToken = (weightBytes + activationBytes) / c.ChunkTokens;
         r.Regime = weightBytes > CacheInfo.LastLevelCacheBytes() ? "streamed" : "cache";
-        Rates(r, 2.0 * acct.ProjectionMacs, weightBytes + activationBytes, cal, r.Regime == "streamed");
+        Rates(r, 2.0 * acct.ProjectionMacs, weightBytes + activationBytes, cal);
     }
 
     /// <summary>Attention block (one layer) or encoder step (L layers): work and traffic from the model accounting.</summary>
@@ -121,17 +121,29 @@ public static class CaseDescriber
         r.WeightBytes = step.WeightBytesReadPerStep;
         r.BytesPerToken = step.BytesMovedPerToken;
         r.Regime = step.WeightBytesReadPerStep > CacheInfo.LastLevelCacheBytes() ? "streamed" : "cache";
-        Rates(r, step.Flops, step.BytesMovedPerStep, cal, r.Regime == "streamed");
+        Rates(r, step.Flops, step.BytesMovedPerStep, cal);
     }
 
+    /// <summary>The vector width the portable path computes with on this machine (see Linear.Portable).</summary>
+    public static int PortableBits => System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? 256 : 128;
+
     /// <summary>GFLOP/s, GB/s and their share of this machine's roofs.</summary>
-    internal static void Rates(CaseResult r, double flops, double bytes, Calibration? cal, bool fromMemory)
+    internal static void Rates(CaseResult r, double flops, double bytes, Calibration? cal)
     {
         r.Gflops = flops / r.MedianNs;
         r.GbPerS = bytes / r.MedianNs;
-        if (cal is null) return;
-        r.PctFmaPeak = 100 * r.Gflops / cal.FmaPeakGflops;
-        double? roof = fromMemory ? cal.BandwidthGBs : cal.CacheBandwidthGBs;
-        if (roof is > 0) r.PctBandwidth = 100 * r.GbPerS / roof;
+        if (cal is not null) Rerate(r, cal);
+    }
+
+    /// <summary>
+    /// A case's share of the roofs: % FMA peak (the widest width) and % bandwidth (streamed against memory, the rest
+    /// against the cache bandwidth), and its roofline bound (<see cref="Roofline.Describe"/>). Run again with the final roofs.
+    /// </summary>
+    public static void Rerate(CaseResult r, Calibration cal)
+    {
+        r.PctFmaPeak = r.Gflops is double g && cal.FmaPeakGflops > 0 ? 100 * g / cal.FmaPeakGflops : null;
+        double? roof = r.Regime == "streamed" ? cal.BandwidthGBs : cal.CacheBandwidthGBs;
+        r.PctBandwidth = r.GbPerS is double gb && roof is > 0 ? 100 * gb / roof : null;
+        Roofline.Describe(r, cal, PortableBits);
     }
 }

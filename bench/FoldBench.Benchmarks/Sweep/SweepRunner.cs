@@ -104,12 +104,15 @@ public sealed class SweepRunner
         WriteSummary();
 
         var clock = Stopwatch.StartNew();
+        var caches = CacheInfo.Current;
+        RoofSet? start = null;
         if (_options.Calibrate)
         {
-            _progress.WriteLine("calibrating this machine's FMA peak and memory bandwidth (one core)…");
-            _summary.Calibration = Calibrate(config);
-            _progress.WriteLine($"  FMA peak {_summary.Calibration.FmaPeakGflops:F1} GFLOP/s, memory read {_summary.Calibration.BandwidthGBs:F1} GB/s, " +
-                                $"cache read {_summary.Calibration.CacheBandwidthGBs:F1} GB/s");
+            _progress.WriteLine($"calibrating this machine's roofs (one core): FMA at {string.Join(", ", CalibrationBenchmarks.Widths())}; " +
+                                $"read bandwidth at {string.Join(", ", caches.Levels.Select(l => l.Name))} ({caches.Source})…");
+            start = CalibrationRun.Measure(config, caches, (bc, roof) => RunOne(bc, config, $"000-calibration-start-{roof}").Reports.FirstOrDefault());
+            _summary.Calibration = CalibrationRun.Combine(caches, start, null, _options.Job);
+            _progress.WriteLine("  " + RoofLine(_summary.Calibration));
             WriteSummary();
         }
 
@@ -143,7 +146,19 @@ public sealed class SweepRunner
             WriteSummary();
         }
         ProgressDone(plan.Count, sweepClock.Elapsed);
+        if (start is not null && !cancel.IsCancellationRequested)
+        {
+            _progress.WriteLine("calibrating again, to check the roofs held during the run…");
+            var end = CalibrationRun.Measure(config, caches, (bc, roof) => RunOne(bc, config, $"999-calibration-end-{roof}").Reports.FirstOrDefault());
+            lock (_gate)
+            {
+                _summary.Calibration = CalibrationRun.Combine(caches, start, end, _options.Job);
+                foreach (var c in _summary.Cases) CaseDescriber.Rerate(c, _summary.Calibration);
+            }
+            _progress.WriteLine("  " + RoofLine(_summary.Calibration));
+        }
         Finish(complete: !failed && !cancel.IsCancellationRequested);
+        if (_summary.Calibration?.Stable == false) _progress.WriteLine($"calibration unstable: {_summary.Calibration.UnstableReason}");
         return _summary;
     }
 
@@ -154,35 +169,17 @@ public sealed class SweepRunner
         {
             if (caveat is not null) _summary.Caveats.Add(caveat);
             _options.Observer?.AfterSweep(_summary);
+            // Judged on whatever was measured: start and end when both ran, else the cases against the start roofs.
+            if (_summary.Calibration is { } cal) Roofline.Judge(cal, _summary.Cases);
             _summary.Complete = complete;
             _summary.FinishedUtc = DateTimeOffset.UtcNow;
             WriteSummaryLocked();
         }
     }
 
-    private Calibration Calibrate(IConfig config)
-    {
-        var cases = BenchmarkConverter.TypeToBenchmarks(typeof(CalibrationBenchmarks), config).BenchmarksCases;
-        double Median(string method)
-        {
-            var bc = cases.Single(c => c.Descriptor.WorkloadMethod.Name == method);
-            var report = RunOne(bc, config, "000-calibration-" + method).Reports.FirstOrDefault();
-            if (report?.ResultStatistics is null)
-                throw new InvalidOperationException($"calibration '{method}' produced no measurement (see benchmarkdotnet.log)");
-            return report.ResultStatistics.Median;
-        }
-        double fmaNs = Median(nameof(CalibrationBenchmarks.FmaPeak));
-        double memNs = Median(nameof(CalibrationBenchmarks.MemoryRead));
-        double cacheNs = Median(nameof(CalibrationBenchmarks.CacheRead));
-        return new Calibration
-        {
-            FmaPeakGflops = CalibrationBenchmarks.FmaFlopsPerInvoke / fmaNs,
-            BandwidthGBs = CalibrationBenchmarks.MemoryBytes / memNs,
-            CacheBandwidthGBs = CalibrationBenchmarks.CacheBytes * CalibrationBenchmarks.CachePasses / cacheNs,
-            Method = $"one core; FMA: 12 independent {CalibrationBenchmarks.FmaLanes}-lane FMA chains; " +
-                     $"memory: streaming read of {CalibrationBenchmarks.MemoryBytes >> 20} MiB; cache: {CalibrationBenchmarks.CacheBytes >> 20} MiB read {CalibrationBenchmarks.CachePasses}×; medians",
-        };
-    }
+    private static string RoofLine(Calibration c) =>
+        "FMA peak " + string.Join(", ", c.FmaPeakGflopsByWidth!.Select(kv => $"{kv.Key} {kv.Value:F1}")) + " GFLOP/s; read " +
+        string.Join(", ", c.BandwidthGBsByLevel!.Select(kv => $"{kv.Key} {kv.Value:F1}")) + " GB/s";
 
     private BenchmarkDotNet.Reports.Summary RunOne(BenchmarkCase bc, IConfig config, string tag)
     {

@@ -5,35 +5,52 @@ using ScottPlot;
 
 namespace FoldBench.Reporting.Charts;
 
-/// <summary>One machine's roofs (measured FMA peak, memory and cache bandwidth) as drawable lines in log-log space.</summary>
-internal sealed record Roofs(double? PeakGflops, double? MemoryGBs, double? CacheGBs)
+/// <summary>
+/// One machine's roofs as drawable lines in log-log space: one flat line per FMA width (scalar, 128, 256, 512) and one
+/// slanted line per bandwidth level (L1, L2, L3, memory), each slope ending at the widest width's peak. Results
+/// written before per-width calibration have one peak and the memory and cache bandwidths.
+/// </summary>
+internal sealed record Roofs(IReadOnlyList<(string Label, double Gflops)> Peaks, IReadOnlyList<(string Label, double GBs)> Bandwidths)
 {
-    public static Roofs From(Calibration? c) => new(
-        c?.FmaPeakGflops is > 0 ? c.FmaPeakGflops : null,
-        c?.BandwidthGBs is > 0 ? c.BandwidthGBs : null,
-        c?.CacheBandwidthGBs is > 0 ? c.CacheBandwidthGBs : null);
+    public static Roofs From(Calibration? c)
+    {
+        if (c is null) return new([], []);
+        var peaks = c.FmaPeakGflopsByWidth is { Count: > 0 } by
+            ? Roofline.Widths.Where(w => by.GetValueOrDefault(w) > 0).Select(w => (w == "scalar" ? "FMA scalar peak" : $"FMA {w}-bit peak", by[w])).ToList()
+            : c.FmaPeakGflops > 0 ? [("FMA peak", c.FmaPeakGflops)] : new List<(string, double)>();
+        var bws = c.BandwidthGBsByLevel is { Count: > 0 } lv
+            ? lv.Where(kv => kv.Value > 0).OrderByDescending(kv => kv.Value).Select(kv => ($"{kv.Key} bandwidth roof", kv.Value)).ToList()
+            : new[] { ("memory bandwidth roof", (double?)c.BandwidthGBs), ("cache bandwidth roof", c.CacheBandwidthGBs) }
+                .Where(b => b.Item2 is > 0).Select(b => (b.Item1, b.Item2!.Value)).ToList();
+        return new(peaks, bws);
+    }
 
-    public bool Any => PeakGflops is not null || MemoryGBs is not null;
+    /// <summary>The widest width's peak: where every bandwidth slope ends.</summary>
+    public double? PeakGflops => Peaks.Count > 0 ? Peaks.Max(p => p.Gflops) : null;
+
+    public bool Any => Peaks.Count > 0 || Bandwidths.Count > 0;
 
     /// <summary>Attainable GFLOP/s at an arithmetic intensity under one bandwidth roof.</summary>
     public double Attainable(double intensity, double bandwidth) =>
         PeakGflops is double pk ? Math.Min(pk, intensity * bandwidth) : intensity * bandwidth;
 
-    /// <summary>Roof lines between two intensities: each bandwidth slope up to the ridge, then the flat peak.</summary>
+    /// <summary>Roof lines between two intensities: each bandwidth slope up to the ridge, then every flat peak.</summary>
     /// <remarks>Roofs differ by width, not dash pattern: SkiaSharp's SVG writer cannot express dashes.</remarks>
     public IEnumerable<(string Label, double[] Xs, double[] Ys, float Width)> Lines(double xMin, double xMax)
     {
         var f = CultureInfo.InvariantCulture;
-        foreach (var (bw, name, width) in new[] { (MemoryGBs, "memory", 2.5f), (CacheGBs, "cache", 1.2f) })
+        for (int i = 0; i < Bandwidths.Count; i++)
         {
-            if (bw is not double b) continue;
+            var (name, b) = Bandwidths[i];
             var xs = new List<double> { xMin };
             if (PeakGflops is double pk && pk / b > xMin && pk / b < xMax) xs.Add(pk / b);
             xs.Add(xMax);
-            yield return ($"{name} bandwidth roof {b.ToString("0.0", f)} GB/s", xs.ToArray(), xs.Select(x => Attainable(x, b)).ToArray(), width);
+            // The slowest level (memory) is drawn heaviest: it bounds the streamed cases.
+            float width = i == Bandwidths.Count - 1 ? 2.5f : 1.2f;
+            yield return ($"{name} {b.ToString("0.0", f)} GB/s", xs.ToArray(), xs.Select(x => Attainable(x, b)).ToArray(), width);
         }
-        if (PeakGflops is double peak && MemoryGBs is null)
-            yield return ($"FMA peak {peak.ToString("0.0", f)} GFLOP/s", [xMin, xMax], [peak, peak], 2.5f);
+        foreach (var (name, peak) in Peaks)
+            yield return ($"{name} {peak.ToString("0.0", f)} GFLOP/s", [xMin, xMax], [peak, peak], peak == PeakGflops ? 2.0f : 1.0f);
     }
 }
 
@@ -51,8 +68,10 @@ internal sealed class RooflineChart(IReadOnlyList<CaseResult> kernels, Calibrati
         var notes = new List<string>();
         var f = CultureInfo.InvariantCulture;
         if (roofs.Any)
-            notes.Add($"Roofs measured in this run, one core: FMA peak {Fmt(roofs.PeakGflops, "GFLOP/s")}, " +
-                      $"memory {Fmt(roofs.MemoryGBs, "GB/s")}" + (roofs.CacheGBs is double cb ? $", cache {cb.ToString("0.0", f)} GB/s." : "."));
+            notes.Add("Roofs measured in this run, one core: " +
+                      string.Join(", ", roofs.Peaks.Select(p => $"{p.Label} {p.Gflops.ToString("0.0", f)} GFLOP/s")
+                          .Concat(roofs.Bandwidths.Select(b => $"{b.Label.Replace(" roof", "", StringComparison.Ordinal)} {b.GBs.ToString("0.0", f)} GB/s"))) + "." +
+                      (calibration?.Stable == false ? " The calibration is unstable (see Caveats): points above a roof are not real." : ""));
         else
             notices.Add("No calibration in this run: the roofs are unknown, only the kernel points are drawn.");
 
@@ -71,7 +90,6 @@ internal sealed class RooflineChart(IReadOnlyList<CaseResult> kernels, Calibrati
         return new Figure { Title = Title, Notices = notices, Notes = notes, Legend = legend, Panels = [p], PanelWidth = 960, PanelHeight = 620 };
     }
 
-    private static string Fmt(double? v, string unit) => v is double d ? $"{d.ToString("0.0", CultureInfo.InvariantCulture)} {unit}" : "not measured";
 }
 
 internal sealed record RooflineSeries(string Label, Color Color, MarkerShape Marker, IReadOnlyList<CaseResult> Cases);
@@ -98,10 +116,10 @@ internal static class RooflineDrawing
                 legend.Add(new LegendEntry(prefix + label, color, LegendKind.Line, LineWidth: width));
                 ys.AddRange(ry);
             }
-            if (r.PeakGflops is double peak)
+            foreach (var (name, peak) in r.Peaks)
             {
-                // The flat roof is labelled in place: it is the number every % of peak is measured against.
-                var t = p.Add.Text($"{prefix}FMA peak {peak.ToString("0.0", CultureInfo.InvariantCulture)} GFLOP/s", Math.Log10(xMax), Math.Log10(peak));
+                // Each flat roof is labelled in place: the peaks are the numbers every % of peak is measured against.
+                var t = p.Add.Text($"{prefix}{name} {peak.ToString("0.0", CultureInfo.InvariantCulture)} GFLOP/s", Math.Log10(xMax), Math.Log10(peak));
                 t.LabelFontSize = 13;
                 t.LabelFontName = FontCheck.FontName;
                 t.LabelFontColor = color;

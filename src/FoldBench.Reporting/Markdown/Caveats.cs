@@ -14,6 +14,7 @@ internal static class Caveats
     public static IReadOnlyList<string> Derive(RunSummary s)
     {
         var list = new List<string>();
+        if (Calibration(s) is { } unstable) list.Add(unstable);
         if (!s.Complete)
             list.Add($"Incomplete run: the sweep was interrupted (or was still running) when this summary was written; " +
                      $"the report covers the {s.Cases.Count} case(s) finished by then.");
@@ -44,10 +45,28 @@ internal static class Caveats
         return list;
     }
 
-    /// <summary>The run's own caveats first, then derived ones that do not repeat them.</summary>
+    /// <summary>
+    /// An unstable calibration, or (in results judged before the flag existed) any case above 100% of its roof: every
+    /// percentage in the report depends on the roofs, so this caveat comes before all others.
+    /// </summary>
+    public static string? Calibration(RunSummary s)
+    {
+        if (s.Calibration is { Stable: false } c)
+            return $"**Calibration unstable**: {c.UnstableReason?.TrimEnd('.') ?? "no reason recorded"}. " +
+                   "Every % of a roof in this report is suspect; rerun on a quieter machine.";
+        var over = s.Cases.Where(c => c.PctRoofline > 100 || c.PctFmaPeak > 100).ToList();
+        if (s.Calibration is not null && over.Count > 0)
+            return $"**Calibration suspect**: {over.Count} case(s) exceed 100% of a measured roof (e.g. \"{over[0].Name}\"), " +
+                   "so a roof was measured too low; every % of a roof in this report is suspect.";
+        return null;
+    }
+
+    /// <summary>The calibration's caveat first, then the run's own caveats, then derived ones that do not repeat them.</summary>
     public static IReadOnlyList<string> All(RunSummary s)
     {
         var recorded = s.Caveats.Where(c => !string.IsNullOrWhiteSpace(c)).ToList();
-        return [.. recorded, .. Derive(s).Where(d => !recorded.Contains(d, StringComparer.Ordinal))];
+        var derived = Derive(s).Where(d => !recorded.Contains(d, StringComparer.Ordinal)).ToList();
+        var first = Calibration(s);
+        return [.. first is null ? [] : new[] { first }, .. recorded, .. derived.Where(d => d != first)];
     }
 }

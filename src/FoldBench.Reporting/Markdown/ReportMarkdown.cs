@@ -88,7 +88,13 @@ internal static class ReportMarkdown
                       (string.IsNullOrWhiteSpace(s.Tool) ? "" : $" ({s.Tool})"));
         var counts = s.Cases.GroupBy(c => c.Suite).Select(g => $"{g.Count()} {g.Key}");
         md.AppendLine($"- **Cases**: {(s.Cases.Count == 0 ? "none" : string.Join(", ", counts))}; every figure is the median over BenchmarkDotNet's iterations.");
-        if (s.Calibration is { } cal)
+        if (s.Calibration is { FmaPeakGflopsByWidth.Count: > 0, BandwidthGBsByLevel.Count: > 0 } roofs)
+            md.AppendLine("- **Calibration** (one core, measured in this run): FMA peak " +
+                          string.Join(", ", roofs.FmaPeakGflopsByWidth.Select(kv => $"{kv.Key} {Units.Fixed(kv.Value, 1)}")) + " GFLOP/s; read bandwidth " +
+                          string.Join(", ", roofs.BandwidthGBsByLevel.Select(kv => $"{kv.Key} {Units.Fixed(kv.Value, 1)}")) + " GB/s" +
+                          (roofs.Stable switch { true => "; stable (start and end agree within the run's noise)", false => "; **unstable** (see Caveats)", null => "" }) +
+                          (string.IsNullOrWhiteSpace(roofs.Method) ? "." : $" ({roofs.Method})."));
+        else if (s.Calibration is { } cal)
             md.AppendLine($"- **Calibration** (one core, measured in this run): FMA peak {Units.Fixed(cal.FmaPeakGflops, 1)} GFLOP/s, " +
                           $"memory read bandwidth {Units.Fixed(cal.BandwidthGBs, 1)} GB/s" +
                           (cal.CacheBandwidthGBs is double cb ? $", cache-resident read bandwidth {Units.Fixed(cb, 1)} GB/s" : "") +

@@ -1,0 +1,91 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Parameters;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using FoldBench.Benchmarks.Suites;
+using FoldBench.Results;
+
+namespace FoldBench.Benchmarks.Sweep;
+
+/// <summary>
+/// Measures every roof as one BenchmarkDotNet case (one per FMA width, one per memory level) and turns the
+/// rounds (the job's measured iterations) into a <see cref="RoofSet"/>: the best round of each roof, since a
+/// peak is a maximum, and the spread of its rounds. The sweep runs it before the first case and after the last.
+/// </summary>
+public static class CalibrationRun
+{
+    /// <summary>Bytes of the buffer the legacy <see cref="Calibration.CacheBandwidthGBs"/> describes: the kernels' cache-resident 512×512 weights.</summary>
+    public const long LegacyCacheBytes = 1L << 20;
+
+    /// <summary>One case per width (parameter Width) and per level (parameter BufferBytes).</summary>
+    public static IReadOnlyList<(string Roof, BenchmarkCase Case)> Cases(IConfig config, CacheDescription caches)
+    {
+        var methods = BenchmarkConverter.TypeToBenchmarks(typeof(CalibrationBenchmarks), config).BenchmarksCases;
+        var fma = methods.Single(c => c.Descriptor.WorkloadMethod.Name == nameof(CalibrationBenchmarks.Fma));
+        var read = methods.Single(c => c.Descriptor.WorkloadMethod.Name == nameof(CalibrationBenchmarks.Read));
+        var list = new List<(string, BenchmarkCase)>();
+        foreach (var w in CalibrationBenchmarks.Widths())
+            list.Add(("fma-" + w, With(fma, nameof(CalibrationBenchmarks.Width), typeof(string), w)));
+        foreach (var l in caches.Levels)
+            list.Add(("read-" + l.Name, With(read, nameof(CalibrationBenchmarks.BufferBytes), typeof(long), l.BufferBytes)));
+        return list;
+    }
+
+    private static BenchmarkCase With(BenchmarkCase bc, string name, Type type, object value)
+    {
+        var def = new ParameterDefinition(name, isStatic: false, [value], isArgument: false, type, 0);
+        return BenchmarkCase.Create(bc.Descriptor, bc.Job, new ParameterInstances([new ParameterInstance(def, value, bc.Config.SummaryStyle)]), bc.Config);
+    }
+
+    /// <summary>Runs every roof's case through <paramref name="run"/> (which returns its report, or null when it failed).</summary>
+    public static RoofSet Measure(IConfig config, CacheDescription caches, Func<BenchmarkCase, string, BenchmarkReport?> run)
+    {
+        var set = new RoofSet();
+        foreach (var (roof, bc) in Cases(config, caches))
+        {
+            var report = run(bc, roof);
+            var rounds = report?.AllMeasurements
+                .Where(m => m.IterationMode == IterationMode.Workload && m.IterationStage == IterationStage.Result)
+                .Select(m => m.GetAverageTime().Nanoseconds).Where(ns => ns > 0).ToList();
+            if (rounds is null || rounds.Count == 0)
+                throw new InvalidOperationException($"calibration '{roof}' produced no measurement (see benchmarkdotnet.log)");
+            double work = roof.StartsWith("fma-", StringComparison.Ordinal)
+                ? CalibrationBenchmarks.FmaFlopsPerInvoke(roof[4..])
+                : CalibrationBenchmarks.BytesPerInvoke(caches.Levels.Single(l => "read-" + l.Name == roof).BufferBytes);
+            var rates = rounds.Select(ns => work / ns).ToList();
+            if (roof.StartsWith("fma-", StringComparison.Ordinal)) set.FmaPeakGflopsByWidth[roof[4..]] = rates.Max();
+            else set.BandwidthGBsByLevel[roof[5..]] = rates.Max();
+            set.SpreadByRoof[roof] = Roofline.Spread(rates);
+        }
+        return set;
+    }
+
+    /// <summary>The run's calibration from its start measurement and, once taken, its end measurement: each roof the better of the two.</summary>
+    public static Calibration Combine(CacheDescription caches, RoofSet start, RoofSet? end, string job)
+    {
+        var fma = Roofline.Best(start.FmaPeakGflopsByWidth, end?.FmaPeakGflopsByWidth);
+        var bw = Roofline.Best(start.BandwidthGBsByLevel, end?.BandwidthGBsByLevel);
+        var cacheBytes = caches.Levels.Where(l => l.CapacityBytes > 0).ToDictionary(l => l.Name, l => l.CapacityBytes);
+        string legacyLevel = Roofline.LevelFor(LegacyCacheBytes, streamed: false, cacheBytes);
+        string widest = CalibrationBenchmarks.Widths()[^1];
+        var c = new Calibration
+        {
+            FmaPeakGflops = fma.GetValueOrDefault(widest),
+            BandwidthGBs = bw.GetValueOrDefault(Roofline.Memory),
+            CacheBandwidthGBs = bw.TryGetValue(legacyLevel, out double cb) ? cb : null,
+            FmaPeakGflopsByWidth = fma,
+            BandwidthGBsByLevel = bw,
+            BufferBytesByLevel = caches.Levels.ToDictionary(l => l.Name, l => l.BufferBytes),
+            CacheBytesByLevel = cacheBytes,
+            CacheSource = caches.Source,
+            Start = start,
+            End = end,
+            Method = $"one core, {job} job, best round of each roof, measured before the first case and after the last; " +
+                     $"FMA: {string.Join(", ", CalibrationBenchmarks.Widths().Select(w => $"{w}: {CalibrationBenchmarks.Chains(w)} independent {CalibrationBenchmarks.Lanes(w)}-lane chains"))}; " +
+                     $"read bandwidth ({caches.Source}): {string.Join(", ", caches.Levels.Select(l => $"{l.Name} {CacheInfo.SizeName(l.BufferBytes)}"))} buffers, " +
+                     $"16 accumulators over four streams, widest vector loads; cacheBandwidthGBs is {legacyLevel}, the level that holds 1 MiB",
+        };
+        return c;
+    }
+}

@@ -1,0 +1,146 @@
+namespace FoldBench.Results;
+
+/// <summary>
+/// The arithmetic of a run's roofs: which FMA width and memory level bound a case, the bound itself, and
+/// whether the calibration can be trusted. Pure functions of a <see cref="Calibration"/> and case figures,
+/// so that they are tested with constructed inputs, never with timings.
+/// </summary>
+public static class Roofline
+{
+    /// <summary>Widths in increasing order, as keys of <see cref="Calibration.FmaPeakGflopsByWidth"/>.</summary>
+    public static IReadOnlyList<string> Widths { get; } = ["scalar", "128", "256", "512"];
+
+    public const string Memory = "memory";
+
+    /// <summary>
+    /// The least noise a roof is granted: with only a few rounds (the dry job has three) the spread of the
+    /// rounds can be zero by chance, and no clock resolves a drift below this.
+    /// </summary>
+    public const double NoiseFloor = 0.02;
+
+    /// <summary>
+    /// The FMA width a kernel path computes with: scalar for scalar, 128 for neon, 256 for avx2, 512 for avx512,
+    /// and for portable the widest vector the runtime accelerates (<paramref name="portableBits"/>: 256 or 128).
+    /// Null for a path it does not know.
+    /// </summary>
+    public static string? WidthOf(string path, int portableBits) => path.ToLowerInvariant() switch
+    {
+        "scalar" => "scalar",
+        "neon" => "128",
+        "avx2" => "256",
+        "avx512" => "512",
+        "portable" => portableBits >= 256 ? "256" : "128",
+        _ => null,
+    };
+
+    /// <summary>
+    /// The level that weights of <paramref name="weightBytes"/> live in: memory when streamed, else the smallest
+    /// cache level that holds them (memory when none does).
+    /// </summary>
+    public static string LevelFor(long weightBytes, bool streamed, IReadOnlyDictionary<string, long>? cacheBytesByLevel)
+    {
+        if (streamed || cacheBytesByLevel is null) return Memory;
+        return cacheBytesByLevel.Where(kv => kv.Key != Memory && kv.Value >= weightBytes)
+            .OrderBy(kv => kv.Value).Select(kv => kv.Key).FirstOrDefault() ?? Memory;
+    }
+
+    /// <summary>The widest measured width's FMA peak (the machine's peak); the legacy single peak for older results.</summary>
+    public static double? MachinePeak(Calibration c)
+    {
+        if (c.FmaPeakGflopsByWidth is { Count: > 0 } by)
+            foreach (var w in Widths.Reverse())
+                if (by.TryGetValue(w, out double v) && v > 0) return v;
+        return c.FmaPeakGflops > 0 ? c.FmaPeakGflops : null;
+    }
+
+    /// <summary>A case's roofline bound: min(FMA peak of its width, intensity × bandwidth of its level), with the width and level used.</summary>
+    public static (double Gflops, string Width, string Level)? Bound(Calibration c, string path, int portableBits,
+        double flops, double bytes, long weightBytes, bool streamed)
+    {
+        if (c.FmaPeakGflopsByWidth is not { } peaks || c.BandwidthGBsByLevel is not { } bws || bytes <= 0) return null;
+        string? width = WidthOf(path, portableBits);
+        if (width is null || !peaks.TryGetValue(width, out double peak)) return null;
+        string level = LevelFor(weightBytes, streamed, c.CacheBytesByLevel);
+        if (!bws.TryGetValue(level, out double bw)) return null;
+        return (Math.Min(peak, flops / bytes * bw), width, level);
+    }
+
+    /// <summary>
+    /// Fills a case's roofline fields from its own figures (GFLOP/s over GB/s is its arithmetic intensity; weight bytes and
+    /// regime place its weights) and the calibration. Called again when the end calibration changes the roofs.
+    /// </summary>
+    public static void Describe(CaseResult r, Calibration c, int portableBits)
+    {
+        r.PctMachinePeak = r.RooflineGflops = r.PctRoofline = null;
+        r.RoofWidth = r.RoofLevel = null;
+        if (r.Gflops is not double g) return;
+        if (MachinePeak(c) is double machine) r.PctMachinePeak = 100 * g / machine;
+        if (r.GbPerS is not double gb || gb <= 0 || r.WeightBytes is not long wb) return;
+        if (Bound(c, r.Path, portableBits, g, gb, wb, r.Regime == "streamed") is not { } b) return;
+        r.RooflineGflops = b.Gflops;
+        r.RoofWidth = b.Width;
+        r.RoofLevel = b.Level;
+        r.PctRoofline = 100 * g / b.Gflops;
+    }
+
+    /// <summary>The spread of one roof's rounds, given each round's rate (higher is better): (best − median) / best.</summary>
+    public static double Spread(IReadOnlyList<double> roundRates)
+    {
+        if (roundRates.Count == 0) return 0;
+        var sorted = roundRates.OrderBy(x => x).ToArray();
+        double median = sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+        double best = sorted[^1];
+        return best > 0 ? (best - median) / best : 0;
+    }
+
+    /// <summary>Each roof's better value of two measurements (a peak is a maximum).</summary>
+    public static Dictionary<string, double> Best(IReadOnlyDictionary<string, double> a, IReadOnlyDictionary<string, double>? b)
+    {
+        var d = new Dictionary<string, double>(a);
+        if (b is not null)
+            foreach (var (k, v) in b)
+                d[k] = d.TryGetValue(k, out double x) ? Math.Max(x, v) : v;
+        return d;
+    }
+
+    /// <summary>
+    /// Sets <see cref="Calibration.Stable"/>, its reason, the noise and the drift: unstable when any roof's start and end
+    /// values differ by more than the run's noise (the largest spread of any roof's rounds, at least <see cref="NoiseFloor"/>),
+    /// or when any case exceeds 100% of its roofline bound or of its width's FMA peak.
+    /// </summary>
+    public static void Judge(Calibration c, IEnumerable<CaseResult> cases)
+    {
+        var reasons = new List<string>();
+        var spreads = new[] { c.Start, c.End }.Where(s => s is not null).SelectMany(s => s!.SpreadByRoof.Values).ToList();
+        double noise = Math.Max(NoiseFloor, spreads.Count > 0 ? spreads.Max() : 0);
+        c.NoiseFraction = noise;
+        if (c.Start is { } start && c.End is { } end)
+        {
+            var drifts = Pairs("FMA ", "GFLOP/s", start.FmaPeakGflopsByWidth, end.FmaPeakGflopsByWidth)
+                .Concat(Pairs("read ", "GB/s", start.BandwidthGBsByLevel, end.BandwidthGBsByLevel)).ToList();
+            c.DriftFraction = drifts.Count > 0 ? drifts.Max(d => d.Drift) : 0;
+            var worst = drifts.Where(d => d.Drift > noise).OrderByDescending(d => d.Drift).ToList();
+            if (worst.Count > 0)
+                reasons.Add(FormattableString.Invariant($"start and end calibrations disagree by more than the run's noise ({100 * noise:F1}%): ") +
+                            string.Join(", ", worst.Select(d => d.Text)));
+        }
+        else
+            c.DriftFraction = null;
+        var over = cases.Where(r => r.PctRoofline > 100).OrderByDescending(r => r.PctRoofline).ToList();
+        if (over.Count > 0)
+            reasons.Add(FormattableString.Invariant($"{over.Count} case(s) exceed 100% of their roofline bound (e.g. \"{over[0].Name}\" at {over[0].PctRoofline:F0}% ") +
+                        FormattableString.Invariant($"of {over[0].RooflineGflops:F1} GFLOP/s): a roof was measured too low"));
+        c.Stable = reasons.Count == 0;
+        c.UnstableReason = reasons.Count == 0 ? null : string.Join("; ", reasons);
+    }
+
+    private static IEnumerable<(double Drift, string Text)> Pairs(string prefix, string unit, Dictionary<string, double> a, Dictionary<string, double> b)
+    {
+        foreach (var (k, x) in a)
+        {
+            if (!b.TryGetValue(k, out double y) || Math.Max(x, y) <= 0) continue;
+            double drift = Math.Abs(x - y) / Math.Max(x, y);
+            yield return (drift, FormattableString.Invariant($"{prefix}{k} {x:F1} → {y:F1} {unit} ({100 * drift:F1}%)"));
+        }
+    }
+}

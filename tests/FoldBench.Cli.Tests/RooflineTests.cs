@@ -1,0 +1,153 @@
+using FoldBench.Benchmarks.Sweep;
+using FoldBench.Results;
+
+namespace FoldBench.Cli.Tests;
+
+/// <summary>The roofs' arithmetic with constructed calibrations: which roof bounds a case, and when the calibration is unstable.</summary>
+public class RooflineTests
+{
+    private static Calibration Cal(RoofSet? start = null, RoofSet? end = null) => new()
+    {
+        FmaPeakGflops = 200,
+        BandwidthGBs = 25,
+        CacheBandwidthGBs = 130,
+        FmaPeakGflopsByWidth = new() { ["scalar"] = 10, ["128"] = 50, ["256"] = 100, ["512"] = 200 },
+        BandwidthGBsByLevel = new() { ["L1"] = 400, ["L2"] = 200, ["L3"] = 100, ["memory"] = 25 },
+        CacheBytesByLevel = new() { ["L1"] = 48 << 10, ["L2"] = 1 << 20, ["L3"] = 32 << 20 },
+        Start = start,
+        End = end,
+    };
+
+    [Theory]
+    [InlineData("scalar", 256, "scalar")]
+    [InlineData("avx2", 256, "256")]
+    [InlineData("avx512", 256, "512")]
+    [InlineData("neon", 128, "128")]
+    [InlineData("portable", 256, "256")]
+    [InlineData("portable", 128, "128")]
+    public void EachPathIsBoundByItsOwnWidth(string path, int portableBits, string width) =>
+        Assert.Equal(width, Roofline.WidthOf(path, portableBits));
+
+    [Theory]
+    [InlineData(16 * 1024, false, "L1")]
+    [InlineData(48 * 1024, false, "L1")]
+    [InlineData(48 * 1024 + 1, false, "L2")]
+    [InlineData((512 * 512 + 512) * 4, false, "L3")] // the kernel suite's 512×512 weights and bias: just over 1 MiB
+    [InlineData(33L << 20, false, "memory")]
+    [InlineData(16 * 1024, true, "memory")]
+    public void WeightsLiveInTheSmallestLevelThatHoldsThem(long weightBytes, bool streamed, string level) =>
+        Assert.Equal(level, Roofline.LevelFor(weightBytes, streamed, Cal().CacheBytesByLevel));
+
+    [Fact]
+    public void TheBoundIsTheLowerOfComputeAndBandwidth()
+    {
+        var c = Cal();
+        // Intensity 0.5 FLOP/byte in L2: 0.5 × 200 GB/s = 100 GFLOP/s, under avx512's 200: bandwidth-bound.
+        var r = new CaseResult { Path = "avx512", Gflops = 50, GbPerS = 100, WeightBytes = 512 << 10, Regime = "cache" };
+        Roofline.Describe(r, c, 256);
+        Assert.Equal(100, r.RooflineGflops);
+        Assert.Equal("L2", r.RoofLevel);
+        Assert.Equal(50, r.PctRoofline);
+        Assert.Equal(25, r.PctMachinePeak);
+        // Intensity 16 streamed: 16 × 25 GB/s = 400 GFLOP/s, above avx2's 256-bit peak of 100: compute-bound.
+        var s = new CaseResult { Path = "avx2", Gflops = 80, GbPerS = 5, WeightBytes = 64 << 20, Regime = "streamed" };
+        Roofline.Describe(s, c, 256);
+        Assert.Equal(100, s.RooflineGflops);
+        Assert.Equal("256", s.RoofWidth);
+        Assert.Equal("memory", s.RoofLevel);
+        Assert.Equal(80, s.PctRoofline);
+        Assert.Equal(40, s.PctMachinePeak);
+    }
+
+    [Fact]
+    public void MachinePeakIsTheWidestWidth()
+    {
+        Assert.Equal(200, Roofline.MachinePeak(Cal()));
+        var arm = new Calibration { FmaPeakGflops = 7, FmaPeakGflopsByWidth = new() { ["scalar"] = 9, ["128"] = 40 } };
+        Assert.Equal(40, Roofline.MachinePeak(arm));
+        Assert.Equal(7, Roofline.MachinePeak(new Calibration { FmaPeakGflops = 7 })); // results written before the widths
+    }
+
+    [Fact]
+    public void SpreadIsBestOverMedian()
+    {
+        Assert.Equal(0.1, Roofline.Spread([90, 100, 80]), 12);
+        Assert.Equal(0, Roofline.Spread([5]));
+        Assert.Equal(0.3, Roofline.Spread([60, 100, 80, 40]), 12); // median 70, best 100
+    }
+
+    private static RoofSet Set(double fma512, double memory, double spread) => new()
+    {
+        FmaPeakGflopsByWidth = new() { ["512"] = fma512 },
+        BandwidthGBsByLevel = new() { ["memory"] = memory },
+        SpreadByRoof = new() { ["fma-512"] = spread, ["read-memory"] = spread },
+    };
+
+    [Fact]
+    public void StartAndEndWithinTheNoiseAreStable()
+    {
+        var c = Cal(Set(200, 25, 0.05), Set(195, 24.5, 0.03));
+        Roofline.Judge(c, []);
+        Assert.True(c.Stable);
+        Assert.Null(c.UnstableReason);
+        Assert.Equal(0.05, c.NoiseFraction);
+        Assert.Equal(0.025, c.DriftFraction!.Value, 12);
+    }
+
+    [Fact]
+    public void StartAndEndBeyondTheNoiseAreUnstable()
+    {
+        var c = Cal(Set(200, 30, 0.01), Set(199, 20, 0.01));
+        Roofline.Judge(c, []);
+        Assert.False(c.Stable);
+        Assert.Equal(Roofline.NoiseFloor, c.NoiseFraction); // the floor, since the rounds' spread is smaller
+        Assert.Contains("read memory 30.0 → 20.0 GB/s", c.UnstableReason);
+        Assert.DoesNotContain("FMA 512", c.UnstableReason);
+    }
+
+    [Fact]
+    public void ACaseAboveItsRoofMakesTheCalibrationUnstable()
+    {
+        var c = Cal(Set(200, 25, 0.05), Set(200, 25, 0.05));
+        var ok = new CaseResult { Name = "ok", Path = "avx2", Gflops = 90, GbPerS = 10, WeightBytes = 1 << 20, Regime = "cache" };
+        var over = new CaseResult { Name = "avx2 M=64", Path = "avx2", Gflops = 120, GbPerS = 10, WeightBytes = 1 << 20, Regime = "cache" };
+        Roofline.Describe(ok, c, 256);
+        Roofline.Describe(over, c, 256);
+        Roofline.Judge(c, [ok]);
+        Assert.True(c.Stable);
+        Roofline.Judge(c, [ok, over]);
+        Assert.False(c.Stable);
+        Assert.Contains("\"avx2 M=64\" at 120%", c.UnstableReason);
+    }
+
+    [Fact]
+    public void CacheLevelsComeFromSysfsDataAndUnifiedCaches()
+    {
+        string root = Path.Combine(Path.GetTempPath(), "foldbench-cache-" + Guid.NewGuid().ToString("N"));
+        void Index(int i, string level, string type, string size)
+        {
+            var d = Directory.CreateDirectory(Path.Combine(root, $"index{i}")).FullName;
+            File.WriteAllText(Path.Combine(d, "level"), level + "\n");
+            File.WriteAllText(Path.Combine(d, "type"), type + "\n");
+            File.WriteAllText(Path.Combine(d, "size"), size + "\n");
+        }
+        Index(0, "1", "Data", "48K");
+        Index(1, "1", "Instruction", "32K");
+        Index(2, "2", "Unified", "1024K");
+        Index(3, "3", "Unified", "32768K");
+        var d = CacheInfo.Describe(root, useCpuid: false);
+        Assert.Equal("sysfs", d.Source);
+        Assert.Equal(["L1", "L2", "L3", "memory"], d.Levels.Select(l => l.Name));
+        Assert.Equal([48L << 10, 1L << 20, 32L << 20, 0], d.Levels.Select(l => l.CapacityBytes));
+        Assert.Equal([24L << 10, 512L << 10, 16L << 20, 256L << 20], d.Levels.Select(l => l.BufferBytes));
+    }
+
+    [Fact]
+    public void WithoutACacheDescriptionTheLevelsAreASizeSweep()
+    {
+        var d = CacheInfo.Describe(Path.Combine(Path.GetTempPath(), "no-such-" + Guid.NewGuid().ToString("N")), useCpuid: false);
+        Assert.Equal("size sweep", d.Source);
+        Assert.Equal(["16KiB", "256KiB", "4MiB", "16MiB", "memory"], d.Levels.Select(l => l.Name));
+        Assert.All(d.Levels.SkipLast(1), l => Assert.Equal(l.CapacityBytes, l.BufferBytes));
+    }
+}

@@ -16,6 +16,9 @@ public sealed record SweepSettings
     public IReadOnlyList<int> KernelKN { get; init; } = [512];
     public IReadOnlyList<string> Regimes { get; init; } = ["cache", "streamed"];
 
+    // Peers suite (its shapes and regimes are the kernels suite's).
+    public IReadOnlyList<string> Peers { get; init; } = Benchmarks.Peers.PeerRegistry.Names;
+
     // Model suites.
     public IReadOnlyList<string> Presets { get; init; } = ["emformer-base"];
     public IReadOnlyList<int> ChunkTokens { get; init; } = [1, 2, 4, 8, 16, 32, 64];

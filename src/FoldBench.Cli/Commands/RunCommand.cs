@@ -19,7 +19,7 @@ public sealed class RunCommand : ICommand
         usage: foldbench run [options]
           --quick               shortened job and sweep (under 5 minutes on 2 cores)
           --job NAME            quick | default | dry (default: default, or quick with --quick)
-          --suites LIST         kernels,projections,attention,encoder (default: all)
+          --suites LIST         kernels,projections,attention,encoder,peers (default: all)
           --presets LIST        model presets for the model suites (default: emformer-base)
           --chunks LIST         chunk sizes in tokens (default: 1,2,4,8,16,32,64; quick: 1,4,16 for attention and encoder)
           --folds LIST          fold factors (default: 1,2,4)

@@ -35,6 +35,9 @@ public sealed class RunSummary
     /// <summary>What the run knew about energy: sources, the idle baseline, why energy is missing.</summary>
     public EnergyRunInfo? Energy { get; set; }
 
+    /// <summary>The peer libraries of the peers suite: whether each could run and what ran (version, core type); null without that suite.</summary>
+    public List<PeerInfo>? Peers { get; set; }
+
     public List<CaseResult> Cases { get; set; } = [];
 
     /// <summary>Everything a reader must know before trusting the numbers (no energy source, emulation, noise…).</summary>
@@ -184,6 +187,10 @@ public sealed class CaseResult
     public long? PeakWorkingSetBytes { get; set; }
     /// <summary>Instructions executed per operation (deterministic mode), when measured.</summary>
     public double? Instructions { get; set; }
+    /// <summary>The peers suite's library: "openblas", "tensorprimitives", "onnxruntime" or "foldbench".</summary>
+    public string? Peer { get; set; }
+    /// <summary>Why the case did not run here (a peer library that is not installed); its figures are then empty.</summary>
+    public string? Unavailable { get; set; }
     /// <summary>Whether the case's output matched the scalar reference (null when not checked).</summary>
     public bool? CorrectnessOk { get; set; }
 
@@ -214,4 +221,15 @@ public sealed class EnergyResult
     public double? UncertaintyJoulesPerOp { get; set; }
     /// <summary>± bound on the per-token joules.</summary>
     public double? UncertaintyJoulesPerToken { get; set; }
+}
+
+/// <summary>One library of the peers suite, as found in this process.</summary>
+public sealed class PeerInfo
+{
+    public string Name { get; set; } = "";
+    public bool Available { get; set; }
+    /// <summary>Why it cannot run (and how to fix that); null when available.</summary>
+    public string? Reason { get; set; }
+    /// <summary>What ran: version, core type and configuration, formulation, session options.</summary>
+    public Dictionary<string, string> Notes { get; set; } = [];
 }

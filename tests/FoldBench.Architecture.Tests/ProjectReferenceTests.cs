@@ -31,6 +31,7 @@ public class ProjectReferenceTests
     {
         ["BenchmarkDotNet"] = ["FoldBench.Energy.BenchmarkDotNet", "FoldBench.Benchmarks"],
         ["ScottPlot"] = ["FoldBench.Reporting"],
+        ["Microsoft.ML.OnnxRuntime"] = ["FoldBench.Benchmarks"],
     };
 
     private static string RepositoryRoot()

@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using FoldBench.Benchmarks.Peers;
 using FoldBench.Benchmarks.Suites;
 using FoldBench.Kernels;
 using FoldBench.Model;
@@ -18,6 +19,8 @@ public static class CaseChecks
         var type = bc.Descriptor.Type;
         if (type == typeof(KernelBenchmarks))
             return Kernel(KernelPaths.Parse(Param<string>(bc, "Path")), Param<int>(bc, "M"), Param<int>(bc, "KN"));
+        if (type == typeof(PeerBenchmarks))
+            return Peer(PeerRegistry.Create(Param<string>(bc, "Peer")), Param<int>(bc, "M"), Param<int>(bc, "KN"));
         if (!typeof(ModelSuiteBase).IsAssignableFrom(type) && type != typeof(ProjectionBenchmarks)) return null;
 
         var c = ModelPresets.Get(Param<string>(bc, "Preset")).WithChunk(Param<int>(bc, "ChunkTokens"));
@@ -37,6 +40,21 @@ public static class CaseChecks
         float[] w = Inputs.Uniform(rng, kn * kn), bias = Inputs.Uniform(rng, kn), x = Inputs.Uniform(rng, m * kn);
         float[] actual = new float[m * kn];
         Linear.Project(x, m, PackedWeights.Pack(w, kn, kn, bias, path), actual);
+        return Reference.Check(x, m, w, kn, kn, bias, actual).Correct;
+    }
+
+    /// <summary>
+    /// A peer library on the kernel case's inputs, against the same reference and bound as FoldBench's
+    /// paths; null when the peer cannot run here.
+    /// </summary>
+    public static bool? Peer(IProjectionPeer peer, int m, int kn)
+    {
+        if (peer.Availability is not null) return null;
+        var rng = new Random(1234);
+        float[] w = Inputs.Uniform(rng, kn * kn), bias = Inputs.Uniform(rng, kn), x = Inputs.Uniform(rng, m * kn);
+        float[] actual = new float[m * kn];
+        using var prepared = peer.Prepare(w, bias, m, kn, kn);
+        prepared.Run(x, actual);
         return Reference.Check(x, m, w, kn, kn, bias, actual).Correct;
     }
 

@@ -29,6 +29,7 @@ public static class CaseDescriber
     public static string ShortName(string suite, BenchmarkCase bc) => suite switch
     {
         "kernels" => $"{Param<string>(bc, "Path")} M={Param<int>(bc, "M")} K=N={Param<int>(bc, "KN")} {Param<string>(bc, "Regime")}",
+        "peers" => $"{Param<string>(bc, "Peer")} M={Param<int>(bc, "M")} K=N={Param<int>(bc, "KN")} {Param<string>(bc, "Regime")}",
         _ => $"{suite} {Param<string>(bc, "Preset")} T={Param<int>(bc, "ChunkTokens")} N={Param<int>(bc, "Fold")}",
     };
 
@@ -54,17 +55,42 @@ public static class CaseDescriber
             CoefficientOfVariation = stats.Mean > 0 ? stats.StandardDeviation / stats.Mean : null,
             SamplesNs = samples,
             AllocatedBytes = report.GcStats.GetBytesAllocatedPerOperation(bc),
-            Path = Param<string>(bc, "Path"),
+            Path = suite == "peers" ? PeerPath(bc) : Param<string>(bc, "Path"),
         };
         switch (suite)
         {
             case "kernels": DescribeKernel(bc, result, cal); break;
+            case "peers": DescribeKernel(bc, result, cal); result.Peer = Param<string>(bc, "Peer"); break;
             case "projections": DescribeProjections(bc, result, cal); break;
             case "attention": DescribeModelStep(bc, result, cal, wholeEncoder: false); break;
             case "encoder": DescribeModelStep(bc, result, cal, wholeEncoder: true); break;
             default: throw new ArgumentException($"no describer for suite '{suite}'");
         }
         return result;
+    }
+
+    /// <summary>A peers case's path: FoldBench's best path by its ISA name, a library by its peer name.</summary>
+    private static string PeerPath(BenchmarkCase bc) =>
+        Param<string>(bc, "Peer") is "foldbench" ? KernelPaths.Parse("best").Name() : Param<string>(bc, "Peer");
+
+    /// <summary>A case that could not run here (a peer library that is not installed): its name and why, no figures.</summary>
+    public static CaseResult Unavailable(string suite, BenchmarkCase bc, string why)
+    {
+        var r = new CaseResult
+        {
+            Suite = suite,
+            Name = ShortName(suite, bc),
+            FullName = FullNameProvider.GetBenchmarkName(bc),
+            Path = suite == "peers" ? PeerPath(bc) : Param<string>(bc, "Path"),
+            Unavailable = why,
+        };
+        if (suite == "peers")
+        {
+            r.Peer = Param<string>(bc, "Peer");
+            r.M = Param<int>(bc, "M"); r.K = r.N = Param<int>(bc, "KN");
+            r.Regime = Param<string>(bc, "Regime");
+        }
+        return r;
     }
 
     private static void DescribeKernel(BenchmarkCase bc, CaseResult r, Calibration? cal)

@@ -19,6 +19,7 @@ public static class SuiteCases
         ["projections"] = typeof(ProjectionBenchmarks),
         ["attention"] = typeof(AttentionBlockBenchmarks),
         ["encoder"] = typeof(EncoderStepBenchmarks),
+        ["peers"] = typeof(PeerBenchmarks),
     };
 
     /// <summary>The suite a case belongs to (its benchmark type's name in <see cref="Types"/>).</summary>
@@ -40,6 +41,14 @@ public static class SuiteCases
                 ("KN", typeof(int), [.. settings.KernelKN.Cast<object>()]),
                 ("Regime", typeof(string), [.. settings.Regimes]),
             ],
+            // Shape first, peer last: the peers of one shape run one after another, in the same sitting.
+            "peers" =>
+            [
+                ("M", typeof(int), [.. settings.KernelM.Cast<object>()]),
+                ("KN", typeof(int), [.. settings.KernelKN.Cast<object>()]),
+                ("Regime", typeof(string), [.. settings.Regimes]),
+                ("Peer", typeof(string), [.. settings.Peers]),
+            ],
             _ =>
             [
                 ("Preset", typeof(string), [.. settings.Presets]),
@@ -59,6 +68,10 @@ public static class SuiteCases
             }
         return cases;
     }
+
+    /// <summary>Why the case cannot run in this process (a peer library that is not installed), or null.</summary>
+    public static string? Unavailable(string suite, BenchmarkCase bc) =>
+        suite == "peers" ? PeerBenchmarks.WhyNot(CaseDescriber.Param<string>(bc, "Peer")) : null;
 
     private static IEnumerable<object[]> Product(object[][] axes)
     {

@@ -117,6 +117,8 @@ public sealed class SweepRunner
         }
 
         var plan = Plan(config);
+        if (_options.Settings.Suites.Contains("peers"))
+            _summary.Peers = [.. _options.Settings.Peers.Select(Peers.PeerInfos.Describe)];
         _options.Observer?.BeforeSweep(_summary);
         var sweepClock = Stopwatch.StartNew();
         bool failed = false;
@@ -126,6 +128,12 @@ public sealed class SweepRunner
             var (suite, bc) = plan[i];
             string label = CaseDescriber.ShortName(suite, bc);
             Progress(i, plan.Count, sweepClock.Elapsed, label);
+            if (SuiteCases.Unavailable(suite, bc) is { } notHere)
+            {
+                lock (_gate) _summary.Cases.Add(CaseDescriber.Unavailable(suite, bc, notHere));
+                WriteSummary();
+                continue;
+            }
             PeakMemory.Quiesce();
             PeakMemory.TryReset();
             var summary = RunOne(bc, config, $"{i + 1:D3}-{suite}");

@@ -6,6 +6,10 @@ namespace FoldBench.Benchmarks.Sweep;
 /// </summary>
 public sealed record SweepSettings
 {
+    /// <summary>
+    /// The suites a run does unless told otherwise. `peers` is asked for by name: it needs libraries a
+    /// device may lack (OpenBLAS, ONNX Runtime) and doubles a quick run's time.
+    /// </summary>
     public static IReadOnlyList<string> AllSuites { get; } = ["kernels", "projections", "attention", "encoder"];
 
     public IReadOnlyList<string> Suites { get; init; } = AllSuites;
@@ -15,6 +19,9 @@ public sealed record SweepSettings
     public IReadOnlyList<int> KernelM { get; init; } = [1, 4, 16, 64];
     public IReadOnlyList<int> KernelKN { get; init; } = [512];
     public IReadOnlyList<string> Regimes { get; init; } = ["cache", "streamed"];
+
+    // Peers suite (its shapes and regimes are the kernels suite's).
+    public IReadOnlyList<string> Peers { get; init; } = Benchmarks.Peers.PeerRegistry.Names;
 
     // Model suites.
     public IReadOnlyList<string> Presets { get; init; } = ["emformer-base"];

@@ -49,6 +49,7 @@ internal static class ReportMarkdown
             md.AppendLine();
             Embed(md, charts, Suites.Kernels, plotsFolder);
         }
+        PeerMarkdown.Append(md, s);
         if (s.Cases.Count == 0) md.AppendLine("No case finished in this run.").AppendLine();
         return md.ToString();
     }

@@ -1,0 +1,27 @@
+namespace FoldBench.Benchmarks.Peers;
+
+/// <summary>
+/// A library a user would pick instead of FoldBench for Y[M×N] = X[M×K]·Wᵀ + b (fp32, one thread,
+/// W row-major N×K as PyTorch stores it). One class per library in this folder.
+/// </summary>
+public interface IProjectionPeer
+{
+    /// <summary>"openblas", "tensorprimitives", "onnxruntime", "foldbench": the case's <c>peer</c> in summary.json.</summary>
+    string Name { get; }
+
+    /// <summary>Null when the peer can run here; otherwise why not, in words that say how to fix it.</summary>
+    string? Availability { get; }
+
+    /// <summary>What ran (library version, core type, formulation): recorded in summary.json's peers block.</summary>
+    IReadOnlyDictionary<string, string> Notes { get; }
+
+    /// <summary>Everything the library does once per weight set (copying, packing, building a session).</summary>
+    IPreparedProjection Prepare(float[] w, float[] bias, int m, int k, int n);
+}
+
+/// <summary>One weight set, ready to run: the timed call.</summary>
+public interface IPreparedProjection : IDisposable
+{
+    /// <summary>Y = X·Wᵀ + b for the M, K, N it was prepared for; X and Y are the same arrays on every call.</summary>
+    void Run(float[] x, float[] y);
+}

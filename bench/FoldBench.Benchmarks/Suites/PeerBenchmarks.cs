@@ -1,0 +1,62 @@
+using BenchmarkDotNet.Attributes;
+using FoldBench.Benchmarks.Peers;
+
+namespace FoldBench.Benchmarks.Suites;
+
+/// <summary>
+/// The kernel suite's operation, Y[M×N] = X[M×K]·Wᵀ + b (K = N, fp32, one thread), run by each of the
+/// libraries a user would pick instead of FoldBench (<see cref="PeerRegistry"/>) and by FoldBench's own
+/// best path, at the kernel suite's shapes and in its two weight regimes (cache-resident, and streamed
+/// through rotated weight sets larger than the LLC: <see cref="KernelBenchmarks.StreamedSetCount"/>).
+/// A peer that cannot run here is not run: the sweep records why (<see cref="WhyNot"/>).
+/// </summary>
+public class PeerBenchmarks
+{
+    public string Peer { get; set; } = "foldbench";
+    public int M { get; set; } = 1;
+    public int KN { get; set; } = 16;
+    public string Regime { get; set; } = "cache";
+
+    private IPreparedProjection[] _sets = [];
+    private float[] _x = [], _y = [];
+    private int _next;
+
+    /// <summary>Why <paramref name="peer"/> cannot run in this process, or null.</summary>
+    public static string? WhyNot(string peer) => PeerRegistry.Create(peer).Availability;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var peer = PeerRegistry.Create(Peer);
+        if (peer.Availability is { } why) throw new InvalidOperationException(why);
+        var rng = new Random(1234);
+        float[] w = Inputs.Uniform(rng, KN * KN), bias = Inputs.Uniform(rng, KN);
+        _x = Inputs.Uniform(rng, M * KN);
+        _y = new float[M * KN];
+        long setBytes = (long)KN * KN * sizeof(float);
+        int count = Regime == "streamed" ? KernelBenchmarks.StreamedSetCount(setBytes, KernelBenchmarks.StreamedWorkingSetBytes) : 1;
+        _sets = new IPreparedProjection[count];
+        for (int i = 0; i < count; i++)
+        {
+            // Distinct contents per set, as in the kernel suite.
+            if (i > 0) w[i % w.Length] += 1e-3f;
+            _sets[i] = peer.Prepare(w, bias, M, KN, KN);
+        }
+        _next = 0;
+    }
+
+    [Benchmark]
+    public void Project()
+    {
+        var set = _sets[_next];
+        _next = _next + 1 == _sets.Length ? 0 : _next + 1;
+        set.Run(_x, _y);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        foreach (var s in _sets) s.Dispose();
+        _sets = [];
+    }
+}

@@ -1,0 +1,56 @@
+using System.Globalization;
+using System.Text;
+using FoldBench.Reporting.Formatting;
+using FoldBench.Results;
+
+namespace FoldBench.Reporting.Markdown;
+
+/// <summary>
+/// report.md's peers section: per shape and weight regime, each library's GFLOP/s and FoldBench's
+/// speed over it (FoldBench ÷ peer, from the medians), the fastest in bold; then what each library was.
+/// </summary>
+internal static class PeerMarkdown
+{
+    public const string Title = "Against the libraries you would use instead";
+
+    public static void Append(StringBuilder md, RunSummary s)
+    {
+        var peers = s.Cases.Where(c => c.Suite == "peers" && c.Peer is not null).ToList();
+        if (peers.Count == 0) return;
+        md.AppendLine($"## {Title}").AppendLine();
+        md.AppendLine("The same Y = X·Wᵀ + b (fp32, one thread) by each library, in the same run. FoldBench ÷ peer > 1 means FoldBench is faster; " +
+                      "the fastest library of each shape is in bold.").AppendLine();
+        md.Append(Table(peers));
+        md.AppendLine();
+        foreach (var p in s.Peers ?? [])
+        {
+            string what = p.Available ? string.Join("; ", p.Notes.Select(kv => $"{kv.Key}: {kv.Value}")) : $"not available — {p.Reason}";
+            md.AppendLine($"- **{p.Name}**: {what}");
+        }
+        if (s.Peers is { Count: > 0 }) md.AppendLine();
+    }
+
+    public static string Table(IReadOnlyList<CaseResult> peers)
+    {
+        var t = new MarkdownTable(("Weights", false), ("M", true), ("K = N", true), ("Peer", false), ("GFLOP/s", true),
+            ("% FMA peak", true), ("% bandwidth", true), ("FoldBench ÷ peer", true), ("Correct", false));
+        foreach (var shape in peers.GroupBy(c => (c.Regime, c.M, c.K)).OrderBy(g => g.Key.Regime == "streamed").ThenBy(g => g.Key.M).ThenBy(g => g.Key.K))
+        {
+            var ran = shape.Where(c => c.Unavailable is null && c.MedianNs > 0).ToList();
+            var own = ran.FirstOrDefault(c => c.Peer == "foldbench");
+            var best = ran.MaxBy(c => c.Gflops ?? 0);
+            foreach (var c in shape.OrderBy(c => c.Peer == "foldbench" ? 0 : 1).ThenBy(c => c.Peer, StringComparer.Ordinal))
+            {
+                bool bold = ReferenceEquals(c, best);
+                string B(string v) => bold && v != Units.Missing ? $"**{v}**" : v;
+                string ratio = own is not null && c.Unavailable is null && c.MedianNs > 0 ? (c.MedianNs / own.MedianNs).ToString("0.00", CultureInfo.InvariantCulture) + "×" : Units.Missing;
+                string correct = c.Unavailable is not null ? $"not run: {c.Unavailable}" : c.CorrectnessOk switch { true => "yes", false => "**no**", null => Units.Missing };
+                t.Add(c.Regime ?? Units.Missing, Int(c.M), Int(c.K), B(c.Peer!), B(Units.Fixed(c.Gflops, 1)), Units.Percent(c.PctFmaPeak),
+                    Units.Percent(c.PctBandwidth), ratio, correct);
+            }
+        }
+        return t.ToString();
+    }
+
+    private static string Int(int? v) => v?.ToString(CultureInfo.InvariantCulture) ?? Units.Missing;
+}

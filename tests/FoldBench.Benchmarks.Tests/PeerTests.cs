@@ -1,0 +1,87 @@
+using FoldBench.Benchmarks.Correctness;
+using FoldBench.Benchmarks.Peers;
+using FoldBench.Benchmarks.Sweep;
+using FoldBench.Kernels;
+
+namespace FoldBench.Benchmarks.Tests;
+
+/// <summary>
+/// Every peer computes the scalar reference's Y, within its bound, on every shape the peers suite
+/// runs (the kernel suite's M and K = N, quick and default) and on shapes with K ≠ N, which a swapped
+/// dimension would fail. A peer that cannot run here is skipped with its reason. No test asserts speed.
+/// </summary>
+public class PeerTests
+{
+    public static TheoryData<string, int, int> SuiteShapes()
+    {
+        var data = new TheoryData<string, int, int>();
+        foreach (var peer in PeerRegistry.Names)
+            foreach (int m in new SweepSettings().KernelM)
+                foreach (int kn in new[] { 512, 2048 })
+                    data.Add(peer, m, kn);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(SuiteShapes))]
+    public void Peer_matches_the_reference_on_the_suites_shapes(string name, int m, int kn)
+    {
+        var peer = PeerRegistry.Create(name);
+        Assert.SkipWhen(peer.Availability is not null, $"{name}: {peer.Availability}");
+        Assert.True(CaseChecks.Peer(peer, m, kn));
+    }
+
+    [Theory]
+    [MemberData(nameof(RaggedShapes))]
+    public void Peer_matches_the_reference_when_K_differs_from_N(string name, int m, int k, int n)
+    {
+        var peer = PeerRegistry.Create(name);
+        Assert.SkipWhen(peer.Availability is not null, $"{name}: {peer.Availability}");
+        var rng = new Random(7);
+        float[] w = Suites.Inputs.Uniform(rng, n * k), bias = Suites.Inputs.Uniform(rng, n), x = Suites.Inputs.Uniform(rng, m * k);
+        var y = new float[m * n];
+        using var prepared = peer.Prepare(w, bias, m, k, n);
+        prepared.Run(x, y);
+        prepared.Run(x, y); // a second call on the same buffers gives the same Y (no accumulation into Y)
+        var check = Reference.Check(x, m, w, n, k, bias, y);
+        Assert.True(check.Correct, $"{name} {m}×{k}×{n}: largest error {check.MaxError}");
+    }
+
+    public static TheoryData<string, int, int, int> RaggedShapes()
+    {
+        var data = new TheoryData<string, int, int, int>();
+        foreach (var peer in PeerRegistry.Names)
+            foreach (var (m, k, n) in new[] { (1, 17, 5), (3, 40, 24), (5, 24, 40) })
+                data.Add(peer, m, k, n);
+        return data;
+    }
+
+    [Fact]
+    public void TensorPrimitives_MultiplyAdd_formulation_matches_the_reference_too()
+    {
+        var peer = new TensorPrimitivesPeer(TensorPrimitivesPeer.Formulation.MultiplyAdd);
+        Assert.True(CaseChecks.Peer(peer, 4, 64));
+    }
+
+    [Fact]
+    public void Every_peer_says_whether_it_can_run_and_what_ran()
+    {
+        foreach (var name in PeerRegistry.Names)
+        {
+            var info = PeerInfos.Describe(name);
+            Assert.Equal(name, info.Name);
+            Assert.Equal(info.Reason is null, info.Available);
+        }
+    }
+
+    [Fact]
+    public void OpenBlas_records_the_core_type_it_ran_and_the_environment_it_found()
+    {
+        var peer = new OpenBlasPeer();
+        Assert.Contains("environment OPENBLAS_CORETYPE", peer.Notes.Keys);
+        Assert.Contains("coretype policy", peer.Notes.Keys);
+        Assert.SkipWhen(peer.Availability is not null, $"openblas: {peer.Availability}");
+        Assert.False(string.IsNullOrEmpty(peer.Notes["corename"]));
+        Assert.StartsWith("OpenBLAS", peer.Notes["config"]);
+    }
+}

@@ -19,6 +19,13 @@ public static class Roofline
     public const double NoiseFloor = 0.02;
 
     /// <summary>
+    /// Above this spread of a roof's rounds the machine was too busy for any roof to mean anything: a run whose
+    /// roofs move 40% between rounds would otherwise also forgive a 40% drift between start and end and call
+    /// itself stable (seen on the loaded 2-core VM: 256-bit FMA 97.6 at the start, 59.0 at the end).
+    /// </summary>
+    public const double NoiseCeiling = 0.10;
+
+    /// <summary>
     /// The FMA width a kernel path computes with: scalar for scalar, 128 for neon, 256 for avx2, 512 for avx512,
     /// and for portable the widest vector the runtime accelerates (<paramref name="portableBits"/>: 256 or 128).
     /// Null for a path it does not know.
@@ -106,7 +113,8 @@ public static class Roofline
     /// <summary>
     /// Sets <see cref="Calibration.Stable"/>, its reason, the noise and the drift: unstable when any roof's start and end
     /// values differ by more than the run's noise (the largest spread of any roof's rounds, at least <see cref="NoiseFloor"/>),
-    /// or when any case exceeds 100% of its roofline bound or of its width's FMA peak.
+    /// when that noise itself exceeds <see cref="NoiseCeiling"/>, or when any case exceeds 100% of its roofline bound
+    /// or of its width's FMA peak.
     /// </summary>
     public static void Judge(Calibration c, IEnumerable<CaseResult> cases)
     {
@@ -114,6 +122,8 @@ public static class Roofline
         var spreads = new[] { c.Start, c.End }.Where(s => s is not null).SelectMany(s => s!.SpreadByRoof.Values).ToList();
         double noise = Math.Max(NoiseFloor, spreads.Count > 0 ? spreads.Max() : 0);
         c.NoiseFraction = noise;
+        if (noise > NoiseCeiling)
+            reasons.Add(FormattableString.Invariant($"the roofs' rounds spread by up to {100 * noise:F1}% (over {100 * NoiseCeiling:F0}%): the machine was too busy for the roofs to hold"));
         if (c.Start is { } start && c.End is { } end)
         {
             var drifts = Pairs("FMA ", "GFLOP/s", start.FmaPeakGflopsByWidth, end.FmaPeakGflopsByWidth)

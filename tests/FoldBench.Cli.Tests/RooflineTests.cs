@@ -95,6 +95,16 @@ public class RooflineTests
     }
 
     [Fact]
+    public void RoundsTooNoisyToTrustAreUnstableEvenWhenStartAndEndAgreeWithinThatNoise()
+    {
+        // A loaded machine: rounds spread 40%, start and end 40% apart. The drift alone is "within the noise".
+        var c = Cal(Set(200, 25, 0.40), Set(120, 24, 0.40));
+        Roofline.Judge(c, []);
+        Assert.False(c.Stable);
+        Assert.Contains("spread by up to 40.0% (over 10%)", c.UnstableReason);
+    }
+
+    [Fact]
     public void StartAndEndBeyondTheNoiseAreUnstable()
     {
         var c = Cal(Set(200, 30, 0.01), Set(199, 20, 0.01));

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using FoldBench.Reporting.Formatting;
+using FoldBench.Results.Formatting;
 using FoldBench.Results;
 
 namespace FoldBench.Reporting.Markdown;

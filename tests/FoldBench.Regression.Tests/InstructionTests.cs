@@ -10,6 +10,16 @@ namespace FoldBench.Regression.Tests;
 public class InstructionTests
 {
     [Fact]
+    public void Under_valgrind_best_is_never_avx512_and_avx512_is_refused()
+    {
+        // valgrind's virtual CPU has no AVX-512: counting there must name the path valgrind really runs.
+        var cases = KernelCases.Expand(["best"], [1], [(64, 64)], underValgrind: true);
+        Assert.NotEqual("avx512", cases.Single().Path);
+        var e = Assert.ThrowsAny<Exception>(() => KernelCases.Expand(["avx512"], [1], [(64, 64)], underValgrind: true));
+        Assert.True(e is ArgumentException or PlatformNotSupportedException, e.GetType().Name);
+    }
+
+    [Fact]
     public void Schedule_turns_phase_totals_into_per_operation_counts()
     {
         var s = new ProbeSchedule(CaseCount: 2, R1: 1, R2: 3);
@@ -119,7 +129,7 @@ public class InstructionTests
             {
                 var r = InstructionRun.Run(new InstructionRunRequest
                 {
-                    Cases = KernelCases.Expand(["best"], [8], [(128, 128)]),
+                    Cases = KernelCases.Expand(["best"], [8], [(128, 128)], underValgrind: true),
                     R1 = 1,
                     R2 = 3,
                     OutDir = tmp.File(dir),

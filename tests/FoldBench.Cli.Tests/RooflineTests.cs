@@ -157,7 +157,7 @@ public class RooflineTests
     {
         var d = CacheInfo.Describe(Path.Combine(Path.GetTempPath(), "no-such-" + Guid.NewGuid().ToString("N")), useCpuid: false);
         Assert.Equal("size sweep", d.Source);
-        Assert.Equal(["16KiB", "256KiB", "4MiB", "16MiB", "memory"], d.Levels.Select(l => l.Name));
+        Assert.Equal(["16KiB", "256KiB", "1MiB", "4MiB", "16MiB", "memory"], d.Levels.Select(l => l.Name));
         Assert.All(d.Levels.SkipLast(1), l => Assert.Equal(l.CapacityBytes, l.BufferBytes));
     }
 }

@@ -83,7 +83,7 @@ public static class Roofline
         if (r.Gflops is not double g) return;
         if (MachinePeak(c) is double machine) r.PctMachinePeak = 100 * g / machine;
         if (r.GbPerS is not double gb || gb <= 0 || r.WeightBytes is not long wb) return;
-        if (Bound(c, r.Path, portableBits, g, gb, wb, r.Regime == "streamed") is not { } b) return;
+        if (Bound(c, r.Path, portableBits, g, gb, wb, r.Regime == RegimeNames.Streamed) is not { } b) return;
         r.RooflineGflops = b.Gflops;
         r.RoofWidth = b.Width;
         r.RoofLevel = b.Level;

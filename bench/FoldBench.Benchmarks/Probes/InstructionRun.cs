@@ -105,7 +105,7 @@ public static class InstructionRun
             if (!n.Repeatable) summary.Caveats.Add($"{c.ShortName}: the repeated phase counted {n.PhaseR1} then {n.PhaseR1Again} instructions (not reproducible)");
             summary.Cases.Add(new CaseResult
             {
-                Suite = "kernels",
+                Suite = SuiteNames.Kernels,
                 Name = c.ShortName,
                 FullName = c.FullName,
                 Path = c.Path,

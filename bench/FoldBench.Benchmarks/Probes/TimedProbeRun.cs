@@ -1,3 +1,4 @@
+using FoldBench.Kernels;
 using FoldBench.Regression.Statistics;
 using FoldBench.Regression.Timing;
 using FoldBench.Results;
@@ -63,14 +64,14 @@ public static class TimedProbeRun
             double median = SampleStats.Median(t.CaseNs);
             summary.Cases.Add(new CaseResult
             {
-                Suite = "kernels",
+                Suite = SuiteNames.Kernels,
                 Name = c.ShortName,
                 FullName = c.FullName,
                 Path = c.Path,
                 M = c.M,
                 K = c.K,
                 N = c.N,
-                Regime = "cache",
+                Regime = RegimeNames.Cache,
                 MedianNs = median,
                 MeanNs = SampleStats.Mean(t.CaseNs),
                 StdDevNs = SampleStats.StandardDeviation(t.CaseNs),
@@ -83,10 +84,10 @@ public static class TimedProbeRun
         }
         summary.Cases.Add(new CaseResult
         {
-            Suite = "reference",
+            Suite = SuiteNames.Reference,
             Name = TimedProbe.ReferenceName,
             FullName = TimedProbe.ReferenceFullName,
-            Path = "scalar",
+            Path = KernelPath.Scalar.Name(),
             MedianNs = SampleStats.Median(reference),
             SamplesNs = reference,
         });

@@ -2,6 +2,7 @@ using BenchmarkDotNet.Attributes;
 using FoldBench.Benchmarks.Diagnostics;
 using FoldBench.Benchmarks.Sweep;
 using FoldBench.Kernels;
+using FoldBench.Results;
 
 namespace FoldBench.Benchmarks.Suites;
 
@@ -16,7 +17,7 @@ public class KernelBenchmarks
     public string Path { get; set; } = "scalar";
     public int M { get; set; } = 1;
     public int KN { get; set; } = 16;
-    public string Regime { get; set; } = "cache";
+    public string Regime { get; set; } = RegimeNames.Cache;
 
     /// <summary>Bytes the streamed regime's rotating weight sets must exceed: twice the last-level cache.</summary>
     public static long StreamedWorkingSetBytes => 2 * CacheInfo.LastLevelCacheBytes();
@@ -35,7 +36,7 @@ public class KernelBenchmarks
         _x = Inputs.Uniform(rng, M * KN);
         _y = new float[M * KN];
         long setBytes = (long)KN * KN * sizeof(float);
-        int count = Regime == "streamed" ? StreamedSetCount(setBytes, StreamedWorkingSetBytes) : 1;
+        int count = Regime == RegimeNames.Streamed ? StreamedSetCount(setBytes, StreamedWorkingSetBytes) : 1;
         _sets = new PackedWeights[count];
         for (int i = 0; i < count; i++)
         {

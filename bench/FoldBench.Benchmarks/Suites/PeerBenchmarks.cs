@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using FoldBench.Benchmarks.Peers;
+using FoldBench.Results;
 
 namespace FoldBench.Benchmarks.Suites;
 
@@ -15,7 +16,7 @@ public class PeerBenchmarks
     public string Peer { get; set; } = "foldbench";
     public int M { get; set; } = 1;
     public int KN { get; set; } = 16;
-    public string Regime { get; set; } = "cache";
+    public string Regime { get; set; } = RegimeNames.Cache;
 
     private IPreparedProjection[] _sets = [];
     private float[] _x = [], _y = [];
@@ -34,7 +35,7 @@ public class PeerBenchmarks
         _x = Inputs.Uniform(rng, M * KN);
         _y = new float[M * KN];
         long setBytes = (long)KN * KN * sizeof(float);
-        int count = Regime == "streamed" ? KernelBenchmarks.StreamedSetCount(setBytes, KernelBenchmarks.StreamedWorkingSetBytes) : 1;
+        int count = Regime == RegimeNames.Streamed ? KernelBenchmarks.StreamedSetCount(setBytes, KernelBenchmarks.StreamedWorkingSetBytes) : 1;
         _sets = new IPreparedProjection[count];
         for (int i = 0; i < count; i++)
         {

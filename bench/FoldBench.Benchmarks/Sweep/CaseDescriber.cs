@@ -28,8 +28,8 @@ public static class CaseDescriber
 
     public static string ShortName(string suite, BenchmarkCase bc) => suite switch
     {
-        "kernels" => $"{Param<string>(bc, "Path")} M={Param<int>(bc, "M")} K=N={Param<int>(bc, "KN")} {Param<string>(bc, "Regime")}",
-        "peers" => $"{Param<string>(bc, "Peer")} M={Param<int>(bc, "M")} K=N={Param<int>(bc, "KN")} {Param<string>(bc, "Regime")}",
+        SuiteNames.Kernels => $"{Param<string>(bc, "Path")} M={Param<int>(bc, "M")} K=N={Param<int>(bc, "KN")} {Param<string>(bc, "Regime")}",
+        SuiteNames.Peers => $"{Param<string>(bc, "Peer")} M={Param<int>(bc, "M")} K=N={Param<int>(bc, "KN")} {Param<string>(bc, "Regime")}",
         _ => $"{suite} {Param<string>(bc, "Preset")} T={Param<int>(bc, "ChunkTokens")} N={Param<int>(bc, "Fold")}",
     };
 
@@ -55,15 +55,15 @@ public static class CaseDescriber
             CoefficientOfVariation = stats.Mean > 0 ? stats.StandardDeviation / stats.Mean : null,
             SamplesNs = samples,
             AllocatedBytes = report.GcStats.GetBytesAllocatedPerOperation(bc),
-            Path = suite == "peers" ? PeerPath(bc) : Param<string>(bc, "Path"),
+            Path = suite == SuiteNames.Peers ? PeerPath(bc) : Param<string>(bc, "Path"),
         };
         switch (suite)
         {
-            case "kernels": DescribeKernel(bc, result, cal); break;
-            case "peers": DescribeKernel(bc, result, cal); result.Peer = Param<string>(bc, "Peer"); break;
-            case "projections": DescribeProjections(bc, result, cal); break;
-            case "attention": DescribeModelStep(bc, result, cal, wholeEncoder: false); break;
-            case "encoder": DescribeModelStep(bc, result, cal, wholeEncoder: true); break;
+            case SuiteNames.Kernels: DescribeKernel(bc, result, cal); break;
+            case SuiteNames.Peers: DescribeKernel(bc, result, cal); result.Peer = Param<string>(bc, "Peer"); break;
+            case SuiteNames.Projections: DescribeProjections(bc, result, cal); break;
+            case SuiteNames.Attention: DescribeModelStep(bc, result, cal, wholeEncoder: false); break;
+            case SuiteNames.Encoder: DescribeModelStep(bc, result, cal, wholeEncoder: true); break;
             default: throw new ArgumentException($"no describer for suite '{suite}'");
         }
         return result;
@@ -71,7 +71,7 @@ public static class CaseDescriber
 
     /// <summary>A peers case's path: FoldBench's best path by its ISA name, a library by its peer name.</summary>
     private static string PeerPath(BenchmarkCase bc) =>
-        Param<string>(bc, "Peer") is "foldbench" ? KernelPaths.Parse("best").Name() : Param<string>(bc, "Peer");
+        Param<string>(bc, "Peer") is "foldbench" ? KernelPaths.Best.Name() : Param<string>(bc, "Peer");
 
     /// <summary>A case that could not run here (a peer library that is not installed): its name and why, no figures.</summary>
     public static CaseResult Unavailable(string suite, BenchmarkCase bc, string why)
@@ -81,10 +81,10 @@ public static class CaseDescriber
             Suite = suite,
             Name = ShortName(suite, bc),
             FullName = FullNameProvider.GetBenchmarkName(bc),
-            Path = suite == "peers" ? PeerPath(bc) : Param<string>(bc, "Path"),
+            Path = suite == SuiteNames.Peers ? PeerPath(bc) : Param<string>(bc, "Path"),
             Unavailable = why,
         };
-        if (suite == "peers")
+        if (suite == SuiteNames.Peers)
         {
             r.Peer = Param<string>(bc, "Peer");
             r.M = Param<int>(bc, "M"); r.K = r.N = Param<int>(bc, "KN");
@@ -133,7 +133,7 @@ public static class CaseDescriber
         double activationBytes = (double)projections * rows * c.Width * sizeof(float) * 2;
         r.WeightBytes = weightBytes;
         r.BytesPerToken = (weightBytes + activationBytes) / c.ChunkTokens;
-        r.Regime = weightBytes > CacheInfo.LastLevelCacheBytes() ? "streamed" : "cache";
+        r.Regime = weightBytes > CacheInfo.LastLevelCacheBytes() ? RegimeNames.Streamed : RegimeNames.Cache;
         Rates(r, 2.0 * acct.ProjectionMacs, weightBytes + activationBytes, cal);
     }
 
@@ -146,7 +146,7 @@ public static class CaseDescriber
         StepCost step = wholeEncoder ? acct.EncoderStep : acct.AttentionBlock;
         r.WeightBytes = step.WeightBytesReadPerStep;
         r.BytesPerToken = step.BytesMovedPerToken;
-        r.Regime = step.WeightBytesReadPerStep > CacheInfo.LastLevelCacheBytes() ? "streamed" : "cache";
+        r.Regime = step.WeightBytesReadPerStep > CacheInfo.LastLevelCacheBytes() ? RegimeNames.Streamed : RegimeNames.Cache;
         Rates(r, step.Flops, step.BytesMovedPerStep, cal);
     }
 
@@ -168,7 +168,7 @@ public static class CaseDescriber
     public static void Rerate(CaseResult r, Calibration cal)
     {
         r.PctFmaPeak = r.Gflops is double g && cal.FmaPeakGflops > 0 ? 100 * g / cal.FmaPeakGflops : null;
-        double? roof = r.Regime == "streamed" ? cal.BandwidthGBs : cal.CacheBandwidthGBs;
+        double? roof = r.Regime == RegimeNames.Streamed ? cal.BandwidthGBs : cal.CacheBandwidthGBs;
         r.PctBandwidth = r.GbPerS is double gb && roof is > 0 ? 100 * gb / roof : null;
         Roofline.Describe(r, cal, PortableBits);
     }

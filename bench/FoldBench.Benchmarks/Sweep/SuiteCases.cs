@@ -3,6 +3,7 @@ using BenchmarkDotNet.Parameters;
 using BenchmarkDotNet.Running;
 using FoldBench.Benchmarks.Suites;
 using FoldBench.Kernels;
+using FoldBench.Results;
 
 namespace FoldBench.Benchmarks.Sweep;
 
@@ -15,11 +16,11 @@ public static class SuiteCases
 {
     public static IReadOnlyDictionary<string, Type> Types { get; } = new Dictionary<string, Type>
     {
-        ["kernels"] = typeof(KernelBenchmarks),
-        ["projections"] = typeof(ProjectionBenchmarks),
-        ["attention"] = typeof(AttentionBlockBenchmarks),
-        ["encoder"] = typeof(EncoderStepBenchmarks),
-        ["peers"] = typeof(PeerBenchmarks),
+        [SuiteNames.Kernels] = typeof(KernelBenchmarks),
+        [SuiteNames.Projections] = typeof(ProjectionBenchmarks),
+        [SuiteNames.Attention] = typeof(AttentionBlockBenchmarks),
+        [SuiteNames.Encoder] = typeof(EncoderStepBenchmarks),
+        [SuiteNames.Peers] = typeof(PeerBenchmarks),
     };
 
     /// <summary>The suite a case belongs to (its benchmark type's name in <see cref="Types"/>).</summary>
@@ -34,7 +35,7 @@ public static class SuiteCases
         var modelPath = KernelPaths.Parse(settings.ModelPath).Name();
         IReadOnlyList<(string Name, Type Type, object[] Values)> parameters = suite switch
         {
-            "kernels" =>
+            SuiteNames.Kernels =>
             [
                 ("Path", typeof(string), [.. settings.KernelPaths.Select(p => KernelPaths.Parse(p).Name()).Distinct()]),
                 ("M", typeof(int), [.. settings.KernelM.Cast<object>()]),
@@ -42,7 +43,7 @@ public static class SuiteCases
                 ("Regime", typeof(string), [.. settings.Regimes]),
             ],
             // Shape first, peer last: the peers of one shape run one after another, in the same sitting.
-            "peers" =>
+            SuiteNames.Peers =>
             [
                 ("M", typeof(int), [.. settings.KernelM.Cast<object>()]),
                 ("KN", typeof(int), [.. settings.KernelKN.Cast<object>()]),
@@ -52,7 +53,7 @@ public static class SuiteCases
             _ =>
             [
                 ("Preset", typeof(string), [.. settings.Presets]),
-                ("ChunkTokens", typeof(int), [.. (suite == "projections" ? settings.ChunkTokens : settings.StepChunkTokens).Cast<object>()]),
+                ("ChunkTokens", typeof(int), [.. (suite == SuiteNames.Projections ? settings.ChunkTokens : settings.StepChunkTokens).Cast<object>()]),
                 ("Fold", typeof(int), [.. settings.Folds.Cast<object>()]),
                 ("Path", typeof(string), [modelPath]),
             ],
@@ -71,7 +72,7 @@ public static class SuiteCases
 
     /// <summary>Why the case cannot run in this process (a peer library that is not installed), or null.</summary>
     public static string? Unavailable(string suite, BenchmarkCase bc) =>
-        suite == "peers" ? PeerBenchmarks.WhyNot(CaseDescriber.Param<string>(bc, "Peer")) : null;
+        suite == SuiteNames.Peers ? PeerBenchmarks.WhyNot(CaseDescriber.Param<string>(bc, "Peer")) : null;
 
     private static IEnumerable<object[]> Product(object[][] axes)
     {

@@ -117,7 +117,7 @@ public sealed class SweepRunner
         }
 
         var plan = Plan(config);
-        if (_options.Settings.Suites.Contains("peers"))
+        if (_options.Settings.Suites.Contains(SuiteNames.Peers))
             _summary.Peers = [.. _options.Settings.Peers.Select(Peers.PeerInfos.Describe)];
         _options.Observer?.BeforeSweep(_summary);
         var sweepClock = Stopwatch.StartNew();

@@ -1,3 +1,5 @@
+using FoldBench.Results;
+
 namespace FoldBench.Benchmarks.Sweep;
 
 /// <summary>
@@ -7,18 +9,16 @@ namespace FoldBench.Benchmarks.Sweep;
 public sealed record SweepSettings
 {
     /// <summary>
-    /// The suites a run does unless told otherwise. `peers` is asked for by name: it needs libraries a
-    /// device may lack (OpenBLAS, ONNX Runtime) and doubles a quick run's time.
+    /// The suites to run; by default <see cref="SuiteNames.Default"/>. `peers` is asked for by name: it needs
+    /// libraries a device may lack (OpenBLAS, ONNX Runtime) and doubles a quick run's time.
     /// </summary>
-    public static IReadOnlyList<string> AllSuites { get; } = ["kernels", "projections", "attention", "encoder"];
-
-    public IReadOnlyList<string> Suites { get; init; } = AllSuites;
+    public IReadOnlyList<string> Suites { get; init; } = SuiteNames.Default;
 
     // Kernels suite.
     public IReadOnlyList<string> KernelPaths { get; init; } = ["best"];
     public IReadOnlyList<int> KernelM { get; init; } = [1, 4, 16, 64];
     public IReadOnlyList<int> KernelKN { get; init; } = [512];
-    public IReadOnlyList<string> Regimes { get; init; } = ["cache", "streamed"];
+    public IReadOnlyList<string> Regimes { get; init; } = RegimeNames.All;
 
     // Peers suite (its shapes and regimes are the kernels suite's).
     public IReadOnlyList<string> Peers { get; init; } = Benchmarks.Peers.PeerRegistry.Names;

@@ -76,7 +76,7 @@ public static class KernelProbeCommand
                     Rounds = p.Given(rounds) ? p.GetValue(rounds) : 3,
                 });
                 foreach (var c in summary.Cases)
-                    stdout.WriteLine(c.Suite == "reference"
+                    stdout.WriteLine(c.Suite == SuiteNames.Reference
                         ? $"{c.Name,-28} {c.MedianNs / 1000,10:0.00} µs"
                         : $"{c.Name,-28} {c.MedianNs / 1000,10:0.00} µs  {c.Gflops,7:0.0} GFLOP/s  {(c.CorrectnessOk == true ? "ok" : "WRONG")}");
                 return summary.Cases.Any(c => c.CorrectnessOk == false) ? Cli.ExitFailure : Cli.ExitOk;

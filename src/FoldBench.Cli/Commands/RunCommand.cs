@@ -25,7 +25,7 @@ public static class RunCommand
         // One spelling with `model`: --folds; --fold is kept as an alias.
         public Option<IReadOnlyList<int>> Folds { get; } = CliOptions.IntList("--folds", "fold factors (default: 1,2,4)", 1, 64, "--fold");
         public KernelCaseOptions Kernel { get; } = new("kernel paths (default: every supported one; with --instructions: best)");
-        public Option<IReadOnlyList<string>> Regimes { get; } = CliOptions.NameList("--regimes", "cache,streamed (default: both)", ["cache", "streamed"]);
+        public Option<IReadOnlyList<string>> Regimes { get; } = CliOptions.NameList("--regimes", "cache,streamed (default: both)", RegimeNames.All);
         public Option<string> ModelPath { get; } = CliOptions.OneOf("--model-path", "kernel path for the model suites (default: best)", KernelCases.PathNames.ToArray());
         public Option<string> Out { get; } = CliOptions.Text("--out", "DIR", "results folder (default: results/<machine>/<UTC timestamp>, with --instructions …-instructions)");
         public Option<string> Machine { get; } = CliOptions.Text("--machine", "NAME", "machine name for the default results folder");
@@ -146,7 +146,7 @@ public static class RunCommand
 
         var settings = new SweepSettings
         {
-            Suites = Or(o.Suites, SweepSettings.AllSuites),
+            Suites = Or(o.Suites, SuiteNames.Default),
             KernelPaths = paths,
             KernelM = Or(o.Kernel.M, defaults.KernelM),
             KernelKN = Or(o.Kernel.KN, quick ? [512] : [512, 2048]),
@@ -159,7 +159,7 @@ public static class RunCommand
         };
 
         // Every preset × fold must be buildable before anything runs: one clear error, not a failed case later.
-        if (settings.Suites.Any(x => x != "kernels"))
+        if (settings.Suites.Any(x => x != SuiteNames.Kernels))
             foreach (var preset in settings.Presets)
                 foreach (var fold in settings.Folds)
                     foreach (var chunk in settings.ChunkTokens.Concat(settings.StepChunkTokens).Distinct())

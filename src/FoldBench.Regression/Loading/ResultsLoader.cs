@@ -84,7 +84,7 @@ public static class ResultsLoader
                 RecordedMedianNs = c.MedianNs > 0 ? c.MedianNs : null,
                 Instructions = c.Instructions,
                 CorrectnessOk = c.CorrectnessOk,
-                IsReferenceWorkload = c.Suite == ReferenceSuite,
+                IsReferenceWorkload = c.Suite == SuiteNames.Reference, // the timed probe's fixed workload, never judged
             };
         }).ToList();
         var listed = cases.Select(c => c.FullName).ToHashSet(StringComparer.Ordinal);
@@ -98,9 +98,6 @@ public static class ResultsLoader
             });
         return new ResultSet(source, "foldbench", cases, HostOf(summary.Machine));
     }
-
-    /// <summary>The suite name of a fixed reference workload (the timed probe's), which is never judged.</summary>
-    public const string ReferenceSuite = "reference";
 
     private static HostDescription HostOf(MachineInfo m) => new()
     {

@@ -14,7 +14,7 @@ internal sealed class KernelThroughputChart(IReadOnlyList<CaseResult> kernels, C
 {
     public string FileStem => "kernels-throughput";
     public string Title => "Kernel throughput vs M (M = fold × chunk tokens)";
-    public string Section => Suites.Kernels;
+    public string Section => SuiteNames.Kernels;
 
     public Figure Draw()
     {
@@ -26,7 +26,7 @@ internal sealed class KernelThroughputChart(IReadOnlyList<CaseResult> kernels, C
         else
             notices.Add("No calibration in this run: % of FMA peak cannot be drawn.");
 
-        var regimes = kernels.Select(c => c.Regime).Distinct().OrderBy(r => r == "cache" ? 0 : r == "streamed" ? 1 : 2).ToList();
+        var regimes = kernels.Select(c => c.Regime).Distinct().OrderBy(RegimeNames.Order).ToList();
         var seriesKeys = kernels.Select(SeriesKey).Distinct().ToList();
         var panels = regimes.Select(r => Panel(r, kernels.Where(c => c.Regime == r).ToList(), seriesKeys, peak)).ToList();
         var legend = seriesKeys.Select((k, i) => new LegendEntry(k, ChartStyle.ColorAt(i), LegendKind.LineAndMarker, ChartStyle.MarkerAt(i))).ToList();

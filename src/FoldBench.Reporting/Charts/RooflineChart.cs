@@ -59,7 +59,7 @@ internal sealed class RooflineChart(IReadOnlyList<CaseResult> kernels, Calibrati
 {
     public string FileStem => "roofline";
     public string Title => $"Roofline — kernels on {machine}";
-    public string Section => Suites.Kernels;
+    public string Section => SuiteNames.Kernels;
 
     public Figure Draw()
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using FoldBench.Reporting.Data;
+using FoldBench.Results;
 using FoldBench.Results.Formatting;
 using FoldBench.Reporting.Markdown;
 
@@ -56,11 +57,11 @@ internal static class ComparisonMarkdown
             {
                 var kernels = RunSelection.Kernels(r.Summary);
                 var peak = kernels.Where(c => c.PctFmaPeak is not null).MaxBy(c => c.PctFmaPeak);
-                var bw = kernels.Where(c => c.Regime == "streamed" && c.PctBandwidth is not null).MaxBy(c => c.PctBandwidth);
+                var bw = kernels.Where(c => c.Regime == RegimeNames.Streamed && c.PctBandwidth is not null).MaxBy(c => c.PctBandwidth);
                 k.Add(r.Label, Units.Percent(peak?.PctFmaPeak), peak?.Name ?? Units.Missing, Units.Percent(bw?.PctBandwidth), bw?.Name ?? Units.Missing);
             }
             md.Append(k).AppendLine();
-            foreach (var chart in charts.Where(c => c.Section == Suites.Kernels))
+            foreach (var chart in charts.Where(c => c.Section == SuiteNames.Kernels))
                 md.AppendLine($"![{chart.Title}]({plotsFolder}/{chart.FileStem}.png)").AppendLine();
         }
         return md.ToString();

@@ -1,5 +1,6 @@
 using FoldBench.Reporting.Charts;
 using FoldBench.Reporting.Data;
+using FoldBench.Results;
 
 namespace FoldBench.Reporting.Comparison;
 
@@ -8,7 +9,7 @@ internal sealed class DeviceRooflineChart(IReadOnlyList<DeviceRun> runs) : IChar
 {
     public string FileStem => "compare-roofline";
     public string Title => "Roofline by device — kernels against each device's measured roofs";
-    public string Section => Suites.Kernels;
+    public string Section => SuiteNames.Kernels;
 
     public Figure Draw()
     {

@@ -31,7 +31,7 @@ internal static class RunSelection
 
     /// <summary>Kernel cases with a shape, ordered path, regime, K, N, M (the order of the kernels table).</summary>
     public static IReadOnlyList<CaseResult> Kernels(RunSummary s) =>
-        s.Cases.Where(c => c.Suite == Suites.Kernels && c.M is not null)
+        s.Cases.Where(c => c.Suite == SuiteNames.Kernels && c.M is not null)
             .OrderBy(c => c.Path, StringComparer.Ordinal)
             .ThenBy(c => RegimeOrder(c.Regime))
             .ThenBy(c => c.K).ThenBy(c => c.N).ThenBy(c => c.M)
@@ -43,13 +43,13 @@ internal static class RunSelection
 
     public static string RegimeTitle(string? regime) => regime switch
     {
-        "cache" => "cache-resident weights",
-        "streamed" => "streamed weights",
+        RegimeNames.Cache => "cache-resident weights",
+        RegimeNames.Streamed => "streamed weights",
         null => "weights (regime not recorded)",
         _ => regime + " weights",
     };
 
-    private static int RegimeOrder(string? regime) => regime switch { "cache" => 0, "streamed" => 1, _ => 2 };
+    private static int RegimeOrder(string? regime) => RegimeNames.Order(regime);
 
     public static string FileSafe(string name)
     {

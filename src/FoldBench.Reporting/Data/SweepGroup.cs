@@ -61,20 +61,18 @@ internal sealed class SweepGroup
         Chunks.Select(ch => (ch, At(ch, fold) is { } c ? value(c) : null));
 }
 
-/// <summary>Names and order of the suites as a reader sees them.</summary>
+/// <summary>Order and titles of the suites as a reader sees them (the names are <see cref="SuiteNames"/>).</summary>
 internal static class Suites
 {
-    public const string Kernels = "kernels", Projections = "projections", Attention = "attention", Encoder = "encoder";
-
     /// <summary>The fold-sweep suites, headline first: the encoder step is what a device runs.</summary>
-    public static readonly IReadOnlyList<string> FoldSweeps = [Encoder, Projections, Attention];
+    public static readonly IReadOnlyList<string> FoldSweeps = [SuiteNames.Encoder, SuiteNames.Projections, SuiteNames.Attention];
 
     public static string Title(string suite) => suite switch
     {
-        Encoder => "Encoder step",
-        Projections => "Attention projections",
-        Attention => "Attention block",
-        Kernels => "Kernels",
+        SuiteNames.Encoder => "Encoder step",
+        SuiteNames.Projections => "Attention projections",
+        SuiteNames.Attention => "Attention block",
+        SuiteNames.Kernels => "Kernels",
         _ => suite,
     };
 }

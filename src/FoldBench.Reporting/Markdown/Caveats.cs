@@ -21,7 +21,7 @@ internal static class Caveats
         if (s.Machine.Emulated)
             list.Add($"Emulation: the process ran under emulation ({s.Machine.Architecture} on {s.Machine.CpuModel}); " +
                      "times, throughput and energy say nothing about real hardware — only correctness counts.");
-        var measured = s.Cases.Where(c => c.Suite != "calibration").ToList();
+        var measured = s.Cases.Where(c => c.Suite != SuiteNames.Calibration).ToList();
         int withEnergy = measured.Count(EnergyNotices.HasEnergy);
         if (measured.Count > 0 && withEnergy == 0)
             list.Add($"No energy figures: {EnergyNotices.UnavailableReason(measured, s.Energy).TrimEnd('.')}. " +

@@ -15,7 +15,7 @@ internal static class PeerMarkdown
 
     public static void Append(StringBuilder md, RunSummary s)
     {
-        var peers = s.Cases.Where(c => c.Suite == "peers" && c.Peer is not null).ToList();
+        var peers = s.Cases.Where(c => c.Suite == SuiteNames.Peers && c.Peer is not null).ToList();
         if (peers.Count == 0) return;
         md.AppendLine($"## {Title}").AppendLine();
         md.AppendLine("The same Y = X·Wᵀ + b (fp32, one thread) by each library, in the same run. FoldBench ÷ peer > 1 means FoldBench is faster; " +
@@ -34,7 +34,7 @@ internal static class PeerMarkdown
     {
         var t = new MarkdownTable(("Weights", false), ("M", true), ("K = N", true), ("Peer", false), ("GFLOP/s", true),
             ("% FMA peak", true), ("% bandwidth", true), ("FoldBench ÷ peer", true), ("Correct", false));
-        foreach (var shape in peers.GroupBy(c => (c.Regime, c.M, c.K)).OrderBy(g => g.Key.Regime == "streamed").ThenBy(g => g.Key.M).ThenBy(g => g.Key.K))
+        foreach (var shape in peers.GroupBy(c => (c.Regime, c.M, c.K)).OrderBy(g => g.Key.Regime == RegimeNames.Streamed).ThenBy(g => g.Key.M).ThenBy(g => g.Key.K))
         {
             var ran = shape.Where(c => c.Unavailable is null && c.MedianNs > 0).ToList();
             var own = ran.FirstOrDefault(c => c.Peer == "foldbench");

@@ -47,7 +47,7 @@ internal static class ReportMarkdown
             md.AppendLine().AppendLine("% FMA peak and % bandwidth are against this run's calibration: cache-resident cases against the cache " +
                                        "bandwidth, streamed cases against the memory bandwidth. CV: coefficient of variation over iterations.");
             md.AppendLine();
-            Embed(md, charts, Suites.Kernels, plotsFolder);
+            Embed(md, charts, SuiteNames.Kernels, plotsFolder);
         }
         PeerMarkdown.Append(md, s);
         if (s.Cases.Count == 0) md.AppendLine("No case finished in this run.").AppendLine();
@@ -192,7 +192,7 @@ internal static class ReportMarkdown
     {
         if (kernels.Where(c => c.PctFmaPeak is not null).MaxBy(c => c.PctFmaPeak) is { } peak)
             yield return $"Best compute: {peak.Name} — {Units.Fixed(peak.Gflops, 1)} GFLOP/s = {Units.Percent(peak.PctFmaPeak)} of the FMA peak.";
-        var streamed = kernels.Where(c => c.Regime == "streamed" && c.PctBandwidth is not null).ToList();
+        var streamed = kernels.Where(c => c.Regime == RegimeNames.Streamed && c.PctBandwidth is not null).ToList();
         if (streamed.MaxBy(c => c.PctBandwidth) is { } bw)
             yield return $"Best streamed: {bw.Name} — {Units.Fixed(bw.GbPerS, 1)} GB/s = {Units.Percent(bw.PctBandwidth)} of the measured memory bandwidth.";
     }

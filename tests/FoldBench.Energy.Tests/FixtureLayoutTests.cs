@@ -1,27 +1,45 @@
-using System.Runtime.CompilerServices;
 using FoldBench.Energy.Simulation;
 using FoldBench.Energy.Tests.Support;
 
 namespace FoldBench.Energy.Tests;
 
-/// <summary>The fixture writer's trees are pinned by the committed manifests (Fixtures/*.tree), and carry the facts of real kernels' layouts.</summary>
+/// <summary>The fixture writer lays out exactly the trees its layout files (src/FoldBench.Energy/Simulation/Layouts/*.tree) describe, and they carry the facts of real kernels' layouts.</summary>
 public class FixtureLayoutTests
 {
     [Theory]
-    [InlineData("intel-laptop")]
-    [InlineData("amd-server")]
-    [InlineData("laptop-battery")]
-    [InlineData("phone-battery")]
-    public void Writer_lays_out_exactly_the_committed_tree(string layout)
+    [InlineData("intel-laptop", false)]
+    [InlineData("amd-server", false)]
+    [InlineData("laptop-battery", false)]
+    [InlineData("laptop-battery", true)]
+    [InlineData("phone-battery", false)]
+    [InlineData("phone-battery", true)]
+    public void Writer_lays_out_exactly_the_layout_files_tree(string layout, bool charging)
     {
         using var dir = new TempDir();
         string root = dir.Sub("root");
-        using (FixtureWriter.Create(root, FixtureWriter.LayoutNames[layout], new ConstantPower(0), new FixtureWriterOptions(KeepLedger: false))) { }
-        string actual = FixtureManifest.Describe(root);
-        if (Environment.GetEnvironmentVariable("FOLDBENCH_UPDATE_FIXTURES") == "1")
-            File.WriteAllText(Path.Combine(SourceDir(), "Fixtures", layout + ".tree"), actual);
-        string committed = File.ReadAllText(Path.Combine(FixtureManifest.FixturesDir, layout + ".tree"));
-        Assert.Equal(committed, actual);
+        using (FixtureWriter.Create(root, FixtureWriter.LayoutNames[layout], new ConstantPower(0), new FixtureWriterOptions(Charging: charging, KeepLedger: false))) { }
+        Assert.Equal(LayoutFile.Load(layout, charging).Manifest(), FixtureManifest.Describe(root));
+    }
+
+    [Theory]
+    [InlineData("laptop-battery", "sys/class/power_supply/BAT0/status", "Discharging", "Charging")]
+    [InlineData("phone-battery", "sys/class/power_supply/usb/online", "0", "1")]
+    public void Layout_files_variants_differ_where_charging_shows(string layout, string path, string discharging, string charging)
+    {
+        using var dir = new TempDir();
+        foreach (var (on, expected) in new[] { (false, discharging), (true, charging) })
+        {
+            string root = dir.Sub(on ? "on" : "off");
+            using (FixtureWriter.Create(root, FixtureWriter.LayoutNames[layout], new ConstantPower(0), new FixtureWriterOptions(Charging: on, KeepLedger: false))) { }
+            Assert.Equal(expected, File.ReadAllText(Path.Combine(root, path)).Trim());
+        }
+    }
+
+    [Fact]
+    public void Every_layout_name_has_a_layout_file()
+    {
+        foreach (var name in FixtureWriter.LayoutNames.Keys)
+            Assert.NotEmpty(LayoutFile.Load(name).Entries);
     }
 
     [Fact]
@@ -29,7 +47,7 @@ public class FixtureLayoutTests
     {
         using var dir = new TempDir();
         string root = FixtureManifest.MaterializeCommitted("intel-laptop", dir.Sub("root"));
-        Assert.Equal(File.ReadAllText(Path.Combine(FixtureManifest.FixturesDir, "intel-laptop.tree")), FixtureManifest.Describe(root));
+        Assert.Equal(LayoutFile.Load("intel-laptop").Manifest(), FixtureManifest.Describe(root));
     }
 
     [Fact]
@@ -101,6 +119,4 @@ public class FixtureLayoutTests
         double w = model.Watts(System.Diagnostics.Stopwatch.GetTimestamp());
         Assert.InRange(w, 2 + 10 * 0.5, 2 + 10 * Environment.ProcessorCount);
     }
-
-    private static string SourceDir([CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
 }

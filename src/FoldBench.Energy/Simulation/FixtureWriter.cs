@@ -18,14 +18,11 @@ public sealed record FixtureWriterOptions(bool NearWrap = false, bool Charging =
 /// Creates a fixture tree laid out like a real kernel's (sysfs, /proc/cpuinfo, /dev/cpu/N/msr) and advances its
 /// counters in real time from a power model, wrap-arounds included. The injected energy per channel is the truth
 /// tests compare FoldBench's integration with. Channels: "package" (sum of packages), "core", "dram", "psys", "battery".
+/// The layouts themselves (files, modes, links, start values, which files count what) are data:
+/// <c>Simulation/Layouts/NAME.tree</c>, read by <see cref="LayoutFile"/>; this class only animates their counters.
 /// </summary>
 public sealed class FixtureWriter : IDisposable
 {
-    public const long IntelRangeUj = 262143328850;   // 2^32 × 61.035 µJ
-    public const long AmdRangeUj = 65712999613;      // 2^32 × 15.3 µJ
-    public const ulong IntelPowerUnit = 0x000A0E03;  // ESU 14 → 61.035 µJ
-    public const ulong AmdPowerUnit = 0x000A1003;    // ESU 16 → 15.26 µJ
-
     public static readonly IReadOnlyDictionary<string, FixtureLayout> LayoutNames = new Dictionary<string, FixtureLayout>
     {
         ["intel-laptop"] = FixtureLayout.IntelLaptop,
@@ -33,12 +30,6 @@ public sealed class FixtureWriter : IDisposable
         ["laptop-battery"] = FixtureLayout.LaptopBattery,
         ["phone-battery"] = FixtureLayout.PhoneBattery,
     };
-
-    /// <summary>Channel watts = Scale × model watts + Offset.</summary>
-    private readonly record struct Share(double Scale, double Offset)
-    {
-        public double Watts(double w) => Scale * w + Offset;
-    }
 
     private abstract class Counter
     {
@@ -117,18 +108,11 @@ public sealed class FixtureWriter : IDisposable
         Layout = layout;
         _model = model;
         _options = options;
-        bool battery = layout is FixtureLayout.LaptopBattery or FixtureLayout.PhoneBattery;
-        Tick = TimeSpan.FromMilliseconds(battery ? 5 : 1);
+        var description = LayoutFile.Load(Name(layout), options.Charging);
         GaugePeriod = options.GaugePeriod ?? TimeSpan.FromSeconds(1);
         _last = _lastGauge = Stopwatch.GetTimestamp();
-        double w0 = model.Watts(_last);
-        switch (layout)
-        {
-            case FixtureLayout.IntelLaptop: BuildIntelLaptop(w0); break;
-            case FixtureLayout.AmdServer: BuildAmdServer(w0); break;
-            case FixtureLayout.LaptopBattery: BuildLaptopBattery(); break;
-            case FixtureLayout.PhoneBattery: BuildPhoneBattery(); break;
-        }
+        Build(description, model.Watts(_last));
+        Tick = TimeSpan.FromMilliseconds(_gauge is null ? 1 : 5);
         _channelOrder = _channels.Keys.ToArray();
         foreach (var c in _channelOrder) _channelJoules[c] = 0;
         foreach (var c in _counters) c.Publish();
@@ -246,7 +230,35 @@ public sealed class FixtureWriter : IDisposable
         return j0[channel] + (j1[channel] - j0[channel]) * (t - t0) / (double)(t1 - t0);
     }
 
-    // ---- layouts -------------------------------------------------------------------------------------------------
+    // ---- counters ------------------------------------------------------------------------------------------------
+
+    /// <summary>Lays out the layout's tree and opens its counters at their start values (or near their wrap).</summary>
+    private void Build(LayoutFile layout, double w0)
+    {
+        foreach (var entry in layout.Entries) _tree.Create(entry);
+        foreach (var (name, share) in layout.Channels) _channels[name] = share;
+        foreach (var c in layout.Counters)
+        {
+            long range = layout.Number(c.Path[..c.Path.LastIndexOf('/')] + "/max_energy_range_uj");
+            double start = Initial(range, c.Share.Watts(w0) * 1e6, layout.Number(c.Path));
+            _counters.Add(new PowercapCounter(OpenForUpdate(c.Path), range, start) { Share = c.Share });
+        }
+        var msr = new Dictionary<int, FileStream>();
+        FileStream[] MsrFiles(int[] cpus) => cpus.Select(n => msr.TryGetValue(n, out var f) ? f : msr[n] = MsrFile(n)).ToArray();
+        foreach (var r in layout.MsrRegisters)
+            foreach (var f in MsrFiles(r.Cpus)) RandomAccess.Write(f.SafeFileHandle, BitConverter.GetBytes(r.Value), r.Register);
+        foreach (var c in layout.MsrCounters)
+        {
+            var files = MsrFiles(c.Cpus);
+            // A whole 8-byte read at the register must succeed, as on the real device.
+            foreach (var f in files)
+                if (f.Length < c.Register + 8L) f.SetLength(c.Register + 8L);
+            double unit = MsrRegisters.EnergyUnitJoules(c.PowerUnit);
+            ulong start = (ulong)Initial(MsrRegisters.CounterRange, c.Share.Watts(w0) / unit, c.Start);
+            _counters.Add(new MsrCounter(files, c.Register, unit, start) { Share = c.Share });
+        }
+        if (layout.Gauge is { } g) _gauge = Gauge(layout, g);
+    }
 
     private FileStream OpenForUpdate(string kernelPath) => Track(new FileStream(_tree.At(kernelPath), FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, 1));
 
@@ -264,260 +276,60 @@ public sealed class FixtureWriter : IDisposable
         if (f.Length != bytes.Length) f.SetLength(bytes.Length);
     }
 
-    private void WriteInPlace(string kernelPath, FileStream f, string text) => WriteInPlace(f, Encoding.ASCII.GetBytes(text + "\n"));
+    private static void WriteInPlace(FileStream f, long value) =>
+        WriteInPlace(f, Encoding.ASCII.GetBytes(value.ToString(CultureInfo.InvariantCulture) + "\n"));
 
-    private double Initial(double range, double unitsPerSecond, double fraction) =>
-        _options.NearWrap ? Math.Max(0, range - unitsPerSecond * 0.4) : range * fraction;
-
-    private void PowercapZone(string controlType, string zonePath, string name, long range, Share share, double w0, double fraction,
-        IEnumerable<(string Name, long Limit, long Window, long Max)> constraints, bool enabled = true)
-    {
-        string dir = $"/sys/devices/virtual/powercap/{controlType}/{zonePath}";
-        string id = zonePath[(zonePath.LastIndexOf('/') + 1)..];
-        string parent = zonePath.Contains('/') ? $"/sys/devices/virtual/powercap/{controlType}/{zonePath[..zonePath.LastIndexOf('/')]}" : $"/sys/devices/virtual/powercap/{controlType}";
-        _tree.File($"{dir}/name", name);
-        _tree.File($"{dir}/enabled", enabled ? 1 : 0, FixtureTree.Writable);
-        _tree.File($"{dir}/max_energy_range_uj", range);
-        _tree.File($"{dir}/energy_uj", 0, FixtureTree.RootOnly); // root-only since Linux 5.10 (CVE-2020-8694)
-        int i = 0;
-        foreach (var c in constraints)
-        {
-            _tree.File($"{dir}/constraint_{i}_name", c.Name);
-            _tree.File($"{dir}/constraint_{i}_power_limit_uw", c.Limit, FixtureTree.Writable);
-            _tree.File($"{dir}/constraint_{i}_time_window_us", c.Window, FixtureTree.Writable);
-            if (c.Max >= 0) _tree.File($"{dir}/constraint_{i}_max_power_uw", c.Max);
-            i++;
-        }
-        _tree.File($"{dir}/uevent", "");
-        _tree.PowerDir(dir);
-        _tree.Link($"{dir}/device", parent);
-        _tree.Link($"{dir}/subsystem", "/sys/class/powercap");
-        _tree.Link($"/sys/class/powercap/{id}", dir);
-        double perSecondUj = share.Watts(w0) * 1e6;
-        _counters.Add(new PowercapCounter(OpenForUpdate($"{dir}/energy_uj"), range, Initial(range, perSecondUj, fraction)) { Share = share });
-    }
-
-    private void ControlType(string name)
-    {
-        string dir = $"/sys/devices/virtual/powercap/{name}";
-        _tree.File($"{dir}/enabled", 1, FixtureTree.Writable);
-        _tree.File($"{dir}/uevent", "");
-        _tree.PowerDir(dir);
-        _tree.Link($"{dir}/subsystem", "/sys/class/powercap");
-        _tree.Link($"/sys/class/powercap/{name}", dir);
-    }
-
-    private void Cpus(int count, Func<int, int> package, string cpuinfoBlock, Func<int, string>? extra = null)
-    {
-        var info = new StringBuilder();
-        for (int n = 0; n < count; n++)
-        {
-            _tree.File($"/sys/devices/system/cpu/cpu{n}/topology/physical_package_id", package(n));
-            _tree.File($"/sys/devices/system/cpu/cpu{n}/topology/die_id", 0);
-            _tree.File($"/sys/devices/system/cpu/cpu{n}/topology/core_id", n);
-            info.Append(CultureInfo.InvariantCulture, $"processor\t: {n}\n").Append(cpuinfoBlock).Append(extra?.Invoke(n) ?? "").Append('\n');
-        }
-        _tree.File("/sys/devices/system/cpu/online", $"0-{count - 1}");
-        _tree.File("/sys/devices/system/cpu/possible", $"0-{count - 1}");
-        _tree.File("/sys/devices/system/cpu/present", $"0-{count - 1}");
-        _tree.File("/proc/cpuinfo", info.ToString().TrimEnd('\n') + "\n");
-    }
-
-    private void Dmi(string vendor, string product)
-    {
-        _tree.File("/sys/devices/virtual/dmi/id/sys_vendor", vendor);
-        _tree.File("/sys/devices/virtual/dmi/id/product_name", product);
-        _tree.Link("/sys/class/dmi/id", "/sys/devices/virtual/dmi/id");
-    }
+    /// <summary>The layout's start value, or (NearWrap) 0.4 s of the start power before the wrap.</summary>
+    private double Initial(double range, double unitsPerSecond, double start) =>
+        _options.NearWrap ? Math.Max(0, range - unitsPerSecond * 0.4) : start;
 
     /// <summary>A sparse /dev/cpu/N/msr file: reads at offset = register address return 8 little-endian bytes.</summary>
-    private FileStream MsrFile(int cpu, params (uint Register, ulong Value)[] fixedRegisters)
+    private FileStream MsrFile(int cpu)
     {
         string path = _tree.At($"/dev/cpu/{cpu}/msr");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var f = Track(new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, 1));
-        foreach (var (register, value) in fixedRegisters) RandomAccess.Write(f.SafeFileHandle, BitConverter.GetBytes(value), register);
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite); // crw------- like the real node
         return f;
     }
 
-    private void MsrCounterIn(FileStream[] files, uint register, double unit, Share share, double w0, double fraction)
+    /// <summary>The battery's publish step: (average watts since the last publish, cumulative joules) → its attribute files.
+    /// It starts from the layout's values and counts up when charging, down otherwise.</summary>
+    private Action<double, double> Gauge(LayoutFile layout, GaugeSpec g)
     {
-        // A whole 8-byte read at the register must succeed, as on the real device.
-        foreach (var f in files)
-            if (f.Length < register + 8L) f.SetLength(register + 8L);
-        _counters.Add(new MsrCounter(files, register, unit, (ulong)Initial(MsrRegisters.CounterRange, share.Watts(w0) / unit, fraction)) { Share = share });
-    }
-
-    private void BuildIntelLaptop(double w0)
-    {
-        // Power split of a client part: cores 62 % and uncore/graphics 8 % of the package; DRAM beside it; psys = all of it plus the platform.
-        var package = new Share(1, 0);
-        var core = new Share(0.62, 0);
-        var uncore = new Share(0.08, 0);
-        var dram = new Share(0.12, 0.4);
-        var psys = new Share(1.12, 1.9);
-        _channels["package"] = package;
-        _channels["core"] = core;
-        _channels["dram"] = dram;
-        _channels["psys"] = psys;
-        (string, long, long, long)[] pkgLimits = [("long_term", 28000000, 27983872, 28000000), ("short_term", 64000000, 2440, 0)];
-        (string, long, long, long)[] subLimits = [("long_term", 0, 976, -1)];
-        ControlType("intel-rapl");
-        PowercapZone("intel-rapl", "intel-rapl:0", "package-0", IntelRangeUj, package, w0, 0.37, pkgLimits);
-        PowercapZone("intel-rapl", "intel-rapl:0/intel-rapl:0:0", "core", IntelRangeUj, core, w0, 0.21, subLimits, enabled: false);
-        PowercapZone("intel-rapl", "intel-rapl:0/intel-rapl:0:1", "uncore", IntelRangeUj, uncore, w0, 0.05, subLimits, enabled: false);
-        PowercapZone("intel-rapl", "intel-rapl:0/intel-rapl:0:2", "dram", IntelRangeUj, dram, w0, 0.11, subLimits, enabled: false);
-        PowercapZone("intel-rapl", "intel-rapl:1", "psys", IntelRangeUj, psys, w0, 0.52, pkgLimits, enabled: false);
-        ControlType("intel-rapl-mmio");
-        PowercapZone("intel-rapl-mmio", "intel-rapl-mmio:0", "package-0", IntelRangeUj, package, w0, 0.37, pkgLimits);
-
-        Cpus(4, _ => 0, "vendor_id\t: GenuineIntel\ncpu family\t: 6\nmodel\t\t: 140\nmodel name\t: 11th Gen Intel(R) Core(TM) i7-1165G7 @ 2.80GHz\nstepping\t: 1\ncpu MHz\t\t: 2800.000\ncache size\t: 12288 KB\nphysical id\t: 0\nsiblings\t: 4\ncpu cores\t: 4\nflags\t\t: fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36 clflush dts acpi mmx fxsr sse sse2 ss ht tm pbe syscall nx pdpe1gb rdtscp lm constant_tsc art arch_perfmon pebs bts rep_good nopl xtopology nonstop_tsc cpuid aperfmperf tsc_known_freq pni pclmulqdq dtes64 monitor ds_cpl vmx est tm2 ssse3 sdbg fma cx16 xtpr pdcm pcid sse4_1 sse4_2 x2apic movbe popcnt tsc_deadline_timer aes xsave avx f16c rdrand lahf_lm abm 3dnowprefetch cpuid_fault epb invpcid_single ssbd ibrs ibpb stibp ibrs_enhanced tpr_shadow vnmi flexpriority ept vpid ept_ad fsgsbase tsc_adjust bmi1 avx2 smep bmi2 erms invpcid rdt_a avx512f avx512dq rdseed adx smap avx512ifma clflushopt clwb intel_pt avx512cd sha_ni avx512bw avx512vl xsaveopt xsavec xgetbv1 xsaves dtherm ida arat pln pts hwp hwp_notify hwp_act_window hwp_epp hwp_pkg_req avx512vbmi umip pku ospke avx512_vbmi2 gfni vaes vpclmulqdq avx512_vnni avx512_bitalg avx512_vpopcntdq rdpid movdiri movdir64b fsrm avx512_vp2intersect md_clear flush_l1d arch_capabilities\n");
-        // The same counters through MSRs, one file per CPU; the package-scope registers read the same on every CPU of the package.
-        var files = Enumerable.Range(0, 4).Select(n => MsrFile(n, (MsrRegisters.IntelPowerUnit, IntelPowerUnit))).ToArray();
-        double unit = MsrRegisters.EnergyUnitJoules(IntelPowerUnit);
-        MsrCounterIn(files, MsrRegisters.IntelPackageEnergy, unit, package, w0, 0.37);
-        MsrCounterIn(files, MsrRegisters.IntelPp0Energy, unit, core, w0, 0.21);
-        MsrCounterIn(files, MsrRegisters.IntelPp1Energy, unit, uncore, w0, 0.05);
-        MsrCounterIn(files, MsrRegisters.IntelDramEnergy, unit, dram, w0, 0.11);
-        Dmi("LENOVO", "20XWCTO1WW");
-        // On the charger: the battery is full and the adapter online, so the battery source reports "charging".
-        AcpiBattery(charging: true, full: true);
-    }
-
-    private void BuildAmdServer(double w0)
-    {
-        // Two sockets; kernels ≥ 5.11 expose AMD RAPL through the intel-rapl control type, packages only.
-        var half = new Share(0.5, 0);
-        _channels["package"] = new Share(1, 0);
-        ControlType("intel-rapl");
-        (string, long, long, long)[] limits = [("long_term", 0, 0, 0)];
-        PowercapZone("intel-rapl", "intel-rapl:0", "package-0", AmdRangeUj, half, w0, 0.44, limits);
-        PowercapZone("intel-rapl", "intel-rapl:1", "package-1", AmdRangeUj, half, w0, 0.71, limits);
-        Cpus(8, n => n / 4, "vendor_id\t: AuthenticAMD\ncpu family\t: 25\nmodel\t\t: 1\nmodel name\t: AMD EPYC 7313 16-Core Processor\nstepping\t: 1\ncpu MHz\t\t: 3000.000\ncache size\t: 512 KB\nsiblings\t: 4\ncpu cores\t: 4\nflags\t\t: fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36 clflush mmx fxsr sse sse2 ht syscall nx mmxext fxsr_opt pdpe1gb rdtscp lm constant_tsc rep_good nopl nonstop_tsc cpuid extd_apicid aperfmperf rapl pni pclmulqdq monitor ssse3 fma cx16 pcid sse4_1 sse4_2 movbe popcnt aes xsave avx f16c rdrand lahf_lm cmp_legacy svm extapic cr8_legacy abm sse4a misalignsse 3dnowprefetch osvw ibs skinit wdt tce topoext perfctr_core perfctr_nb bpext perfctr_llc mwaitx cpb cat_l3 cdp_l3 hw_pstate ssbd mba ibrs ibpb stibp vmmcall fsgsbase bmi1 avx2 smep bmi2 erms invpcid cqm rdt_a rdseed adx smap clflushopt clwb sha_ni xsaveopt xsavec xgetbv1 xsaves cqm_llc cqm_occup_llc cqm_mbm_total cqm_mbm_local clzero irperf xsaveerptr rdpru wbnoinvd amd_ppin arat npt lbrv svm_lock nrip_save tsc_scale vmcb_clean flushbyasid decodeassists pausefilter pfthreshold v_vmsave_vmload vgif v_spec_ctrl umip pku ospke vaes vpclmulqdq rdpid overflow_recov succor smca\n",
-            n => $"physical id\t: {n / 4}\ncore id\t\t: {n % 4}\n");
-        double unit = MsrRegisters.EnergyUnitJoules(AmdPowerUnit);
-        for (int p = 0; p < 2; p++)
+        double sign = _options.Charging ? 1 : -1;
+        switch (g.Kind)
         {
-            var files = Enumerable.Range(p * 4, 4).Select(n => MsrFile(n, (MsrRegisters.AmdPowerUnit, AmdPowerUnit))).ToArray();
-            // A flat file cannot hold adjacent registers (0xC0010299/9A/9B) whole: their 8-byte images overlap. The unit
-            // needs only bytes 0-1 and the package counter its low 4 bytes, so those two coexist; the per-core counter
-            // at 0xC001029A (which FoldBench does not read) is left out.
-            MsrCounterIn(files, MsrRegisters.AmdPackageEnergy, unit, half, w0, p == 0 ? 0.44 : 0.71);
+            case GaugeKind.Energy:
+            {
+                double energyStart = layout.Number($"{g.Dir}/energy_now"), energyFull = layout.Number($"{g.Dir}/energy_full"); // µWh
+                var powerNow = OpenForUpdate($"{g.Dir}/power_now");
+                var energyNow = OpenForUpdate($"{g.Dir}/energy_now");
+                var capacity = OpenForUpdate($"{g.Dir}/capacity");
+                return (watts, joules) =>
+                {
+                    long e = (long)(energyStart + sign * joules / 3.6e-3); // J → µWh
+                    WriteInPlace(powerNow, (long)(watts * 1e6));
+                    WriteInPlace(energyNow, e);
+                    WriteInPlace(capacity, (long)(e * 100 / energyFull));
+                };
+            }
+            default:
+            {
+                double chargeStart = layout.Number($"{g.Dir}/charge_now"); // µAh
+                double volts = layout.Number($"{g.Dir}/voltage_now") * 1e-6;
+                var current = OpenForUpdate($"{g.Dir}/current_now");
+                var chargeNow = OpenForUpdate($"{g.Dir}/charge_now");
+                var counter = OpenForUpdate($"{g.Dir}/charge_counter");
+                return (watts, joules) =>
+                {
+                    long q = (long)(chargeStart + sign * joules / volts / 3600 * 1e6); // J → µAh at the (constant) voltage
+                    WriteInPlace(current, (long)(sign * watts / volts * 1e6));
+                    WriteInPlace(chargeNow, q);
+                    WriteInPlace(counter, q);
+                };
+            }
         }
-        Dmi("Supermicro", "AS -2024US-TRT");
-    }
-
-    private void BuildLaptopBattery()
-    {
-        _channels["battery"] = new Share(1, 0);
-        Cpus(4, _ => 0, "vendor_id\t: GenuineIntel\ncpu family\t: 6\nmodel\t\t: 142\nmodel name\t: Intel(R) Core(TM) i5-8250U CPU @ 1.60GHz\nflags\t\t: fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36 clflush mmx fxsr sse sse2 ht syscall nx lm constant_tsc pni ssse3 fma cx16 sse4_1 sse4_2 popcnt aes xsave avx f16c rdrand avx2 bmi1 bmi2\n");
-        Dmi("LENOVO", "20L8S02D00");
-        AcpiBattery(_options.Charging, full: false);
-    }
-
-    // ACPI battery and adapter, nested under the embedded controller as on ThinkPads.
-    private const string AcpiEc = "/sys/devices/LNXSYSTM:00/LNXSYBUS:00/PNP0A08:00/device:00/PNP0C09:00";
-
-    private void AcpiBattery(bool charging, bool full)
-    {
-        string bat = $"{AcpiEc}/PNP0C0A:00/power_supply/BAT0";
-        string ac = $"{AcpiEc}/ACPI0003:00/power_supply/AC";
-        const long energyFull = 52100000, voltage = 12093000; // µWh, µV
-        double energyStart = full ? energyFull : 41230000;
-        _tree.File($"{bat}/type", "Battery");
-        _tree.File($"{bat}/status", full ? "Full" : charging ? "Charging" : "Discharging");
-        _tree.File($"{bat}/present", 1);
-        _tree.File($"{bat}/technology", "Li-poly");
-        _tree.File($"{bat}/cycle_count", 112);
-        _tree.File($"{bat}/voltage_min_design", 11520000);
-        _tree.File($"{bat}/voltage_now", voltage);
-        _tree.File($"{bat}/power_now", full ? 0 : 7500000);
-        _tree.File($"{bat}/energy_full_design", 57000000);
-        _tree.File($"{bat}/energy_full", energyFull);
-        _tree.File($"{bat}/energy_now", (long)energyStart);
-        _tree.File($"{bat}/capacity", (long)(energyStart * 100 / energyFull));
-        _tree.File($"{bat}/capacity_level", full ? "Full" : "Normal");
-        _tree.File($"{bat}/alarm", 2605000, FixtureTree.Writable);
-        _tree.File($"{bat}/manufacturer", "SMP");
-        _tree.File($"{bat}/model_name", "5B10W13975");
-        _tree.File($"{bat}/serial_number", "1234");
-        _tree.File($"{bat}/uevent", $"POWER_SUPPLY_NAME=BAT0\nPOWER_SUPPLY_TYPE=Battery\nPOWER_SUPPLY_STATUS={(full ? "Full" : charging ? "Charging" : "Discharging")}\nPOWER_SUPPLY_PRESENT=1");
-        _tree.PowerDir(bat);
-        _tree.Link($"{bat}/device", $"{AcpiEc}/PNP0C0A:00");
-        _tree.Link($"{bat}/subsystem", "/sys/class/power_supply");
-        _tree.Link("/sys/class/power_supply/BAT0", bat);
-        _tree.File($"{ac}/type", "Mains");
-        _tree.File($"{ac}/online", charging || full ? 1 : 0);
-        _tree.File($"{ac}/uevent", $"POWER_SUPPLY_NAME=AC\nPOWER_SUPPLY_TYPE=Mains\nPOWER_SUPPLY_ONLINE={(charging || full ? 1 : 0)}");
-        _tree.PowerDir(ac);
-        _tree.Link($"{ac}/device", $"{AcpiEc}/ACPI0003:00");
-        _tree.Link($"{ac}/subsystem", "/sys/class/power_supply");
-        _tree.Link("/sys/class/power_supply/AC", ac);
-        if (full) return; // nothing flows: the gauge stays put
-
-        var powerNow = OpenForUpdate($"{bat}/power_now");
-        var energyNow = OpenForUpdate($"{bat}/energy_now");
-        var capacity = OpenForUpdate($"{bat}/capacity");
-        double sign = charging ? 1 : -1;
-        _gauge = (watts, joules) =>
-        {
-            long e = (long)(energyStart + sign * joules / 3.6e-3); // J → µWh
-            WriteInPlace($"{bat}/power_now", powerNow, ((long)(watts * 1e6)).ToString(CultureInfo.InvariantCulture));
-            WriteInPlace($"{bat}/energy_now", energyNow, e.ToString(CultureInfo.InvariantCulture));
-            WriteInPlace($"{bat}/capacity", capacity, (e * 100 / energyFull).ToString(CultureInfo.InvariantCulture));
-        };
-    }
-
-    private void BuildPhoneBattery()
-    {
-        _channels["battery"] = new Share(1, 0);
-        Cpus(8, _ => 0, "BogoMIPS\t: 38.40\nFeatures\t: fp asimd evtstrm aes pmull sha1 sha2 crc32 atomics fphp asimdhp cpuid asimdrdm lrcpc dcpop asimddp\nCPU implementer\t: 0x41\nCPU architecture: 8\nCPU variant\t: 0x1\nCPU part\t: 0xd0d\nCPU revision\t: 0\n");
-        // The device path differs per SoC; the class symlink and the attribute set are what readers rely on.
-        string dev = "/sys/devices/platform/soc/soc:qcom,pmic_glink/power_supply";
-        string bat = $"{dev}/battery", usb = $"{dev}/usb";
-        const long voltage = 3850000, chargeFull = 4410000; // µV, µAh
-        double chargeStart = 2822000;
-        bool charging = _options.Charging;
-        _tree.File($"{bat}/type", "Battery");
-        _tree.File($"{bat}/status", charging ? "Charging" : "Discharging");
-        _tree.File($"{bat}/present", 1);
-        _tree.File($"{bat}/health", "Good");
-        _tree.File($"{bat}/technology", "Li-ion");
-        _tree.File($"{bat}/capacity", (long)(chargeStart * 100 / chargeFull));
-        _tree.File($"{bat}/voltage_now", voltage);
-        _tree.File($"{bat}/current_now", charging ? 1200000 : -650000); // this driver reports discharge as negative
-        _tree.File($"{bat}/charge_now", (long)chargeStart);
-        _tree.File($"{bat}/charge_counter", (long)chargeStart);
-        _tree.File($"{bat}/charge_full", chargeFull);
-        _tree.File($"{bat}/charge_full_design", 4500000);
-        _tree.File($"{bat}/cycle_count", 87);
-        _tree.File($"{bat}/temp", 281);
-        _tree.File($"{bat}/uevent", $"POWER_SUPPLY_NAME=battery\nPOWER_SUPPLY_TYPE=Battery\nPOWER_SUPPLY_STATUS={(charging ? "Charging" : "Discharging")}");
-        _tree.PowerDir(bat);
-        _tree.Link($"{bat}/subsystem", "/sys/class/power_supply");
-        _tree.Link("/sys/class/power_supply/battery", bat);
-        _tree.File($"{usb}/type", "USB");
-        _tree.File($"{usb}/online", charging ? 1 : 0);
-        _tree.File($"{usb}/present", 1);
-        _tree.File($"{usb}/uevent", $"POWER_SUPPLY_NAME=usb\nPOWER_SUPPLY_TYPE=USB\nPOWER_SUPPLY_ONLINE={(charging ? 1 : 0)}");
-        _tree.PowerDir(usb);
-        _tree.Link($"{usb}/subsystem", "/sys/class/power_supply");
-        _tree.Link("/sys/class/power_supply/usb", usb);
-
-        var current = OpenForUpdate($"{bat}/current_now");
-        var chargeNow = OpenForUpdate($"{bat}/charge_now");
-        var counter = OpenForUpdate($"{bat}/charge_counter");
-        double sign = charging ? 1 : -1;
-        double volts = voltage * 1e-6;
-        _gauge = (watts, joules) =>
-        {
-            long ua = (long)(sign * watts / volts * 1e6);
-            long q = (long)(chargeStart + sign * joules / volts / 3600 * 1e6); // J → µAh at the (constant) voltage
-            WriteInPlace($"{bat}/current_now", current, ua.ToString(CultureInfo.InvariantCulture));
-            WriteInPlace($"{bat}/charge_now", chargeNow, q.ToString(CultureInfo.InvariantCulture));
-            WriteInPlace($"{bat}/charge_counter", counter, q.ToString(CultureInfo.InvariantCulture));
-        };
     }
 
     public void Dispose()

@@ -4,13 +4,12 @@ using System.Text;
 namespace FoldBench.Energy.Tests.Support;
 
 /// <summary>
-/// A fixture tree as text: "d PATH", "l PATH -> TARGET", "f MODE PATH = CONTENT" (content escaped: \n, \\), sorted.
+/// A fixture tree as text: "d PATH", "l PATH -> TARGET", "f MODE PATH = CONTENT" (content escaped: \n, \\), sorted: the
+/// format of the layout files (src/FoldBench.Energy/Simulation/Layouts/*.tree), read back from disk independently.
 /// Files under dev/ (binary MSR images) and the writer's ledger are generated, not listed.
 /// </summary>
 public static class FixtureManifest
 {
-    public static string FixturesDir => Path.Combine(AppContext.BaseDirectory, "Fixtures");
-
     public static string Describe(string root)
     {
         var lines = new List<string>();
@@ -72,10 +71,10 @@ public static class FixtureManifest
         }
     }
 
-    /// <summary>Materializes the committed fixture <paramref name="layout"/> (e.g. "intel-laptop") into a new folder.</summary>
+    /// <summary>Materializes the committed layout file's tree <paramref name="layout"/> (e.g. "intel-laptop") into a new folder.</summary>
     public static string MaterializeCommitted(string layout, string root)
     {
-        Materialize(File.ReadAllText(Path.Combine(FixturesDir, layout + ".tree")), root);
+        Materialize(FoldBench.Energy.Simulation.LayoutFile.Load(layout).Manifest(), root);
         return root;
     }
 

@@ -103,20 +103,11 @@ public static class InstructionRun
             var n = counts[i];
             var check = checks[i];
             if (!n.Repeatable) summary.Caveats.Add($"{c.ShortName}: the repeated phase counted {n.PhaseR1} then {n.PhaseR1Again} instructions (not reproducible)");
-            summary.Cases.Add(new CaseResult
-            {
-                Suite = SuiteNames.Kernels,
-                Name = c.ShortName,
-                FullName = c.FullName,
-                Path = c.Path,
-                M = c.M,
-                K = c.K,
-                N = c.N,
-                MedianNs = 0,
-                WeightBytes = (long)c.K * c.N * sizeof(float),
-                Instructions = Math.Round(n.PerOp, 1),
-                CorrectnessOk = check.Correct,
-            });
+            var result = c.NewResult();
+            result.MedianNs = 0;
+            result.Instructions = Math.Round(n.PerOp, 1);
+            result.CorrectnessOk = check.Correct;
+            summary.Cases.Add(result);
             raw.Add(new
             {
                 fullName = c.FullName,

@@ -15,6 +15,19 @@ public sealed record KernelCaseSpec(string Path, int M, int K, int N)
     public string Token => $"{Path}:{M}x{K}x{N}";
 
     public double Macs => (double)M * K * N;
+
+    /// <summary>The case's row in summary.json as far as the case itself says (the runs add what they measured).</summary>
+    public FoldBench.Results.CaseResult NewResult() => new()
+    {
+        Suite = FoldBench.Results.SuiteNames.Kernels,
+        Name = ShortName,
+        FullName = FullName,
+        Path = Path,
+        M = M,
+        K = K,
+        N = N,
+        WeightBytes = (long)K * N * sizeof(float),
+    };
 }
 
 /// <summary>Kernel path names and case lists as the command line spells them; the one place they are parsed.</summary>

@@ -62,25 +62,16 @@ public static class TimedProbeRun
             var t = best[i]!;
             reference.AddRange(t.ReferenceNs);
             double median = SampleStats.Median(t.CaseNs);
-            summary.Cases.Add(new CaseResult
-            {
-                Suite = SuiteNames.Kernels,
-                Name = c.ShortName,
-                FullName = c.FullName,
-                Path = c.Path,
-                M = c.M,
-                K = c.K,
-                N = c.N,
-                Regime = RegimeNames.Cache,
-                MedianNs = median,
-                MeanNs = SampleStats.Mean(t.CaseNs),
-                StdDevNs = SampleStats.StandardDeviation(t.CaseNs),
-                CoefficientOfVariation = SampleStats.StandardDeviation(t.CaseNs) / SampleStats.Mean(t.CaseNs),
-                SamplesNs = [.. t.CaseNs],
-                Gflops = 2 * c.Macs / median,
-                WeightBytes = (long)c.K * c.N * sizeof(float),
-                CorrectnessOk = checks[i].Correct,
-            });
+            var result = c.NewResult();
+            result.Regime = RegimeNames.Cache;
+            result.MedianNs = median;
+            result.MeanNs = SampleStats.Mean(t.CaseNs);
+            result.StdDevNs = SampleStats.StandardDeviation(t.CaseNs);
+            result.CoefficientOfVariation = SampleStats.StandardDeviation(t.CaseNs) / SampleStats.Mean(t.CaseNs);
+            result.SamplesNs = [.. t.CaseNs];
+            result.Gflops = 2 * c.Macs / median;
+            result.CorrectnessOk = checks[i].Correct;
+            summary.Cases.Add(result);
         }
         summary.Cases.Add(new CaseResult
         {

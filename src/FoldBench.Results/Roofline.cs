@@ -65,7 +65,8 @@ public static class Roofline
         double flops, double bytes, long weightBytes, bool streamed)
     {
         if (c.FmaPeakGflopsByWidth is not { } peaks || c.BandwidthGBsByLevel is not { } bws || bytes <= 0) return null;
-        string? width = WidthOf(path, portableBits);
+        // A peer library (OpenBLAS, ONNX Runtime…) picks its own ISA: it is held to the machine's widest width.
+        string? width = WidthOf(path, portableBits) ?? Widths.LastOrDefault(w => peaks.GetValueOrDefault(w) > 0);
         if (width is null || !peaks.TryGetValue(width, out double peak)) return null;
         string level = LevelFor(weightBytes, streamed, c.CacheBytesByLevel);
         if (!bws.TryGetValue(level, out double bw)) return null;

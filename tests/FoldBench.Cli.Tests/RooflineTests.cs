@@ -60,6 +60,18 @@ public class RooflineTests
     }
 
     [Fact]
+    public void APeerLibraryIsBoundByTheWidestWidth()
+    {
+        // OpenBLAS picks its own kernels: at intensity 16 streamed, 16 × 25 = 400 GB/s-bound is above the 512-bit 200,
+        // so its bound is 200 GFLOP/s (the machine peak), not a path's width.
+        var r = new CaseResult { Path = "openblas", Gflops = 150, GbPerS = 9.375, WeightBytes = 64 << 20, Regime = "streamed" };
+        Roofline.Describe(r, Cal(), 256);
+        Assert.Equal("512", r.RoofWidth);
+        Assert.Equal(200, r.RooflineGflops);
+        Assert.Equal(75, r.PctRoofline);
+    }
+
+    [Fact]
     public void MachinePeakIsTheWidestWidth()
     {
         Assert.Equal(200, Roofline.MachinePeak(Cal()));

@@ -23,6 +23,8 @@ internal static class ChartPlan
             charts.Add(new KernelThroughputChart(kernels, s.Calibration));
             charts.Add(new RooflineChart(kernels, s.Calibration, s.Machine.Name.Length > 0 ? s.Machine.Name : "this machine"));
         }
+        var peers = PeerThroughputChart.Plottable(s.Cases);
+        if (peers.Count > 0) charts.Add(new PeerThroughputChart(peers, s.Calibration));
         return charts;
     }
 }

@@ -13,7 +13,7 @@ internal static class PeerMarkdown
 {
     public const string Title = "Against the libraries you would use instead";
 
-    public static void Append(StringBuilder md, RunSummary s)
+    public static void Append(StringBuilder md, RunSummary s, Action? embedCharts = null)
     {
         var peers = s.Cases.Where(c => c.Suite == SuiteNames.Peers && c.Peer is not null).ToList();
         if (peers.Count == 0) return;
@@ -22,6 +22,7 @@ internal static class PeerMarkdown
                       "the fastest library of each shape is in bold.").AppendLine();
         md.Append(Table(peers));
         md.AppendLine();
+        embedCharts?.Invoke();
         foreach (var p in s.Peers ?? [])
         {
             string what = p.Available ? string.Join("; ", p.Notes.Select(kv => $"{kv.Key}: {kv.Value}")) : $"not available — {p.Reason}";
@@ -33,7 +34,7 @@ internal static class PeerMarkdown
     public static string Table(IReadOnlyList<CaseResult> peers)
     {
         var t = new MarkdownTable(("Weights", false), ("M", true), ("K = N", true), ("Peer", false), ("GFLOP/s", true),
-            ("% FMA peak", true), ("% bandwidth", true), ("FoldBench ÷ peer", true), ("Correct", false));
+            ("% FMA peak", true), ("% bandwidth", true), ("% roofline", true), ("FoldBench ÷ peer", true), ("Correct", false));
         foreach (var shape in peers.GroupBy(c => (c.Regime, c.M, c.K)).OrderBy(g => g.Key.Regime == RegimeNames.Streamed).ThenBy(g => g.Key.M).ThenBy(g => g.Key.K))
         {
             var ran = shape.Where(c => c.Unavailable is null && c.MedianNs > 0).ToList();
@@ -46,7 +47,7 @@ internal static class PeerMarkdown
                 string ratio = own is not null && c.Unavailable is null && c.MedianNs > 0 ? (c.MedianNs / own.MedianNs).ToString("0.00", CultureInfo.InvariantCulture) + "×" : Units.Missing;
                 string correct = c.Unavailable is not null ? $"not run: {c.Unavailable}" : c.CorrectnessOk switch { true => "yes", false => "**no**", null => Units.Missing };
                 t.Add(c.Regime ?? Units.Missing, Int(c.M), Int(c.K), B(c.Peer!), B(Units.Fixed(c.Gflops, 1)), Units.Percent(c.PctFmaPeak),
-                    Units.Percent(c.PctBandwidth), ratio, correct);
+                    Units.Percent(c.PctBandwidth), Units.Percent(c.PctRoofline), ratio, correct);
             }
         }
         return t.ToString();

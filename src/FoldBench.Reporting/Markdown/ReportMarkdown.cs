@@ -45,11 +45,13 @@ internal static class ReportMarkdown
             md.AppendLine();
             md.Append(KernelTable(kernels));
             md.AppendLine().AppendLine("% FMA peak and % bandwidth are against this run's calibration: cache-resident cases against the cache " +
-                                       "bandwidth, streamed cases against the memory bandwidth. CV: coefficient of variation over iterations.");
+                                       "bandwidth, streamed cases against the memory bandwidth. Roofline bound: min(FMA peak of the case's own vector width, " +
+                                       "arithmetic intensity × read bandwidth of the level its weights live in), with that width and level; " +
+                                       "% machine peak is against the widest width's peak. CV: coefficient of variation over iterations.");
             md.AppendLine();
             Embed(md, charts, SuiteNames.Kernels, plotsFolder);
         }
-        PeerMarkdown.Append(md, s);
+        PeerMarkdown.Append(md, s, () => Embed(md, charts, SuiteNames.Peers, plotsFolder));
         if (s.Cases.Count == 0) md.AppendLine("No case finished in this run.").AppendLine();
         return md.ToString();
     }
@@ -200,13 +202,19 @@ internal static class ReportMarkdown
     public static string KernelTable(IReadOnlyList<CaseResult> kernels)
     {
         var t = new MarkdownTable(("Path", false), ("Weights", false), ("M", true), ("K", true), ("N", true), ("Median time", true),
-            ("GFLOP/s", true), ("% FMA peak", true), ("GB/s", true), ("% bandwidth", true), ("CV", true));
+            ("GFLOP/s", true), ("% FMA peak", true), ("GB/s", true), ("% bandwidth", true), ("Roofline bound", true), ("% roofline", true),
+            ("% machine peak", true), ("CV", true));
         foreach (var c in kernels)
             t.Add(c.Path, c.Regime ?? Units.Missing, Int(c.M), Int(c.K), Int(c.N), Units.Time(c.MedianNs),
                 Units.Fixed(c.Gflops, 1), Units.Percent(c.PctFmaPeak), Units.Fixed(c.GbPerS, 1), Units.Percent(c.PctBandwidth),
-                Units.FractionAsPercent(c.CoefficientOfVariation));
+                RoofCell(c), Units.Percent(c.PctRoofline), Units.Percent(c.PctMachinePeak), Units.FractionAsPercent(c.CoefficientOfVariation));
         return t.ToString();
     }
+
+    /// <summary>"189.3 (256, memory)": the bound in GFLOP/s with the width and the level that set it.</summary>
+    internal static string RoofCell(CaseResult c) => c.RooflineGflops is double g
+        ? $"{Units.Fixed(g, 1)} ({c.RoofWidth ?? Units.Missing}, {c.RoofLevel ?? Units.Missing})"
+        : Units.Missing;
 
     private static void Embed(StringBuilder md, IReadOnlyList<IChart> charts, string section, string plotsFolder)
     {

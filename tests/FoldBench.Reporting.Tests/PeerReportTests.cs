@@ -1,0 +1,86 @@
+using FoldBench.Results;
+
+namespace FoldBench.Reporting.Tests;
+
+/// <summary>The peers section: its table (FoldBench ÷ peer, the fastest in bold, % roofline) and its GFLOP/s-vs-M chart.</summary>
+public class PeerReportTests
+{
+    private static Calibration Roofs() => new()
+    {
+        FmaPeakGflops = 200, BandwidthGBs = 28, CacheBandwidthGBs = 131,
+        FmaPeakGflopsByWidth = new() { ["scalar"] = 12.5, ["128"] = 50, ["256"] = 106, ["512"] = 200 },
+        BandwidthGBsByLevel = new() { ["L1"] = 405, ["L2"] = 206, ["memory"] = 28 },
+    };
+
+    /// <summary>
+    /// One peers case with hand-set figures. M = 16, K = N = 512: 2·16·512·512 = 8,388,608 FLOP, so a median of
+    /// 83,886 ns is 100.0 GFLOP/s and 41,943 ns is 200.0 GFLOP/s.
+    /// </summary>
+    private static CaseResult Case(string peer, string regime, int m, double medianNs, double? roof = null, string? why = null) => new()
+    {
+        Suite = SuiteNames.Peers, Name = $"{peer} {regime} M={m}", Peer = peer, Path = peer == "foldbench" ? "avx512" : peer,
+        Regime = regime, M = m, K = 512, N = 512, MedianNs = why is null ? medianNs : 0,
+        Gflops = why is null ? 2.0 * m * 512 * 512 / medianNs : null, RooflineGflops = roof,
+        PctFmaPeak = why is null ? 100 * (2.0 * m * 512 * 512 / medianNs) / 200 : null,
+        PctRoofline = roof is double r && why is null ? 100 * (2.0 * m * 512 * 512 / medianNs) / r : null,
+        CorrectnessOk = why is null ? true : null, Unavailable = why,
+    };
+
+    private static RunSummary Run() => new()
+    {
+        Machine = new MachineInfo { Name = "fixture-peers" },
+        Calibration = Roofs(),
+        Cases =
+        [
+            Case("foldbench", RegimeNames.Cache, 16, 83_886, roof: 200),
+            Case("openblas", RegimeNames.Cache, 16, 41_943),
+            Case("foldbench", RegimeNames.Cache, 64, 4 * 41_943, roof: 200),
+            Case("openblas", RegimeNames.Cache, 64, 4 * 83_886),
+            Case("foldbench", RegimeNames.Streamed, 16, 83_886, roof: 200),
+            Case("onnxruntime", RegimeNames.Streamed, 16, 0, why: "libonnxruntime.so not found"),
+        ],
+    };
+
+    [Fact]
+    public void Table_GivesFoldBenchOverEachPeer_AndBoldsTheFastest()
+    {
+        string md = ReportGenerator.RenderReportMarkdown(Run());
+        Assert.Contains("## Against the libraries you would use instead", md);
+        // M = 16 cache: OpenBLAS takes half FoldBench's time, so FoldBench ÷ OpenBLAS = 41,943 / 83,886 = 0.50× and OpenBLAS is bold.
+        Assert.Contains("| cache | 16 | 512 | foldbench | 100.0 | 50.0% | — | 50.0% | 1.00× | yes |", md);
+        Assert.Contains("| cache | 16 | 512 | **openblas** | **200.0** | 100.0% | — | — | 0.50× | yes |", md);
+        // M = 64 cache: FoldBench twice as fast (2.00×) and bold.
+        Assert.Contains("| cache | 64 | 512 | **foldbench** | **200.0** |", md);
+        Assert.Contains("| cache | 64 | 512 | openblas | 100.0 | 50.0% | — | — | 2.00× | yes |", md);
+        Assert.Contains("| streamed | 16 | 512 | onnxruntime | — | — | — | — | — | not run: libonnxruntime.so not found |", md);
+        Assert.Contains("![Against the libraries you would use instead — GFLOP/s vs M](plots/peers-throughput.png)", md);
+    }
+
+    [Fact]
+    public void Chart_DrawsEveryPeerThatRan_PerRegime_WithTheRoofs()
+    {
+        using var copy = new FixtureCopy();
+        string dir = Path.Combine(copy.Root, "peers");
+        Directory.CreateDirectory(dir);
+        SummaryStore.Write(Path.Combine(dir, SummaryStore.FileName), Run());
+        ReportGenerator.Generate(dir);
+        var texts = ChartFiles.SvgTexts(Path.Combine(dir, "plots", "peers-throughput.svg"));
+        Assert.Contains("Against the libraries you would use instead — GFLOP/s vs M", texts);
+        Assert.Contains("Cache-resident weights", texts);
+        Assert.Contains("Streamed weights", texts);
+        Assert.Contains("foldbench K = N = 512", texts);
+        Assert.Contains("openblas K = N = 512", texts);
+        Assert.Contains("roofline bound (FoldBench's ISA)", texts);
+        Assert.Equal(2, texts.Count(t => t == "machine FMA peak"));
+        // ONNX Runtime did not run: it is in the table, not on the chart.
+        Assert.DoesNotContain("onnxruntime K = N = 512", texts);
+    }
+
+    [Fact]
+    public void NoPeers_NoChart()
+    {
+        var s = Run();
+        s.Cases.RemoveAll(c => c.Suite == SuiteNames.Peers);
+        Assert.DoesNotContain("peers-throughput", ReportGenerator.ChartNames(s));
+    }
+}

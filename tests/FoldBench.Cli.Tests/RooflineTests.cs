@@ -172,4 +172,23 @@ public class RooflineTests
         Assert.Equal(["16KiB", "256KiB", "1MiB", "4MiB", "16MiB", "memory"], d.Levels.Select(l => l.Name));
         Assert.All(d.Levels.SkipLast(1), l => Assert.Equal(l.CapacityBytes, l.BufferBytes));
     }
+
+    [Fact]
+    public void KnownL1AndL2AreFollowedByTheSweepAboveThem()
+    {
+        // As on the Zen 5 VM: legacy CPUID leaves give L1d 48 KiB and L2 1 MiB; nothing trustworthy above.
+        var d = CacheInfo.WithSweep(new Dictionary<int, long> { [1] = 48L << 10, [2] = 1L << 20 });
+        Assert.Equal(["L1", "L2", "4MiB", "16MiB", "memory"], d.Levels.Select(l => l.Name));
+        // L1 read through half of it (24 KiB); L2 through half of 1 MiB, which is above L1; memory through 256 MiB.
+        Assert.Equal([24L << 10, 512L << 10, 4L << 20, 16L << 20, 256L << 20], d.Levels.Select(l => l.BufferBytes));
+        Assert.StartsWith("cpuid legacy leaves", d.Source);
+    }
+
+    [Fact]
+    public void StreamedWeightsRotateThroughAtLeast256MiB()
+    {
+        // 1 MiB sets (K = N = 512) through a 256 MiB rotation: 256 sets, so no set is re-read while still in a 32 MiB L3.
+        Assert.Equal(256, FoldBench.Benchmarks.Suites.KernelBenchmarks.StreamedSetCount(1L << 20, CacheInfo.MemoryBuffer(16L << 20)));
+        Assert.Equal(512L << 20, CacheInfo.MemoryBuffer(128L << 20));
+    }
 }

@@ -19,8 +19,12 @@ public class KernelBenchmarks
     public int KN { get; set; } = 16;
     public string Regime { get; set; } = RegimeNames.Cache;
 
-    /// <summary>Bytes the streamed regime's rotating weight sets must exceed: twice the last-level cache.</summary>
-    public static long StreamedWorkingSetBytes => 2 * CacheInfo.LastLevelCacheBytes();
+    /// <summary>
+    /// Bytes the streamed regime's rotating weight sets must exceed: the calibration's memory buffer, 4× the last-level
+    /// cache and at least 256 MiB. Twice the LLC was not enough: on the Zen 5 VM (LLC unknown, 16 MiB assumed) part of a
+    /// 32 MiB rotation still hit its 32 MiB L3 and read above the memory roof.
+    /// </summary>
+    public static long StreamedWorkingSetBytes => CacheInfo.MemoryBuffer(CacheInfo.LastLevelCacheBytes());
 
     private PackedWeights[] _sets = [];
     private float[] _x = [], _y = [];
@@ -61,5 +65,5 @@ public class KernelBenchmarks
     /// Enough weight sets to exceed the target working set, capped so tiny shapes don't create
     /// millions of objects (a shape that small cannot leave the cache in any meaningful way).
     /// </summary>
-    public static int StreamedSetCount(long setBytes, long targetBytes) => (int)Math.Clamp((targetBytes + setBytes - 1) / setBytes, 2, 4096);
+    public static int StreamedSetCount(long setBytes, long targetBytes) => (int)Math.Clamp((targetBytes + setBytes - 1) / setBytes, 2, 65536);
 }

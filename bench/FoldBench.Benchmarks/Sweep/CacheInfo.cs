@@ -50,9 +50,44 @@ public static class CacheInfo
         if (sizes.Count > 0) return FromSizes("sysfs", sizes);
         sizes = useCpuid ? FromCpuid() : [];
         if (sizes.Count > 0) return FromSizes("cpuid", sizes);
-        var sweep = SweepBytes.Select(b => new CacheLevel(SizeName(b), b, b)).ToList();
-        sweep.Add(new CacheLevel(Roofline.Memory, 0, MemoryBuffer(SweepBytes[^1])));
-        return new CacheDescription("size sweep", sweep);
+        return WithSweep(useCpuid ? FromAmdLegacyCpuid() : []);
+    }
+
+    /// <summary>
+    /// Known per-core levels (L1 and L2 from AMD's legacy CPUID leaves, or none), then the size sweep's buffers
+    /// above them, named by size, then memory.
+    /// </summary>
+    public static CacheDescription WithSweep(IReadOnlyDictionary<int, long> known)
+    {
+        var levels = FromSizes("cpuid", known).Levels.Where(l => l.CapacityBytes > 0).ToList();
+        long top = levels.Count > 0 ? levels[^1].CapacityBytes : 0;
+        levels.AddRange(SweepBytes.Where(b => b > top).Select(b => new CacheLevel(SizeName(b), b, b)));
+        levels.Add(new CacheLevel(Roofline.Memory, 0, MemoryBuffer(Math.Max(top, SweepBytes[^1]))));
+        return new CacheDescription(known.Count > 0 ? "cpuid legacy leaves (L1, L2) + size sweep" : "size sweep", levels);
+    }
+
+    /// <summary>
+    /// AMD's legacy leaves: L1d from 0x80000005 (ECX[31:24] KiB), L2 from 0x80000006 (ECX[31:16] KiB). Used when leaf
+    /// 0x8000001D is zeroed, as on the Zen 5 VM. The L3 those leaves report (EDX[31:18] × 512 KiB) is left out: it is the
+    /// whole package's (the VM reported 508 MiB where one core's CCD has 32 MiB), so the sweep measures beyond L2 instead.
+    /// </summary>
+    public static Dictionary<int, long> FromAmdLegacyCpuid()
+    {
+        var sizes = new Dictionary<int, long>();
+        if (!X86Base.IsSupported) return sizes;
+        if (X86Base.CpuId(0, 0).Ebx != 0x68747541) return sizes; // "Auth"enticAMD
+        uint maxExt = (uint)X86Base.CpuId(unchecked((int)0x80000000), 0).Eax;
+        if (maxExt >= 0x80000005)
+        {
+            long l1 = ((uint)X86Base.CpuId(unchecked((int)0x80000005), 0).Ecx >> 24) * 1024L;
+            if (l1 > 0) sizes[1] = l1;
+        }
+        if (maxExt >= 0x80000006)
+        {
+            long l2 = ((uint)X86Base.CpuId(unchecked((int)0x80000006), 0).Ecx >> 16) * 1024L;
+            if (l2 > 0) sizes[2] = l2;
+        }
+        return sizes;
     }
 
     /// <summary>

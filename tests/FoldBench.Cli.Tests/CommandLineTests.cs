@@ -124,6 +124,31 @@ public class ModelCommandTests
         Assert.NotEqual(System.Text.Json.JsonValueKind.Undefined, doc.RootElement.ValueKind);
     }
 
+    [Fact]
+    public void AChunkListGivesOneRowPerChunkAndFold()
+    {
+        var (code, output, err) = CommandLineTests.Invoke("model", "--preset", "emformer-base", "--chunk", "1,4,16", "--folds", "1,4");
+        Assert.True(code == 0, err);
+        var rows = output.Split('\n').Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(cells => cells.Length > 2 && int.TryParse(cells[0], out _) && int.TryParse(cells[1], out _)).ToList();
+        // Chunk sizes 1, 4, 16, each at N = 1 and N = 4, in that order.
+        Assert.Equal(["1", "1", "4", "4", "16", "16"], rows.Select(r => r[0]));
+        Assert.Equal(["1", "4", "1", "4", "1", "4"], rows.Select(r => r[1]));
+        // Whole-model size: 292.7 MiB unfolded, 217.6 MiB at N = 4 (57,046,529 parameters × 4 bytes), at every chunk size.
+        Assert.All(rows, r => Assert.Equal(r[1] == "1" ? "292.7" : "217.6", r[2]));
+    }
+
+    [Fact]
+    public void AChunkListAsJsonNestsTheFolds()
+    {
+        var (code, output, err) = CommandLineTests.Invoke("model", "--preset", "ondevice-144", "--chunks", "2,8", "--folds", "1,2", "--json");
+        Assert.True(code == 0, err);
+        using var doc = System.Text.Json.JsonDocument.Parse(output);
+        var chunks = doc.RootElement.GetProperty("chunks");
+        Assert.Equal([2, 8], chunks.EnumerateArray().Select(c => c.GetProperty("chunkTokens").GetInt32()));
+        Assert.All(chunks.EnumerateArray(), c => Assert.Equal(2, c.GetProperty("folds").GetArrayLength()));
+    }
+
     [Theory]
     [InlineData("--fold", "3", "does not divide width D = 512")]
     [InlineData("--preset", "gpt-9", "unknown model preset 'gpt-9'")]

@@ -12,7 +12,9 @@ public class ParsingTests
     [InlineData(new[] { "model", "--json=yes" }, "foldbench model: ")]
     [InlineData(new[] { "model", "--folds", "1,x" }, "foldbench model: option --folds expects a comma-separated list")]
     [InlineData(new[] { "model", "--folds", "0" }, "foldbench model: option --folds expects a comma-separated list")]
-    [InlineData(new[] { "model", "--chunk", "many" }, "foldbench model: option --chunk expects an integer, got 'many'")]
+    [InlineData(new[] { "model", "--chunk", "many" }, "foldbench model: option --chunks expects a comma-separated list of integers")]
+    [InlineData(new[] { "model", "--heads", "some" }, "foldbench model: option --heads: unknown value 'some'")]
+    [InlineData(new[] { "model", "--chunks", "4,0" }, "foldbench model: option --chunks expects a comma-separated list of integers")]
     [InlineData(new[] { "compare", "a", "b", "--threshold", "150%" }, "foldbench compare: option --threshold must be between 0 and 1")]
     [InlineData(new[] { "sensors", "simulate", "--layout", "toaster" }, "foldbench sensors simulate: option --layout: unknown value 'toaster'")]
     public void BadInputIsExitTwoAndAFirstLineNamingIt(string[] args, string firstLine)

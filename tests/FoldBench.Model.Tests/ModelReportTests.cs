@@ -63,4 +63,65 @@ public class ModelReportTests
         for (int i = 0; i < 3; i++)
             Assert.Equal(projectionMacs[i], folds[i].GetProperty("perLayer").GetProperty("projectionMacs").GetInt64());
     }
+
+    [Fact]
+    public void Table_reports_elementwise_work_and_the_resident_footprint()
+    {
+        var (baseline, accounts) = Accounts("emformer-base");
+        string table = ModelReport.Table(baseline, accounts);
+        // Softmax exps per step, chunk 4: 8 heads × 5 × 35 × 20 layers = 28,000 unfolded, 4× at N = 2, 16× at N = 4.
+        Assert.Contains("28,000", table);
+        Assert.Contains("112,000", table);
+        Assert.Contains("448,000", table);
+        Assert.Contains("GELU elements/step", table);
+        Assert.Contains("204,800", table);                 // 5 rows × 2048 × 20 layers
+        Assert.Contains("resident K/V buffers (MiB)", table);
+        // 20 layers × (30 + 5) tokens × 2·512 floats × 4 bytes = 2,867,200 bytes = 2.73 MiB, the same at every fold.
+        Assert.Contains("2.73", table);
+        Assert.Contains("resident scratch (MiB)", table);
+    }
+
+    [Fact]
+    public void Chunk_table_has_a_row_per_chunk_and_fold_with_reductions_against_its_own_chunk()
+    {
+        var c = ModelPresets.Get("emformer-base");
+        var chunks = new[] { 1, 64 }.Select(t => c.WithChunk(t))
+            .Select(x => new ChunkAccounts(ModelAccounting.Compute(x, FoldingOptions.Unfolded),
+                [.. new[] { 1, 4 }.Select(n => ModelAccounting.Compute(x, new FoldingOptions(n)))]))
+            .ToList();
+        string table = ModelReport.ChunkTable(chunks);
+        var lines = table.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        int header = Array.FindIndex(lines, l => l.TrimStart().StartsWith("chunk T", StringComparison.Ordinal));
+        Assert.True(header >= 0, table);
+        Assert.Equal(4, lines.Length - header - 1);                      // 2 chunks × 2 folds
+        // Model size at N = 4 is 25.7 % smaller whatever the chunk (see Table_has_a_column_per_fold_factor…).
+        Assert.Equal(2, lines.Count(l => l.Contains("25.7 %")));
+        // Softmax exps at chunk 1 (Q = 2, S = 32), N = 4: 8 × 8 × 128 × 20 = 163,840; at chunk 64 (Q = 65, S = 95):
+        // 8 × 260 × 380 × 20 = 15,808,000.
+        Assert.Contains("163,840", table);
+        Assert.Contains("15,808,000", table);
+        // MACs per token at chunk 64, unfolded: 20 × [65·4·512² + 2·65·95·512 + 2·65·512·2048] / 64 = 4,215,910,400 / 64
+        // = 65.87 M.
+        Assert.Contains("65.87", table);
+    }
+
+    [Fact]
+    public void Chunk_json_nests_the_folds_under_each_chunk()
+    {
+        var c = ModelPresets.Get("ondevice-144");
+        var chunks = new[] { 2, 8 }.Select(t => c.WithChunk(t))
+            .Select(x => new ChunkAccounts(ModelAccounting.Compute(x, FoldingOptions.Unfolded),
+                [.. new[] { 1, 2 }.Select(n => ModelAccounting.Compute(x, new FoldingOptions(n)))]))
+            .ToList();
+        using var doc = JsonDocument.Parse(ModelReport.ChunksJson(chunks));
+        var list = doc.RootElement.GetProperty("chunks");
+        Assert.Equal(2, list.GetArrayLength());
+        Assert.Equal(8, list[1].GetProperty("chunkTokens").GetInt32());
+        var n2 = list[1].GetProperty("folds")[1];
+        Assert.Equal(2, n2.GetProperty("fold").GetInt32());
+        // ondevice-144 at chunk 8: Q = 9, S = 39, 4 heads, 16 layers; N = 2 keeping heads: 4 × 18 × 78 × 16 = 89,856 exps.
+        Assert.Equal(89_856, n2.GetProperty("encoderStep").GetProperty("elementwise").GetProperty("softmaxExps").GetInt64());
+        // Key/value buffers: 16 layers × (30 + 9) tokens × 2·144 floats × 4 bytes = 718,848 bytes.
+        Assert.Equal(718_848, n2.GetProperty("resident").GetProperty("cacheBytes").GetInt64());
+    }
 }

@@ -5,7 +5,8 @@ namespace FoldBench.Cli.Commands;
 
 /// <summary>
 /// <c>foldbench model</c>: the exact size, compute and memory accounting of a configuration at
-/// several fold factors (FoldBench.Model's <see cref="ModelAccounting"/>), as a table or JSON.
+/// several fold factors (FoldBench.Model's <see cref="ModelAccounting"/>), as a table or JSON; with several
+/// chunk sizes, one row per chunk size and fold factor.
 /// </summary>
 public static class ModelCommand
 {
@@ -17,7 +18,9 @@ public static class ModelCommand
             "rightContextTokens, leftContextTokens, rnnt {...}); see ModelConfig.ToJson");
         // One spelling with `run`: --folds; the old --fold still works.
         var folds = CliOptions.IntList("--folds", "fold factors to report, comma-separated (default 1,2,4); reductions are vs fold 1", 1, 1 << 16, "--fold");
-        var chunk = CliOptions.Int("--chunk", "T", "chunk (segment) tokens per streaming step, overriding the configuration's", 1, int.MaxValue);
+        // One spelling with `run`: --chunks; --chunk (the old single value) is an alias and takes a list too.
+        var chunks = CliOptions.IntList("--chunks", "chunk (segment) tokens per streaming step, overriding the configuration's; " +
+            "several give one row per chunk size and fold factor (size, resident memory, MACs, bytes)", 1, 1 << 20, "--chunk");
         var heads = CliOptions.OneOf("--heads", "keep H heads of width D/(fold·H), or reduce to H/fold heads of width D/H (default keep)", ["keep", "reduce"]);
         var sharing = CliOptions.OneOf("--sharing", "one shared (D/fold)×(D/fold) matrix, or one per sub-position (default shared)", ["shared", "block-diagonal"]);
         var projections = CliOptions.OneOf("--projections", "fold Q, K, V and output (qkvo) or Q, K, V only (qkv) (default qkvo)", ["qkvo", "qkv"]);
@@ -26,24 +29,33 @@ public static class ModelCommand
 
         var command = new Command("model", "Print a model configuration's size, compute and memory accounting")
         {
-            preset, configFile, folds, chunk, heads, sharing, projections, foldFfn, json,
+            preset, configFile, folds, chunks, heads, sharing, projections, foldFfn, json,
         };
         command.SetAction(p => Cli.Guard(command, stderr, () =>
         {
             if (p.Given(preset) && p.Given(configFile)) throw new UsageException("give either --preset or --config, not both");
             var config = p.GetValue(configFile) is { } file ? ModelConfig.Load(file) : ModelPresets.Get(p.GetValue(preset) ?? "emformer-base");
-            if (p.Given(chunk)) config = config.WithChunk(p.GetValue(chunk));
             var factors = p.Given(folds) ? p.GetValue(folds)! : [1, 2, 4];
             var options = new FoldingOptions(
                 Heads: FoldingOptions.Names.ParseHeads(p.GetValue(heads) ?? "keep"),
                 Sharing: FoldingOptions.Names.ParseSharing(p.GetValue(sharing) ?? "shared"),
                 Projections: FoldingOptions.Names.ParseProjections(p.GetValue(projections) ?? "qkvo"),
                 FoldFfn: p.GetValue(foldFfn));
+            var sizes = p.Given(chunks) ? p.GetValue(chunks)! : [config.ChunkTokens];
 
-            // Every fold factor is checked before anything is printed: a bad one is one error line.
-            var accounts = factors.Select(n => ModelAccounting.Compute(config, options.WithFold(n))).ToList();
-            var baseline = ModelAccounting.Compute(config, options.WithFold(1));
-            stdout.Write(p.GetValue(json) ? ModelReport.Json(baseline, accounts) + Environment.NewLine : ModelReport.Table(baseline, accounts));
+            // Every chunk size and fold factor is checked before anything is printed: a bad one is one error line.
+            var accounts = sizes.Select(t => config.WithChunk(t))
+                .Select(c => new ChunkAccounts(ModelAccounting.Compute(c, options.WithFold(1)),
+                    [.. factors.Select(n => ModelAccounting.Compute(c, options.WithFold(n)))]))
+                .ToList();
+            bool asJson = p.GetValue(json);
+            if (accounts.Count == 1)
+            {
+                var (baseline, folded) = (accounts[0].Baseline, accounts[0].Folds);
+                stdout.Write(asJson ? ModelReport.Json(baseline, folded) + Environment.NewLine : ModelReport.Table(baseline, folded));
+            }
+            else
+                stdout.Write(asJson ? ModelReport.ChunksJson(accounts) + Environment.NewLine : ModelReport.ChunkTable(accounts));
             return Cli.ExitOk;
         }));
         return command;

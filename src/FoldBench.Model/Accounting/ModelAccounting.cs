@@ -1,3 +1,5 @@
+using FoldBench.Model.Compute;
+
 namespace FoldBench.Model;
 
 /// <summary>
@@ -14,7 +16,13 @@ namespace FoldBench.Model;
 ///   (QKᵀ and AV over N·Q query and N·S key sub-tokens): 2·N·Q·S·D, independent of the head
 ///   policy; FFN MACs: 2·Q·D·F/N_f;</item>
 /// <item>activation bytes: (21·Q·D + 4·Q·F)·4 per layer (14·Q·D·4 in the attention block);
-///   cache bytes: (2·C·D read + 2·min(T, C)·D written)·4.</item>
+///   cache bytes: (2·C·D read + 2·min(T, C)·D written)·4;</item>
+/// <item>score elements: H_a·(N·Q)·(N·S), H_a the heads on sub-tokens (H keeping heads, H/N reducing them): one
+///   exp each, and 4·4 bytes of score-matrix traffic (written, read and rewritten by the softmax, read by ·V);</item>
+/// <item>element-wise work per layer: 3 LayerNorms over Q·D, the activation over Q·F, 2 residual additions of
+///   Q·D (<see cref="ElementwiseWork"/>);</item>
+/// <item>resident footprint of the encoder: fp32 weights, every layer's key/value buffer of (C + Q)·2D floats,
+///   and the shared scratch (<see cref="ResidentFootprint"/>).</item>
 /// </list>
 /// The rest of the RNN-T follows torchaudio's <c>emformer_rnnt_model</c>; for
 /// <c>emformer-base</c> the whole model is 76,738,049 parameters (≈ 292.7 MiB fp32).
@@ -50,16 +58,35 @@ public static class ModelAccounting
         long scoreMacs = 2 * n * q * s * d;
         long ffnMacs = 2 * q * d * f / g.FfnFold;
         long cacheBytes = 4 * (2 * c.LeftContextTokens * d + 2 * Math.Min(c.ChunkTokens, c.LeftContextTokens) * d);
+        // Every head scores all N·Q query sub-rows against all N·S key sub-rows: H·N²·Q·S elements keeping H
+        // heads, (H/N)·N²·Q·S = H·N·Q·S reducing them (the score MACs are the same: the heads are narrower).
+        long scores = g.AttentionHeads * (n * q) * (n * s);
+        long scoreBytes = StepCost.ScoreBytesPerElement * scores;
+        var activation = ActivationCost.Of(c);
+        var attentionWork = new ElementwiseWork(scores, q * d, q, 0, q * d, activation);
+        var layerWork = new ElementwiseWork(scores, 3 * q * d, 3 * q, q * f, 2 * q * d, activation);
 
         long attentionBlockParameters = attentionProjections + 2 * d;
         var attentionBlock = new StepCost(projectionMacs, scoreMacs, 0,
-            4 * attentionBlockParameters, 4 * 14 * q * d, cacheBytes, c.ChunkTokens);
+            4 * attentionBlockParameters, 4 * 14 * q * d, cacheBytes, scoreBytes, attentionWork, c.ChunkTokens);
         long layerParameters = attentionProjections + ffn + norms;
         var perLayer = new StepCost(projectionMacs, scoreMacs, ffnMacs,
-            4 * layerParameters, 4 * (21 * q * d + 4 * q * f), cacheBytes, c.ChunkTokens);
+            4 * layerParameters, 4 * (21 * q * d + 4 * q * f), cacheBytes, scoreBytes, layerWork, c.ChunkTokens);
 
         return new ModelAccount(c, o, parameters, rnnt, attentionBlockParameters, layerParameters,
-            perLayer * layers, perLayer, attentionBlock);
+            perLayer * layers, perLayer, attentionBlock, Footprint(g, layers * layerParameters));
+    }
+
+    /// <summary>The encoder's resident memory, as <see cref="StreamingEncoder"/> allocates it (see <see cref="ResidentFootprint"/>).</summary>
+    private static ResidentFootprint Footprint(FoldGeometry g, long encoderParameters)
+    {
+        long d = g.Width, q = g.QueryTokens;
+        long keyValue = g.Config.Layers * (g.CacheTokens + q) * 2 * d;
+        // Normed, Query, Attention and Residual (Q×D each), Hidden (Q×F), the encoder's rows (Q×D), and the
+        // attention core's scratch: one head's Qᵀ, full score matrix and softmax sums over padded query sub-rows.
+        long scratch = 5 * q * d + q * g.FfnWidth
+            + (long)AttentionKernel.PaddedRows(g.QueryRows) * (g.HeadWidth + g.KeyRows + 1);
+        return new ResidentFootprint(4 * encoderParameters, 4 * keyValue, 4 * scratch);
     }
 
     /// <summary>The RNN-T parts around the encoder, after torchaudio's <c>emformer_rnnt_model</c>.</summary>

@@ -4,25 +4,37 @@ using FoldBench.Results.Formatting;
 
 namespace FoldBench.Model;
 
+/// <summary>The accounts of one chunk size: its baseline (normally N = 1) and one account per fold factor.</summary>
+public sealed record ChunkAccounts(ModelAccount Baseline, IReadOnlyList<ModelAccount> Folds)
+{
+    public int ChunkTokens => Baseline.Config.ChunkTokens;
+}
+
 /// <summary>
 /// Renders accounts of one configuration at several fold factors: a table (one column per fold
-/// factor) and JSON. Reductions are relative to the first account given as baseline (normally
-/// N = 1), positive when smaller: 100·(1 − value/baseline).
+/// factor) and JSON; with several chunk sizes, a table with one row per chunk size and fold factor,
+/// as the paper lays out size, MACs and bytes against the chunk size. Reductions are relative to the
+/// baseline account of the same chunk size (normally N = 1), positive when smaller:
+/// 100·(1 − value/baseline).
 /// </summary>
 public static class ModelReport
 {
     /// <summary>Reduction in percent (positive = smaller than the baseline).</summary>
     public static double ReductionPercent(double value, double baseline) => baseline == 0 ? 0 : 100.0 * (1 - value / baseline);
 
+    private const string Footnote =
+        "MACs, element-wise work and bytes per encoder step (steady state, fp32); MAC FLOPs only in the arithmetic intensity.\n" +
+        "Resident: the encoder's fp32 weights, every layer's key/value buffer (left context and this step) and the shared\n" +
+        "scratch, whose attention part holds one head's full score matrix.";
+
     public static string Table(ModelAccount baseline, IReadOnlyList<ModelAccount> accounts)
     {
         ArgumentNullException.ThrowIfNull(baseline);
         if (accounts.Count == 0) throw new ArgumentException("no accounts to report", nameof(accounts));
-        var c = accounts[0].Config;
-        var o = accounts[0].Options;
+        var a0 = accounts[0];
         var sb = new StringBuilder();
-        sb.AppendLine($"{c.Name}: D={c.Width}, H={c.Heads}, F={c.FfnWidth}, L={c.Layers}, chunk T={c.ChunkTokens}, look-ahead R={c.RightContextTokens}, left context {c.LeftContextTokens} tokens{(c.Rnnt is null ? " (encoder only: no RNN-T modelled)" : "")}");
-        sb.AppendLine($"folding: {FoldingOptions.Names.Of(o.Heads)} heads, {FoldingOptions.Names.Of(o.Sharing)} weights, {FoldingOptions.Names.Of(o.Projections).ToUpperInvariant()} folded, FFN {(o.FoldFfn ? "folded" : "unfolded")}; reductions vs N={baseline.Options.Fold}; MACs and bytes per encoder step (steady state, fp32)");
+        Heading(sb, a0, baseline);
+        sb.AppendLine(Footnote);
         sb.AppendLine();
 
         var rows = new List<(string Label, Func<ModelAccount, string> Cell)>
@@ -48,46 +60,145 @@ public static class ModelReport
             ("bytes moved/token (MiB)", a => Units.Fixed(a.BytesMovedPerToken / 1048576.0, 2)),
             ("  reduction", a => Percent(a.BytesMovedPerToken, baseline.BytesMovedPerToken)),
             ("arithmetic intensity (FLOP/B)", a => Units.Fixed(a.ArithmeticIntensity, 2)),
+            ("score-matrix traffic/step (MiB)", a => Units.Fixed(a.ScoreBytesPerStep / 1048576.0, 2)),
+            ("softmax exps/step", a => Units.Count(a.Elementwise.SoftmaxExps)),
+            ($"{a0.Elementwise.Activation.Name} elements/step", a => Units.Count(a.Elementwise.ActivationElements)),
+            ("LayerNorm elements/step", a => Units.Count(a.Elementwise.LayerNormElements)),
+            ("element-wise MFLOP/step", a => Units.Fixed(a.Elementwise.Flops / 1e6, 2)),
+            ("resident weights fp32 (MiB)", a => Units.Fixed(a.Footprint.WeightBytes / 1048576.0, 2)),
+            ("resident K/V buffers (MiB)", a => Units.Fixed(a.Footprint.CacheBytes / 1048576.0, 2)),
+            ("resident scratch (MiB)", a => Units.Fixed(a.Footprint.ScratchBytes / 1048576.0, 2)),
+            ("resident encoder total (MiB)", a => Units.Fixed(a.Footprint.TotalBytes / 1048576.0, 2)),
+            ("  reduction", a => Percent(a.Footprint.TotalBytes, baseline.Footprint.TotalBytes)),
         };
 
-        int labelWidth = rows.Max(r => r.Label.Length) + 2;
-        var cells = rows.Select(r => accounts.Select(r.Cell).ToArray()).ToList();
         var headers = accounts.Select(a => $"N={a.Options.Fold}").ToArray();
-        int colWidth = Math.Max(headers.Max(h => h.Length), cells.Max(r => r.Max(x => x.Length))) + 2;
+        Columns(sb, [.. rows.Select(r => (r.Label, accounts.Select(r.Cell).ToArray()))], headers);
+        return sb.ToString();
+    }
 
-        sb.Append(new string(' ', labelWidth));
-        foreach (var h in headers) sb.Append(h.PadLeft(colWidth));
+    /// <summary>
+    /// The paper-style table: one row per chunk size and fold factor with the model's size, the encoder's resident
+    /// footprint, MACs per step and per token, and bytes moved per token, each with its reduction against the same
+    /// chunk size's baseline.
+    /// </summary>
+    public static string ChunkTable(IReadOnlyList<ChunkAccounts> chunks)
+    {
+        ArgumentNullException.ThrowIfNull(chunks);
+        if (chunks.Count == 0 || chunks.Any(c => c.Folds.Count == 0)) throw new ArgumentException("no accounts to report", nameof(chunks));
+        var sb = new StringBuilder();
+        var first = chunks[0].Folds[0];
+        Heading(sb, first, chunks[0].Baseline, chunkVaries: true);
+        sb.AppendLine(Footnote);
         sb.AppendLine();
-        for (int i = 0; i < rows.Count; i++)
+        var columns = new (string Header, Func<ModelAccount, ModelAccount, string> Cell)[]
         {
-            sb.Append(rows[i].Label.PadRight(labelWidth));
-            foreach (var cell in cells[i]) sb.Append(cell.PadLeft(colWidth));
+            ("chunk T", (a, _) => Units.Count(a.Config.ChunkTokens)),
+            ("N", (a, _) => Units.Count(a.Options.Fold)),
+            ("model MiB", (a, _) => Units.Fixed(a.Parameters.Model.MiBFp32, 1)),
+            ("red.", (a, b) => Percent(a.ModelParameters, b.ModelParameters)),
+            ("resident MiB", (a, _) => Units.Fixed(a.Footprint.TotalBytes / 1048576.0, 2)),
+            ("red.", (a, b) => Percent(a.Footprint.TotalBytes, b.Footprint.TotalBytes)),
+            ("MMAC/step", (a, _) => Units.Fixed(a.TotalMacs / 1e6, 2)),
+            ("MMAC/token", (a, _) => Units.Fixed(a.TotalMacs / 1e6 / a.Config.ChunkTokens, 2)),
+            ("red.", (a, b) => Percent(a.TotalMacs, b.TotalMacs)),
+            ("exps/step", (a, _) => Units.Count(a.Elementwise.SoftmaxExps)),
+            ("MiB moved/token", (a, _) => Units.Fixed(a.BytesMovedPerToken / 1048576.0, 2)),
+            ("red.", (a, b) => Percent(a.BytesMovedPerToken, b.BytesMovedPerToken)),
+        };
+        var rows = chunks.SelectMany(c => c.Folds.Select(a => columns.Select(col => col.Cell(a, c.Baseline)).ToArray())).ToList();
+        var widths = columns.Select((col, i) => Math.Max(col.Header.Length, rows.Max(r => r[i].Length)) + 2).ToArray();
+        for (int i = 0; i < columns.Length; i++) sb.Append(columns[i].Header.PadLeft(widths[i]));
+        sb.AppendLine();
+        foreach (var r in rows)
+        {
+            for (int i = 0; i < r.Length; i++) sb.Append(r[i].PadLeft(widths[i]));
             sb.AppendLine();
         }
         return sb.ToString();
+    }
+
+    private static void Heading(StringBuilder sb, ModelAccount a, ModelAccount baseline, bool chunkVaries = false)
+    {
+        var c = a.Config;
+        var o = a.Options;
+        string chunk = chunkVaries ? "chunk T as below" : $"chunk T={c.ChunkTokens}";
+        sb.AppendLine($"{c.Name}: D={c.Width}, H={c.Heads}, F={c.FfnWidth}, L={c.Layers}, {chunk}, look-ahead R={c.RightContextTokens}, " +
+                      $"left context {c.LeftContextTokens} tokens{(c.Rnnt is null ? " (encoder only: no RNN-T modelled)" : "")}");
+        sb.AppendLine($"folding: {FoldingOptions.Names.Of(o.Heads)} heads, {FoldingOptions.Names.Of(o.Sharing)} weights, " +
+                      $"{FoldingOptions.Names.Of(o.Projections).ToUpperInvariant()} folded, FFN {(o.FoldFfn ? "folded" : "unfolded")}; " +
+                      $"activation {a.Elementwise.Activation.Name}; reductions vs N={baseline.Options.Fold}");
+    }
+
+    private static void Columns(StringBuilder sb, IReadOnlyList<(string Label, string[] Cells)> rows, IReadOnlyList<string> headers)
+    {
+        int labelWidth = rows.Max(r => r.Label.Length) + 2;
+        int colWidth = Math.Max(headers.Max(h => h.Length), rows.Max(r => r.Cells.Max(x => x.Length))) + 2;
+        sb.Append(new string(' ', labelWidth));
+        foreach (var h in headers) sb.Append(h.PadLeft(colWidth));
+        sb.AppendLine();
+        foreach (var (label, cells) in rows)
+        {
+            sb.Append(label.PadRight(labelWidth));
+            foreach (var cell in cells) sb.Append(cell.PadLeft(colWidth));
+            sb.AppendLine();
+        }
     }
 
     public static string Json(ModelAccount baseline, IReadOnlyList<ModelAccount> accounts)
     {
         ArgumentNullException.ThrowIfNull(baseline);
         if (accounts.Count == 0) throw new ArgumentException("no accounts to report", nameof(accounts));
+        return Document(accounts[0], baseline, w =>
+        {
+            w.WriteStartArray("folds");
+            foreach (var a in accounts) WriteAccount(w, a, baseline);
+            w.WriteEndArray();
+        });
+    }
+
+    /// <summary>
+    /// JSON for several chunk sizes: the configuration (with the first chunk size), the options, and
+    /// <c>chunks: [{ chunkTokens, folds: [...] }]</c>, each fold as in <see cref="Json"/>.
+    /// </summary>
+    public static string ChunksJson(IReadOnlyList<ChunkAccounts> chunks)
+    {
+        ArgumentNullException.ThrowIfNull(chunks);
+        if (chunks.Count == 0 || chunks.Any(c => c.Folds.Count == 0)) throw new ArgumentException("no accounts to report", nameof(chunks));
+        return Document(chunks[0].Folds[0], chunks[0].Baseline, w =>
+        {
+            w.WriteStartArray("chunks");
+            foreach (var c in chunks)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("chunkTokens", c.ChunkTokens);
+                w.WriteStartArray("folds");
+                foreach (var a in c.Folds) WriteAccount(w, a, c.Baseline);
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        });
+    }
+
+    private static string Document(ModelAccount first, ModelAccount baseline, Action<Utf8JsonWriter> body)
+    {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
         {
-            var o = accounts[0].Options;
+            var o = first.Options;
             w.WriteStartObject();
             w.WritePropertyName("config");
-            using (var config = JsonDocument.Parse(accounts[0].Config.ToJson())) config.RootElement.WriteTo(w);
+            using (var config = JsonDocument.Parse(first.Config.ToJson())) config.RootElement.WriteTo(w);
             w.WriteStartObject("options");
             w.WriteString("heads", FoldingOptions.Names.Of(o.Heads));
             w.WriteString("sharing", FoldingOptions.Names.Of(o.Sharing));
             w.WriteString("projections", FoldingOptions.Names.Of(o.Projections));
             w.WriteBoolean("foldFfn", o.FoldFfn);
+            w.WriteString("activation", first.Elementwise.Activation.Name.ToLowerInvariant());
             w.WriteEndObject();
             w.WriteNumber("baselineFold", baseline.Options.Fold);
-            w.WriteStartArray("folds");
-            foreach (var a in accounts) WriteAccount(w, a, baseline);
-            w.WriteEndArray();
+            body(w);
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray());
@@ -124,6 +235,13 @@ public static class ModelReport
         w.WriteNumber("attentionProjections", Round(ReductionPercent(p.AttentionProjections.Parameters, baseline.Parameters.AttentionProjections.Parameters)));
         w.WriteNumber("totalMacs", Round(ReductionPercent(a.TotalMacs, baseline.TotalMacs)));
         w.WriteNumber("bytesMovedPerToken", Round(ReductionPercent(a.BytesMovedPerToken, baseline.BytesMovedPerToken)));
+        w.WriteNumber("residentBytes", Round(ReductionPercent(a.Footprint.TotalBytes, baseline.Footprint.TotalBytes)));
+        w.WriteEndObject();
+        w.WriteStartObject("resident");
+        w.WriteNumber("weightBytes", a.Footprint.WeightBytes);
+        w.WriteNumber("cacheBytes", a.Footprint.CacheBytes);
+        w.WriteNumber("scratchBytes", a.Footprint.ScratchBytes);
+        w.WriteNumber("totalBytes", a.Footprint.TotalBytes);
         w.WriteEndObject();
         WriteStep(w, "encoderStep", a.EncoderStep);
         WriteStep(w, "perLayer", a.PerLayer);
@@ -141,9 +259,23 @@ public static class ModelReport
         w.WriteNumber("weightBytesRead", s.WeightBytesReadPerStep);
         w.WriteNumber("activationBytes", s.ActivationBytesPerStep);
         w.WriteNumber("cacheBytes", s.CacheBytesPerStep);
+        w.WriteNumber("scoreBytes", s.ScoreBytesPerStep);
         w.WriteNumber("bytesMoved", s.BytesMovedPerStep);
         w.WriteNumber("bytesMovedPerToken", Round(s.BytesMovedPerToken));
         w.WriteNumber("arithmeticIntensity", Round(s.ArithmeticIntensity));
+        var e = s.Elementwise;
+        w.WriteStartObject("elementwise");
+        w.WriteNumber("softmaxExps", e.SoftmaxExps);
+        w.WriteNumber("activationElements", e.ActivationElements);
+        w.WriteNumber("activationTranscendentals", e.ActivationTranscendentals);
+        w.WriteNumber("layerNormElements", e.LayerNormElements);
+        w.WriteNumber("layerNormRows", e.LayerNormRows);
+        w.WriteNumber("residualElements", e.ResidualElements);
+        w.WriteNumber("softmaxFlops", e.SoftmaxFlops);
+        w.WriteNumber("layerNormFlops", e.LayerNormFlops);
+        w.WriteNumber("activationFlops", e.ActivationFlops);
+        w.WriteNumber("flops", e.Flops);
+        w.WriteEndObject();
         w.WriteEndObject();
     }
 

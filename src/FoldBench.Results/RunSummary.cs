@@ -151,6 +151,17 @@ public sealed class CaseResult
     public string Path { get; set; } = "";
     public string? Preset { get; set; }
     public int Fold { get; set; } = 1;
+    /// <summary>
+    /// Head policy of a folded case: "keep" (H heads of width D/(N·H)) or "reduce" (H/N heads of width D/H). Null where
+    /// it changes nothing: unfolded cases (fold 1), suites without attention scores (projections, kernels), older results.
+    /// </summary>
+    public string? Heads { get; set; }
+    /// <summary>Weight sharing of a folded case: "shared" (one (D/N)² block) or "block-diagonal" (one per sub-position); null unfolded.</summary>
+    public string? Sharing { get; set; }
+    /// <summary>Projections a folded case folds: "qkvo", or "qkv" (the output projection stays D×D); null unfolded.</summary>
+    public string? Projections { get; set; }
+    /// <summary>Whether a folded encoder case folds the FFN too; null unfolded and for suites without an FFN.</summary>
+    public bool? FoldFfn { get; set; }
     public int? ChunkTokens { get; set; }
     public int? M { get; set; }
     public int? K { get; set; }
@@ -191,7 +202,7 @@ public sealed class CaseResult
     public string? Peer { get; set; }
     /// <summary>Why the case did not run here (a peer library that is not installed); its figures are then empty.</summary>
     public string? Unavailable { get; set; }
-    /// <summary>Whether the case's output matched the scalar reference (null when not checked).</summary>
+    /// <summary>Whether the case's output matched its double-precision reference (null when not checked).</summary>
     public bool? CorrectnessOk { get; set; }
 
     /// <summary>Energy attributed to this case; null when no source was usable (never zeros).</summary>

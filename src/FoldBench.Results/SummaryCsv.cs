@@ -11,7 +11,9 @@ public static class SummaryCsv
     private static readonly (string Header, Func<CaseResult, object?> Value)[] Columns =
     [
         ("suite", c => c.Suite), ("name", c => c.Name), ("fullName", c => c.FullName), ("path", c => c.Path),
-        ("preset", c => c.Preset), ("fold", c => c.Fold), ("chunkTokens", c => c.ChunkTokens),
+        ("preset", c => c.Preset), ("fold", c => c.Fold),
+        ("heads", c => c.Heads), ("sharing", c => c.Sharing), ("projections", c => c.Projections), ("foldFfn", c => c.FoldFfn),
+        ("chunkTokens", c => c.ChunkTokens),
         ("m", c => c.M), ("k", c => c.K), ("n", c => c.N), ("regime", c => c.Regime),
         ("medianNs", c => c.MedianNs), ("cv", c => c.CoefficientOfVariation),
         ("gflops", c => c.Gflops), ("pctFmaPeak", c => c.PctFmaPeak), ("gbPerS", c => c.GbPerS), ("pctBandwidth", c => c.PctBandwidth),

@@ -1,6 +1,6 @@
 namespace FoldBench.Benchmarks.Correctness;
 
-/// <summary>When a fast path's output counts as equal to the scalar reference's.</summary>
+/// <summary>When a fast path's output counts as equal to a reference's.</summary>
 public static class Agreement
 {
     /// <summary>
@@ -17,7 +17,7 @@ public static class Agreement
     }
 
     /// <summary>Two step functions fed the same seeded chunks must agree at every step.</summary>
-    public static bool Steps(Action<float[], float[]> fast, Action<float[], float[]> scalar, int inputLength, int outputLength, int steps, int k)
+    public static bool Steps(Action<float[], float[]> fast, Action<float[], float[]> reference, int inputLength, int outputLength, int steps, int k)
     {
         var rng = new Random(7);
         var a = new float[outputLength];
@@ -27,7 +27,7 @@ public static class Agreement
         {
             var input = Suites.Inputs.Uniform(rng, inputLength);
             fast(input, a);
-            scalar(input, b);
+            reference(input, b);
             ok &= Close(b, a, k);
         }
         return ok;

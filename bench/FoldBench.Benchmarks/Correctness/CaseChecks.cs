@@ -8,12 +8,14 @@ using static FoldBench.Benchmarks.Sweep.CaseDescriber;
 namespace FoldBench.Benchmarks.Correctness;
 
 /// <summary>
-/// Each suite's check of a case: the case's kernel path against the scalar reference, on the case's
-/// shape, with seeded inputs. Built from the case's parameters alone, so it needs no benchmark instance.
+/// Each suite's check of a case, on the case's shape and folding options, with seeded inputs: kernels and projections
+/// against the kernels' double-precision reference, the attention block and the encoder step against
+/// <see cref="ModelReference"/>, an independent double-precision streaming model. Built from the case's parameters
+/// alone, so it needs no benchmark instance.
 /// </summary>
 public static class CaseChecks
 {
-    /// <summary>Whether the case's output matches the scalar reference; null for suites without a check (calibration).</summary>
+    /// <summary>Whether the case's output matches its reference; null for suites without a check (calibration).</summary>
     public static bool? Check(BenchmarkCase bc)
     {
         var type = bc.Descriptor.Type;
@@ -21,13 +23,13 @@ public static class CaseChecks
             return Kernel(KernelPaths.Parse(Param<string>(bc, "Path")), Param<int>(bc, "M"), Param<int>(bc, "KN"));
         if (type == typeof(PeerBenchmarks))
             return Peer(PeerRegistry.Create(Param<string>(bc, "Peer")), Param<int>(bc, "M"), Param<int>(bc, "KN"));
-        if (!typeof(ModelSuiteBase).IsAssignableFrom(type) && type != typeof(ProjectionBenchmarks)) return null;
+        if (!typeof(ModelSuiteBase).IsAssignableFrom(type)) return null;
 
         var c = ModelPresets.Get(Param<string>(bc, "Preset")).WithChunk(Param<int>(bc, "ChunkTokens"));
-        var o = new FoldingOptions(Param<int>(bc, "Fold"));
+        var o = OptionsOf(bc);
         c.Validate(o);
         var path = KernelPaths.Parse(Param<string>(bc, "Path"));
-        if (type == typeof(ProjectionBenchmarks)) return Projection(c, o.Fold, path);
+        if (type == typeof(ProjectionBenchmarks)) return Projections(c, o, path);
         if (type == typeof(AttentionBlockBenchmarks)) return AttentionBlock(c, o, path);
         if (type == typeof(EncoderStepBenchmarks)) return EncoderStep(c, o, path);
         return null;
@@ -59,32 +61,54 @@ public static class CaseChecks
     }
 
     /// <summary>
-    /// The fast path, folded, against the reference on the folded view of the same buffer: folding is a
-    /// reinterpretation, so X of rows × D is the reference's input of (rows·N) × D/N.
+    /// One layer's four projections as the suite lays them out for these options (<see cref="ProjectionBenchmarks.Layer"/>),
+    /// run through the suite's own <see cref="AttentionProjection.Apply"/>, against the kernels' double-precision reference
+    /// applied sub-position by sub-position: columns [j·sub, (j+1)·sub) of every token through block j (block-diagonal) or
+    /// through the shared block, with the D×D output projection unfolded when only QKV fold.
     /// </summary>
-    public static bool Projection(ModelConfig c, int fold, KernelPath path)
+    public static bool Projections(ModelConfig c, FoldingOptions o, KernelPath path)
     {
-        int sub = FoldedProjection.SubWidth(c.Width, fold), rows = ProjectionBenchmarks.Rows(c);
+        var g = new FoldGeometry(c, o);
+        int rows = ProjectionBenchmarks.Rows(c), d = c.Width;
         var rng = new Random(42);
-        float[] w = Inputs.Uniform(rng, sub * sub), b = Inputs.Uniform(rng, sub), x = Inputs.Uniform(rng, rows * c.Width);
-        float[] actual = new float[rows * c.Width];
-        FoldedProjection.Project(x, rows, c.Width, fold, PackedWeights.Pack(w, sub, sub, b, path), actual);
-        return Reference.Check(x, rows * fold, w, sub, sub, b, actual).Correct;
+        int[] folds = [.. Enumerable.Repeat(g.Fold, ProjectionBenchmarks.ProjectionsPerLayer - 1), g.OutputFold];
+        int[] blocks = [.. Enumerable.Repeat(g.AttentionBlocks, ProjectionBenchmarks.ProjectionsPerLayer - 1), g.OutputBlocks];
+        var x = Inputs.Uniform(rng, rows * d);
+        bool ok = true;
+        for (int p = 0; p < folds.Length; p++)
+        {
+            int sub = d / folds[p];
+            var weights = AttentionProjection.RandomBlocks(sub, blocks[p], rng);
+            var actual = new float[rows * d];
+            new AttentionProjection(d, folds[p], weights, path).Apply(x, rows, actual);
+            var expected = new double[rows * d];
+            var magnitude = new double[rows * d];
+            for (int j = 0; j < folds[p]; j++)
+            {
+                var (w, b) = weights[weights.Length == 1 ? 0 : j];
+                Reference.Project(x[(j * sub)..], rows, d, w, sub, sub, b, default, d, false, expected.AsSpan(j * sub), magnitude.AsSpan(j * sub));
+            }
+            ok &= Reference.Check(actual, expected, magnitude, rows, d, d, sub).Correct;
+        }
+        return ok;
     }
 
+    /// <summary>The block on this path against <see cref="ModelReference"/>, step by step until the left context is full.</summary>
     public static bool AttentionBlock(ModelConfig c, FoldingOptions o, KernelPath path)
     {
-        var fast = new AttentionBlock(c, o, path, seed: 11);
-        var reference = new AttentionBlock(c, o, KernelPath.Scalar, seed: 11);
+        var weights = AttentionWeights.Random(c, o, seed: 11);
+        var fast = new AttentionBlock(c, o, path, weights);
+        var reference = ModelReference.Attention(c, o, weights);
         return Agreement.Steps((i, y) => fast.Step(i, y), (i, y) => reference.Step(i, y), fast.InputLength, fast.OutputLength, StepsToFill(c), c.Width);
     }
 
     public static bool EncoderStep(ModelConfig c, FoldingOptions o, KernelPath path)
     {
-        // A scalar twin of a large model takes long to run: check the first two layers' worth.
+        // The double-precision reference of a large model takes long to run: check the first two layers' worth.
         var small = c with { Layers = Math.Min(c.Layers, 2) };
-        var fast = new StreamingEncoder(small, o, path, seed: 13);
-        var reference = new StreamingEncoder(small, o, KernelPath.Scalar, seed: 13);
+        var weights = EncoderWeights.Random(small, o, seed: 13);
+        var fast = new StreamingEncoder(small, o, path, weights);
+        var reference = ModelReference.Encoder(small, o, weights);
         return Agreement.Steps((i, y) => fast.Step(i, y), (i, y) => reference.Step(i, y), fast.InputLength, fast.OutputLength, StepsToFill(c), Math.Max(c.Width, c.FfnWidth));
     }
 

@@ -12,7 +12,7 @@ using FoldBench.Benchmarks.Correctness;
 namespace FoldBench.Benchmarks.Diagnosers;
 
 /// <summary>
-/// Checks each case against the scalar reference (<see cref="CaseChecks"/>) once BenchmarkDotNet has
+/// Checks each case against its double-precision reference (<see cref="CaseChecks"/>) once BenchmarkDotNet has
 /// its results, and keeps the outcome per case: after the measurement, so the check's scalar twin
 /// never adds to the case's time or peak memory.
 /// </summary>
@@ -51,7 +51,7 @@ public sealed class CorrectnessDiagnoser : IDiagnoser
     public void DisplayResults(ILogger logger)
     {
         foreach (var (bc, ok) in _ok.Where(kv => !kv.Value))
-            logger.WriteLineError($"// {bc.DisplayInfo}: output differs from the scalar reference{(_errors.TryGetValue(bc, out var e) ? $" ({e})" : "")}");
+            logger.WriteLineError($"// {bc.DisplayInfo}: output differs from its reference{(_errors.TryGetValue(bc, out var e) ? $" ({e})" : "")}");
     }
 
     public IEnumerable<ValidationError> Validate(ValidationParameters validationParameters) => [];

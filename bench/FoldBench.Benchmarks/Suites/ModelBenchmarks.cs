@@ -6,21 +6,44 @@ using FoldBench.Model;
 namespace FoldBench.Benchmarks.Suites;
 
 /// <summary>
-/// Shared parameters of the model suites: preset × chunk size × fold factor, and the kernel path.
-/// They are set per case from the sweep's settings (see <see cref="SuiteCases"/>).
+/// Shared parameters of the model suites: preset × chunk size × fold factor, the folding options, and the kernel
+/// path. They are set per case from the sweep's settings (see <see cref="SuiteCases"/>), which sets only the
+/// options a suite has (<see cref="SuiteCases.FoldingParameters"/>); the others keep the paper's defaults.
 /// </summary>
 public abstract class ModelSuiteBase
 {
     public string Preset { get; set; } = "emformer-base";
     public int ChunkTokens { get; set; } = 1;
     public int Fold { get; set; } = 1;
+    /// <summary>"keep" or "reduce" (<see cref="FoldingOptions.Names"/>).</summary>
+    public string Heads { get; set; } = FoldingOptions.Names.Of(HeadPolicy.KeepHeads);
+    /// <summary>"shared" or "block-diagonal".</summary>
+    public string Sharing { get; set; } = FoldingOptions.Names.Of(WeightSharing.Shared);
+    /// <summary>"qkvo" or "qkv".</summary>
+    public string Projections { get; set; } = FoldingOptions.Names.Of(FoldedProjections.Qkvo);
+    public bool FoldFfn { get; set; }
     public string Path { get; set; } = "scalar";
 
     protected ModelConfig Config() => ModelPresets.Get(Preset).WithChunk(ChunkTokens);
 
-    protected FoldingOptions Options() => new(Fold);
+    protected FoldingOptions Options() => new(Fold, FoldingOptions.Names.ParseHeads(Heads), FoldingOptions.Names.ParseSharing(Sharing),
+        FoldingOptions.Names.ParseProjections(Projections), FoldFfn);
 
     protected KernelPath KernelPath => KernelPaths.Parse(Path);
+
+    /// <summary>The value of the folding parameter <paramref name="name"/> (a property above) that stands for <paramref name="o"/>.</summary>
+    public static object Spelling(FoldingOptions o, string name)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        return name switch
+        {
+            nameof(Heads) => FoldingOptions.Names.Of(o.Heads),
+            nameof(Sharing) => FoldingOptions.Names.Of(o.Sharing),
+            nameof(Projections) => FoldingOptions.Names.Of(o.Projections),
+            nameof(FoldFfn) => o.FoldFfn,
+            _ => throw new ArgumentException($"'{name}' is not a folding parameter", nameof(name)),
+        };
+    }
 }
 
 /// <summary>One layer's multi-head attention block on folded tokens, one streaming step per operation.</summary>

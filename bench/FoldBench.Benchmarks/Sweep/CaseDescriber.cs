@@ -30,8 +30,35 @@ public static class CaseDescriber
     {
         SuiteNames.Kernels => $"{Param<string>(bc, "Path")} M={Param<int>(bc, "M")} K=N={Param<int>(bc, "KN")} {Param<string>(bc, "Regime")}",
         SuiteNames.Peers => $"{Param<string>(bc, "Peer")} M={Param<int>(bc, "M")} K=N={Param<int>(bc, "KN")} {Param<string>(bc, "Regime")}",
-        _ => $"{suite} {Param<string>(bc, "Preset")} T={Param<int>(bc, "ChunkTokens")} N={Param<int>(bc, "Fold")}",
+        _ => $"{suite} {Param<string>(bc, "Preset")} T={Param<int>(bc, "ChunkTokens")} N={Param<int>(bc, "Fold")}{VariantLabel(bc)}",
     };
+
+    /// <summary>" reduce block-diagonal qkv ffn": the folding options of a folded case that differ from the paper's defaults.</summary>
+    private static string VariantLabel(BenchmarkCase bc)
+    {
+        var o = OptionsOf(bc);
+        if (o.Fold == 1) return "";
+        var d = FoldingOptions.Unfolded;
+        var parts = new List<string>();
+        if (o.Heads != d.Heads) parts.Add(FoldingOptions.Names.Of(o.Heads) + " heads");
+        if (o.Sharing != d.Sharing) parts.Add(FoldingOptions.Names.Of(o.Sharing));
+        if (o.Projections != d.Projections) parts.Add(FoldingOptions.Names.Of(o.Projections));
+        if (o.FoldFfn != d.FoldFfn) parts.Add("folded FFN");
+        return parts.Count == 0 ? "" : " " + string.Join(" ", parts);
+    }
+
+    /// <summary>The folding options a model-suite case runs with: its parameters, the paper's defaults for those it lacks.</summary>
+    public static FoldingOptions OptionsOf(BenchmarkCase bc)
+    {
+        bool Has(string name) => bc.Parameters.Items.Any(p => p.Name == name);
+        var d = FoldingOptions.Unfolded;
+        return new FoldingOptions(
+            Has("Fold") ? Param<int>(bc, "Fold") : 1,
+            Has(nameof(ModelSuiteBase.Heads)) ? FoldingOptions.Names.ParseHeads(Param<string>(bc, nameof(ModelSuiteBase.Heads))) : d.Heads,
+            Has(nameof(ModelSuiteBase.Sharing)) ? FoldingOptions.Names.ParseSharing(Param<string>(bc, nameof(ModelSuiteBase.Sharing))) : d.Sharing,
+            Has(nameof(ModelSuiteBase.Projections)) ? FoldingOptions.Names.ParseProjections(Param<string>(bc, nameof(ModelSuiteBase.Projections))) : d.Projections,
+            Has(nameof(ModelSuiteBase.FoldFfn)) && Param<bool>(bc, nameof(ModelSuiteBase.FoldFfn)));
+    }
 
     /// <summary>Tokens one benchmark operation processes: a model step's chunk; null where tokens don't apply (kernels).</summary>
     public static double? TokensPerOp(BenchmarkCase bc) => bc.Parameters.Items.Any(p => p.Name == "ChunkTokens") ? Param<int>(bc, "ChunkTokens") : null;
@@ -114,6 +141,16 @@ public static class CaseDescriber
     {
         r.Preset = c.Name;
         r.Fold = Param<int>(bc, "Fold");
+        // The options the case ran with, each where it means something: folded cases of suites that have it.
+        if (r.Fold > 1)
+        {
+            var o = OptionsOf(bc);
+            bool Has(string name) => bc.Parameters.Items.Any(p => p.Name == name);
+            r.Heads = Has(nameof(ModelSuiteBase.Heads)) ? FoldingOptions.Names.Of(o.Heads) : null;
+            r.Sharing = Has(nameof(ModelSuiteBase.Sharing)) ? FoldingOptions.Names.Of(o.Sharing) : null;
+            r.Projections = Has(nameof(ModelSuiteBase.Projections)) ? FoldingOptions.Names.Of(o.Projections) : null;
+            r.FoldFfn = Has(nameof(ModelSuiteBase.FoldFfn)) ? o.FoldFfn : null;
+        }
         r.ChunkTokens = c.ChunkTokens;
         double seconds = r.MedianNs * 1e-9;
         r.TokensPerS = c.ChunkTokens / seconds;
@@ -124,11 +161,12 @@ public static class CaseDescriber
     {
         var c = ModelOf(bc);
         ModelFields(bc, r, c);
-        var acct = ModelAccounting.Compute(c, new FoldingOptions(r.Fold));
-        int n = r.Fold, sub = c.Width / n, rows = ProjectionBenchmarks.Rows(c);
+        var g = new FoldGeometry(c, OptionsOf(bc));
+        var acct = ModelAccounting.Compute(c, g.Options);
+        int n = r.Fold, sub = g.SubWidth, rows = ProjectionBenchmarks.Rows(c);
         int projections = c.Layers * ProjectionBenchmarks.ProjectionsPerLayer;
-        // Each projection is one kernel call with M = N·rows, K = N = D/N.
-        r.M = n * rows; r.K = sub; r.N = sub;
+        // The query/key/value kernel call: M = N·rows with shared weights, M = rows per block when block-diagonal; K = N = D/N.
+        r.M = g.AttentionBlocks == 1 ? n * rows : rows; r.K = sub; r.N = sub;
         long weightBytes = acct.Parameters.AttentionProjections.BytesFp32;
         double activationBytes = (double)projections * rows * c.Width * sizeof(float) * 2;
         r.WeightBytes = weightBytes;
@@ -142,7 +180,7 @@ public static class CaseDescriber
     {
         var c = ModelOf(bc);
         ModelFields(bc, r, c);
-        var acct = ModelAccounting.Compute(c, new FoldingOptions(r.Fold));
+        var acct = ModelAccounting.Compute(c, OptionsOf(bc));
         StepCost step = wholeEncoder ? acct.EncoderStep : acct.AttentionBlock;
         r.WeightBytes = step.WeightBytesReadPerStep;
         r.BytesPerToken = step.BytesMovedPerToken;

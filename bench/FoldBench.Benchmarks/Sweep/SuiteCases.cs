@@ -3,6 +3,7 @@ using BenchmarkDotNet.Parameters;
 using BenchmarkDotNet.Running;
 using FoldBench.Benchmarks.Suites;
 using FoldBench.Kernels;
+using FoldBench.Model;
 using FoldBench.Results;
 
 namespace FoldBench.Benchmarks.Sweep;
@@ -10,7 +11,8 @@ namespace FoldBench.Benchmarks.Sweep;
 /// <summary>
 /// The BenchmarkDotNet cases of one suite, with parameter values taken from a <see cref="SweepSettings"/>
 /// instance: BenchmarkDotNet finds the benchmark methods and the job, and each case gets its parameters
-/// explicitly, so nothing is read from a static while the suites run.
+/// explicitly, so nothing is read from a static while the suites run. The model suites run every folding variant the
+/// settings ask for at each fold factor above 1 (<see cref="FoldingVariants"/>) and the unfolded model once.
 /// </summary>
 public static class SuiteCases
 {
@@ -33,41 +35,102 @@ public static class SuiteCases
         if (!Types.TryGetValue(suite, out var type))
             throw new ArgumentException($"unknown suite '{suite}' (expected one of: {string.Join(", ", Types.Keys)})");
         var modelPath = KernelPaths.Parse(settings.ModelPath).Name();
-        IReadOnlyList<(string Name, Type Type, object[] Values)> parameters = suite switch
+        IReadOnlyList<(string Name, Type Type, object[] Values)> parameters;
+        IEnumerable<object[]> rows;
+        switch (suite)
         {
-            SuiteNames.Kernels =>
-            [
-                ("Path", typeof(string), [.. settings.KernelPaths.Select(p => KernelPaths.Parse(p).Name()).Distinct()]),
-                ("M", typeof(int), [.. settings.KernelM.Cast<object>()]),
-                ("KN", typeof(int), [.. settings.KernelKN.Cast<object>()]),
-                ("Regime", typeof(string), [.. settings.Regimes]),
-            ],
+            case SuiteNames.Kernels:
+                parameters =
+                [
+                    ("Path", typeof(string), [.. settings.KernelPaths.Select(p => KernelPaths.Parse(p).Name()).Distinct()]),
+                    ("M", typeof(int), [.. settings.KernelM.Cast<object>()]),
+                    ("KN", typeof(int), [.. settings.KernelKN.Cast<object>()]),
+                    ("Regime", typeof(string), [.. settings.Regimes]),
+                ];
+                rows = Product([.. parameters.Select(p => p.Values)]);
+                break;
             // Shape first, peer last: the peers of one shape run one after another, in the same sitting.
-            SuiteNames.Peers =>
-            [
-                ("M", typeof(int), [.. settings.KernelM.Cast<object>()]),
-                ("KN", typeof(int), [.. settings.KernelKN.Cast<object>()]),
-                ("Regime", typeof(string), [.. settings.Regimes]),
-                ("Peer", typeof(string), [.. settings.Peers]),
-            ],
-            _ =>
-            [
-                ("Preset", typeof(string), [.. settings.Presets]),
-                ("ChunkTokens", typeof(int), [.. (suite == SuiteNames.Projections ? settings.ChunkTokens : settings.StepChunkTokens).Cast<object>()]),
-                ("Fold", typeof(int), [.. settings.Folds.Cast<object>()]),
-                ("Path", typeof(string), [modelPath]),
-            ],
-        };
+            case SuiteNames.Peers:
+                parameters =
+                [
+                    ("M", typeof(int), [.. settings.KernelM.Cast<object>()]),
+                    ("KN", typeof(int), [.. settings.KernelKN.Cast<object>()]),
+                    ("Regime", typeof(string), [.. settings.Regimes]),
+                    ("Peer", typeof(string), [.. settings.Peers]),
+                ];
+                rows = Product([.. parameters.Select(p => p.Values)]);
+                break;
+            default:
+                (parameters, rows) = ModelCases(suite, settings, modelPath);
+                break;
+        }
         var definitions = parameters.Select((p, i) => new ParameterDefinition(p.Name, isStatic: false, p.Values, isArgument: false, p.Type, i)).ToArray();
 
         var cases = new List<BenchmarkCase>();
+        var rowList = rows.ToList();
         foreach (var bc in BenchmarkConverter.TypeToBenchmarks(type, config).BenchmarksCases)
-            foreach (var values in Product(definitions.Select(d => d.Values).ToArray()))
+            foreach (var values in rowList)
             {
                 var instances = definitions.Select((d, i) => new ParameterInstance(d, values[i], bc.Config.SummaryStyle)).ToArray();
                 cases.Add(BenchmarkCase.Create(bc.Descriptor, bc.Job, new ParameterInstances(instances), bc.Config));
             }
         return cases;
+    }
+
+    /// <summary>
+    /// The folding options a suite's parameters carry: the projections suite runs only projections, so it has no head
+    /// policy and no FFN; the attention block has no FFN; the encoder step has all four.
+    /// </summary>
+    public static IReadOnlyList<string> FoldingParameters(string suite) => suite switch
+    {
+        SuiteNames.Projections => [nameof(ModelSuiteBase.Sharing), nameof(ModelSuiteBase.Projections)],
+        SuiteNames.Attention => [nameof(ModelSuiteBase.Heads), nameof(ModelSuiteBase.Sharing), nameof(ModelSuiteBase.Projections)],
+        SuiteNames.Encoder => [nameof(ModelSuiteBase.Heads), nameof(ModelSuiteBase.Sharing), nameof(ModelSuiteBase.Projections), nameof(ModelSuiteBase.FoldFfn)],
+        _ => [],
+    };
+
+    /// <summary>
+    /// Every folding variant <paramref name="suite"/> runs at <paramref name="fold"/>: one per combination of the settings'
+    /// options that the suite has (<see cref="FoldingParameters"/>), in the settings' order; at fold 1 only the unfolded
+    /// model, which the options do not change.
+    /// </summary>
+    public static IReadOnlyList<FoldingOptions> FoldingVariants(string suite, SweepSettings settings, int fold)
+    {
+        if (fold == 1) return [FoldingOptions.Unfolded];
+        var has = FoldingParameters(suite);
+        IEnumerable<T> Axis<T>(string name, IReadOnlyList<T> values, T unfolded) =>
+            has.Contains(name) ? values.Distinct() : [unfolded];
+        var d = FoldingOptions.Unfolded;
+        return [.. from h in Axis(nameof(ModelSuiteBase.Heads), settings.Heads, d.Heads)
+                   from s in Axis(nameof(ModelSuiteBase.Sharing), settings.Sharing, d.Sharing)
+                   from p in Axis(nameof(ModelSuiteBase.Projections), settings.Projections, d.Projections)
+                   from f in Axis(nameof(ModelSuiteBase.FoldFfn), settings.FoldFfn, d.FoldFfn)
+                   select new FoldingOptions(fold, h, s, p, f)];
+    }
+
+    /// <summary>Preset × chunk × fold × the fold's variants, slowest first, then the path; no repeated unfolded case.</summary>
+    private static (IReadOnlyList<(string, Type, object[])> Parameters, IEnumerable<object[]> Rows) ModelCases(string suite, SweepSettings settings, string modelPath)
+    {
+        var chunks = suite == SuiteNames.Projections ? settings.ChunkTokens : settings.StepChunkTokens;
+        var folding = FoldingParameters(suite);
+        var variants = settings.Folds.Distinct().SelectMany(n => FoldingVariants(suite, settings, n)).ToList();
+        object[] Values(FoldingOptions o) => [.. folding.Select(name => ModelSuiteBase.Spelling(o, name))];
+
+        var parameters = new List<(string, Type, object[])>
+        {
+            ("Preset", typeof(string), [.. settings.Presets]),
+            ("ChunkTokens", typeof(int), [.. chunks.Cast<object>()]),
+            ("Fold", typeof(int), [.. settings.Folds.Distinct().Cast<object>()]),
+        };
+        parameters.AddRange(folding.Select((name, i) => (name, name == nameof(ModelSuiteBase.FoldFfn) ? typeof(bool) : typeof(string),
+            variants.Select(v => Values(v)[i]).Distinct().ToArray())));
+        parameters.Add(("Path", typeof(string), [modelPath]));
+
+        var rows = from preset in settings.Presets
+                   from chunk in chunks
+                   from o in variants
+                   select (object[])[preset, chunk, o.Fold, .. Values(o), modelPath];
+        return (parameters, rows);
     }
 
     /// <summary>Why the case cannot run in this process (a peer library that is not installed), or null.</summary>

@@ -1,3 +1,4 @@
+using FoldBench.Model;
 using FoldBench.Results;
 
 namespace FoldBench.Benchmarks.Sweep;
@@ -31,4 +32,11 @@ public sealed record SweepSettings
     public IReadOnlyList<int> Folds { get; init; } = [1, 2, 4];
     /// <summary>Path the model suites run with (the best one unless asked otherwise).</summary>
     public string ModelPath { get; init; } = "best";
+
+    // Folding options of the model suites: lists, so one sweep can compare them. Each folded case (fold > 1) runs once
+    // per combination of the options its suite has (see SuiteCases.FoldingVariants); the unfolded case runs once.
+    public IReadOnlyList<HeadPolicy> Heads { get; init; } = [HeadPolicy.KeepHeads];
+    public IReadOnlyList<WeightSharing> Sharing { get; init; } = [WeightSharing.Shared];
+    public IReadOnlyList<FoldedProjections> Projections { get; init; } = [FoldedProjections.Qkvo];
+    public IReadOnlyList<bool> FoldFfn { get; init; } = [false];
 }

@@ -24,6 +24,17 @@ public static class RunCommand
         public Option<IReadOnlyList<int>> Chunks { get; } = CliOptions.IntList("--chunks", "chunk sizes in tokens (default: 1,2,4,8,16,32,64; quick: 1,4,16 for attention and encoder)", 1, 4096);
         // One spelling with `model`: --folds; --fold is kept as an alias.
         public Option<IReadOnlyList<int>> Folds { get; } = CliOptions.IntList("--folds", "fold factors (default: 1,2,4)", 1, 64, "--fold");
+        // The folding options: lists, so one sweep compares them; each folded case runs once per combination its suite has.
+        public Option<IReadOnlyList<string>> Heads { get; } = CliOptions.NameList("--heads",
+            "head policy of folded cases, attention and encoder: keep (H heads of width D/(fold·H)), reduce (H/fold heads of width D/H); a list compares them (default keep)",
+            [.. Enum.GetValues<HeadPolicy>().Select(FoldingOptions.Names.Of)]);
+        public Option<IReadOnlyList<string>> Sharing { get; } = CliOptions.NameList("--sharing",
+            "weights of folded projections: shared (one (D/fold)² block), block-diagonal (one per sub-position); a list compares them (default shared)",
+            [.. Enum.GetValues<WeightSharing>().Select(FoldingOptions.Names.Of)]);
+        public Option<IReadOnlyList<string>> Projections { get; } = CliOptions.NameList("--projections",
+            "projections folded cases fold: qkvo, or qkv (the output projection stays D×D); a list compares them (default qkvo)",
+            [.. Enum.GetValues<FoldedProjections>().Select(FoldingOptions.Names.Of)]);
+        public Option<IReadOnlyList<bool>> FoldFfn { get; } = FoldFfnOption();
         public KernelCaseOptions Kernel { get; } = new("kernel paths (default: every supported one; with --instructions: best)");
         public Option<IReadOnlyList<string>> Regimes { get; } = CliOptions.NameList("--regimes", "cache,streamed (default: both)", RegimeNames.All);
         public Option<string> ModelPath { get; } = CliOptions.OneOf("--model-path", "kernel path for the model suites (default: best)", KernelCases.PathNames.ToArray());
@@ -42,8 +53,40 @@ public static class RunCommand
 
         public IEnumerable<Option> All =>
         [
-            Quick, Job, Suites, Presets, Chunks, Folds, .. Kernel.All, Regimes, ModelPath, Out, Machine, Cpu, NoCalibration, NoPlots, Verbose,
+            Quick, Job, Suites, Presets, Chunks, Folds, Heads, Sharing, Projections, FoldFfn, .. Kernel.All, Regimes, ModelPath, Out, Machine, Cpu, NoCalibration, NoPlots, Verbose,
             .. Energy.All, IdleSeconds, NoEnergy, Instructions, Timeout,
+        ];
+
+        /// <summary>`--fold-ffn` alone folds the encoder's FFN too; `--fold-ffn no,yes` compares both.</summary>
+        private static Option<IReadOnlyList<bool>> FoldFfnOption()
+        {
+            var option = CliOptions.Parsed<IReadOnlyList<bool>>("--fold-ffn", "[no,yes]",
+                "fold the encoder's FFN too in folded cases (alone: yes; no,yes compares both; default no)", ParseYesNo);
+            option.Arity = ArgumentArity.ZeroOrOne;
+            option.CompletionSources.Add(["yes", "no", "no,yes"]);
+            return option;
+        }
+
+        private static IReadOnlyList<bool> ParseYesNo(string text)
+        {
+            var list = new List<bool>();
+            foreach (var part in text.Split(',', StringSplitOptions.TrimEntries))
+                list.Add(part.ToLowerInvariant() switch
+                {
+                    "yes" => true,
+                    "no" => false,
+                    _ => throw new FormatException($"option --fold-ffn: unknown value '{part}' (expected yes, no, or a list of them)"),
+                });
+            return list;
+        }
+
+        /// <summary>The folding options given on the command line, each with the suite parameter it sets.</summary>
+        public IEnumerable<(Option Option, string Parameter)> Folding =>
+        [
+            (Heads, nameof(FoldBench.Benchmarks.Suites.ModelSuiteBase.Heads)),
+            (Sharing, nameof(FoldBench.Benchmarks.Suites.ModelSuiteBase.Sharing)),
+            (Projections, nameof(FoldBench.Benchmarks.Suites.ModelSuiteBase.Projections)),
+            (FoldFfn, nameof(FoldBench.Benchmarks.Suites.ModelSuiteBase.FoldFfn)),
         ];
 
         /// <summary>What --instructions takes; every other option belongs to the sweep.</summary>
@@ -156,14 +199,35 @@ public static class RunCommand
             Folds = Or(o.Folds, defaults.Folds),
             Presets = Or(o.Presets, defaults.Presets),
             ModelPath = modelPath,
+            Heads = p.Given(o.Heads) ? [.. p.GetValue(o.Heads)!.Select(FoldingOptions.Names.ParseHeads).Distinct()] : defaults.Heads,
+            Sharing = p.Given(o.Sharing) ? [.. p.GetValue(o.Sharing)!.Select(FoldingOptions.Names.ParseSharing).Distinct()] : defaults.Sharing,
+            Projections = p.Given(o.Projections) ? [.. p.GetValue(o.Projections)!.Select(FoldingOptions.Names.ParseProjections).Distinct()] : defaults.Projections,
+            FoldFfn = p.Given(o.FoldFfn) ? [.. (p.GetValue(o.FoldFfn) ?? [true]).Distinct()] : defaults.FoldFfn,
         };
 
-        // Every preset × fold must be buildable before anything runs: one clear error, not a failed case later.
-        if (settings.Suites.Any(x => x != SuiteNames.Kernels))
+        // A folding option no chosen suite has would silently change nothing.
+        foreach (var (option, parameter) in o.Folding)
+            if (p.Given(option) && !settings.Suites.Any(x => SuiteCases.FoldingParameters(x).Contains(parameter)))
+                throw new UsageException($"option {option.Name} changes none of the suites asked for (it applies to " +
+                    $"{string.Join(", ", SuiteCases.Types.Keys.Where(x => SuiteCases.FoldingParameters(x).Contains(parameter)))})");
+
+        // Every case must be buildable before anything runs: one clear error, not a failed case later.
+        foreach (var suite in settings.Suites.Where(x => x is not (SuiteNames.Kernels or SuiteNames.Peers)))
             foreach (var preset in settings.Presets)
-                foreach (var fold in settings.Folds)
-                    foreach (var chunk in settings.ChunkTokens.Concat(settings.StepChunkTokens).Distinct())
-                        ModelPresets.Get(preset).WithChunk(chunk).Validate(new FoldingOptions(fold));
+                foreach (var chunk in suite == SuiteNames.Projections ? settings.ChunkTokens : settings.StepChunkTokens)
+                    foreach (var fold in settings.Folds)
+                        foreach (var variant in SuiteCases.FoldingVariants(suite, settings, fold))
+                        {
+                            var config = ModelPresets.Get(preset).WithChunk(chunk);
+                            try
+                            {
+                                config.Validate(variant);
+                            }
+                            catch (ConfigFieldException e)
+                            {
+                                throw new ConfigFieldException($"{preset}, {variant.Describe()}: {e.Message}", e.Field);
+                            }
+                        }
 
         var machine = MachineProbe.Describe(p.GetValue(o.Machine));
         string outDir = p.GetValue(o.Out) ?? Path.Combine("results", machine.Name, DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'"));

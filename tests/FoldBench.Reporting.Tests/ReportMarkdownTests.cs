@@ -171,7 +171,7 @@ public class ReportMarkdownTests
         Assert.Contains("| Architecture | arm64 (**emulated**) |", md);
         Assert.Contains("- Emulation: the process ran under emulation (arm64 on AMD EPYC 7B13 64-Core Processor)", md);
         Assert.Contains("- No calibration in this run: % of FMA peak and % of bandwidth are unavailable.", md);
-        Assert.Contains($"- 1 case(s) did not match the scalar reference (e.g. \"{s.Cases[0].Name}\")", md);
+        Assert.Contains($"- 1 case(s) did not match their double-precision reference (e.g. \"{s.Cases[0].Name}\")", md);
         Assert.Contains("- Energy is estimated by a power model, not metered.", md);
         Assert.Contains("- **Calibration**: not measured in this run.", md);
     }

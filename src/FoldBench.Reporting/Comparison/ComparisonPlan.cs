@@ -33,7 +33,9 @@ internal static class ComparisonPlan
                 {
                     var mine = groups.Where(g => g.Suite == suite && g.Preset == preset).ToList();
                     foreach (var g in mine)
-                        lines.Add(new DeviceSweep(run, g, mine.Count > 1 ? $"{run.Label}, {g.Path}" : run.Label));
+                        lines.Add(new DeviceSweep(run, g, mine.Count > 1
+                            ? string.Join(", ", new[] { run.Label, g.Path, g.Variant.IsNone ? "" : g.Variant.Text }.Where(x => x.Length > 0))
+                            : run.Label));
                 }
                 string suffix = presets.Count > 1 ? $"{suite}-{RunSelection.FileSafe(preset ?? "default")}" : suite;
                 result.Add(new ComparedSweep(suite, preset, suffix, lines));

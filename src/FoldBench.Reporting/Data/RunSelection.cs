@@ -5,7 +5,11 @@ namespace FoldBench.Reporting.Data;
 /// <summary>Splits a run's cases into what the charts and tables draw: fold sweeps and kernel cases.</summary>
 internal static class RunSelection
 {
-    /// <summary>One group per (fold-sweep suite, preset, path), encoder first; file suffixes unique within the run.</summary>
+    /// <summary>
+    /// One group per (fold-sweep suite, preset, path, folding options), encoder first; the unfolded cases belong to every
+    /// options group of their suite, preset and path, as the baseline its savings are measured against. File suffixes are
+    /// unique within the run.
+    /// </summary>
     public static IReadOnlyList<SweepGroup> FoldSweeps(RunSummary s)
     {
         var groups = new List<SweepGroup>();
@@ -18,15 +22,30 @@ internal static class RunSelection
             bool manyPaths = keys.Select(k => k.Path).Distinct().Count() > 1;
             foreach (var (preset, path) in keys)
             {
-                var g = new SweepGroup(suite, preset, path, cases.Where(c => c.Preset == preset && c.Path == path).ToList());
-                string suffix = suite;
-                if (manyPresets) suffix += "-" + FileSafe(preset ?? "default");
-                if (manyPaths) suffix += "-" + FileSafe(path);
-                g.FileSuffix = suffix;
-                groups.Add(g);
+                var mine = cases.Where(c => c.Preset == preset && c.Path == path).ToList();
+                var unfolded = mine.Where(c => FoldingVariant.Of(c).IsNone).ToList();
+                var variants = Variants(mine);
+                foreach (var variant in variants)
+                {
+                    var members = variant.IsNone ? unfolded : [.. mine.Where(c => c.Fold == 1 || FoldingVariant.Of(c) == variant)];
+                    var g = new SweepGroup(suite, preset, path, members, variant);
+                    string suffix = suite;
+                    if (manyPresets) suffix += "-" + FileSafe(preset ?? "default");
+                    if (manyPaths) suffix += "-" + FileSafe(path);
+                    if (variants.Count > 1) suffix += "-" + FileSafe(variant.Slug);
+                    g.FileSuffix = suffix;
+                    groups.Add(g);
+                }
             }
         }
         return groups;
+    }
+
+    /// <summary>The distinct folding options of the folded cases, in option order; just <see cref="FoldingVariant.None"/> when none are recorded.</summary>
+    public static IReadOnlyList<FoldingVariant> Variants(IEnumerable<CaseResult> cases)
+    {
+        var variants = cases.Select(FoldingVariant.Of).Where(v => !v.IsNone).Distinct().Order(FoldingVariant.Order).ToList();
+        return variants.Count == 0 ? [FoldingVariant.None] : variants;
     }
 
     /// <summary>Kernel cases with a shape, ordered path, regime, K, N, M (the order of the kernels table).</summary>

@@ -39,7 +39,7 @@ internal static class Caveats
             list.Add("No calibration in this run: % of FMA peak and % of bandwidth are unavailable.");
         var wrong = s.Cases.Where(c => c.CorrectnessOk == false).ToList();
         if (wrong.Count > 0)
-            list.Add($"{wrong.Count} case(s) did not match the scalar reference (e.g. \"{wrong[0].Name}\"): their timings measure wrong code.");
+            list.Add($"{wrong.Count} case(s) did not match their double-precision reference (e.g. \"{wrong[0].Name}\"): their timings measure wrong code.");
         foreach (var g in RunSelection.FoldSweeps(s).Where(g => g.Duplicates.Count > 0))
             list.Add($"{g.Label}: {g.Duplicates.Count} case(s) repeat a chunk size and fold already shown (e.g. \"{g.Duplicates[0].Name}\"); tables and charts show the first.");
         return list;

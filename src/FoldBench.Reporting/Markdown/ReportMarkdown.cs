@@ -27,8 +27,18 @@ internal static class ReportMarkdown
         foreach (var c in caveats) md.AppendLine($"- {c}");
         md.AppendLine();
 
-        foreach (var g in RunSelection.FoldSweeps(s))
+        var sweeps = RunSelection.FoldSweeps(s);
+        foreach (var g in sweeps)
         {
+            var siblings = sweeps.Where(x => x.Suite == g.Suite && x.Preset == g.Preset && x.Path == g.Path).ToList();
+            if (siblings.Count > 1 && siblings[0] == g)
+            {
+                md.AppendLine($"## {g.SuiteTitle}: folding options compared ({string.Join(", ", new[] { g.Preset is null ? null : $"preset {g.Preset}", g.Path }.Where(x => !string.IsNullOrEmpty(x)))})").AppendLine();
+                md.AppendLine("Every folded case of this sweep, one row per chunk size, fold factor and set of options, against the unfolded model (N = 1) " +
+                              "at the same chunk size; the sections below give each set of options its own table and charts.").AppendLine();
+                md.Append(OptionsTable(siblings));
+                md.AppendLine();
+            }
             md.AppendLine($"## {g.Label}").AppendLine();
             md.AppendLine("Savings are relative to the unfolded model (N = 1) at the same chunk size; positive means the folded model needs less.").AppendLine();
             md.Append(SweepTable(g));
@@ -159,6 +169,32 @@ internal static class ReportMarkdown
                 ]);
                 t.Add([.. cells]);
             }
+        return t.ToString();
+    }
+
+    /// <summary>The options groups of one sweep side by side: per chunk size, the baseline, then each fold factor's options.</summary>
+    public static string OptionsTable(IReadOnlyList<SweepGroup> siblings)
+    {
+        var t = new MarkdownTable(("Chunk (tokens)", true), ("N", true), ("Folding options", false), ("Time / step", true),
+            ("Weights", true), ("Bytes / token", true), ("Peak working set", true), ("Net energy / token", true),
+            ("Time saving", true), ("Weight saving", true), ("Peak memory saving", true), ("Energy saving", true));
+        var chunks = siblings.SelectMany(g => g.Chunks).Distinct().Order().ToList();
+        var folds = siblings.SelectMany(g => g.Folds).Distinct().Order().ToList();
+        foreach (int chunk in chunks)
+        {
+            var baseline = siblings.Select(g => g.Baseline(chunk)).FirstOrDefault(b => b is not null);
+            foreach (int fold in folds)
+                foreach (var g in fold == 1 ? siblings.Take(1) : siblings)
+                {
+                    if (g.At(chunk, fold) is not { } c) continue;
+                    var b = fold == 1 ? null : baseline;
+                    t.Add(chunk.ToString(CultureInfo.InvariantCulture), fold.ToString(CultureInfo.InvariantCulture),
+                        fold == 1 ? "unfolded" : g.Variant.Text, Units.Time(c.MedianNs), Units.Bytes(c.WeightBytes), Units.Bytes(c.BytesPerToken),
+                        Units.Bytes(c.PeakWorkingSetBytes), EnergyCell(c.Energy),
+                        Saving(b, c, x => x.MedianNs), Saving(b, c, x => x.WeightBytes), Saving(b, c, x => x.PeakWorkingSetBytes),
+                        Saving(b, c, x => x.Energy is { Attributable: true } e ? e.NetJoulesPerToken : null));
+                }
+        }
         return t.ToString();
     }
 

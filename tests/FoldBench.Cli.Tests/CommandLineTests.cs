@@ -35,6 +35,10 @@ public class CommandLineTests
     [InlineData("--suites", "kernels,gpu", "unknown value 'gpu'")]
     [InlineData("--paths", "sse9", "unknown value 'sse9'")]
     [InlineData("--folds", "1,two", "expects a comma-separated list")]
+    [InlineData("--heads", "keep,some", "option --heads: unknown value 'some'")]
+    [InlineData("--sharing", "diagonal", "option --sharing: unknown value 'diagonal'")]
+    [InlineData("--projections", "qk", "option --projections: unknown value 'qk'")]
+    [InlineData("--fold-ffn", "maybe", "option --fold-ffn: unknown value 'maybe'")]
     public void BadRunValuesAreRejectedBeforeAnythingRuns(string option, string value, string message)
     {
         string dir = Path.Combine(Path.GetTempPath(), "foldbench-test-" + Guid.NewGuid().ToString("N"));
@@ -73,6 +77,39 @@ public class RunValidationTests
         Assert.Equal(2, code);
         Assert.Contains("N = 3 does not divide width D = 512", err);
         Assert.DoesNotContain("(Parameter", err);
+        Assert.Single(err.TrimEnd().Split('\n'));
+        Assert.False(Directory.Exists(dir));
+    }
+}
+
+public class FoldingOptionValidationTests
+{
+    private static string NewDir() => Path.Combine(Path.GetTempPath(), "foldbench-test-" + Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public void AnOptionNoChosenSuiteHasIsOneClearLine()
+    {
+        string dir = NewDir();
+        var (code, _, err) = CommandLineTests.Invoke("run", "--suites", "kernels,projections", "--heads", "reduce", "--out", dir, "--cpu", "none");
+        Assert.Equal(2, code);
+        Assert.StartsWith("foldbench run: option --heads changes none of the suites asked for (it applies to attention, encoder)", err);
+        Assert.False(Directory.Exists(dir));
+        var (code2, _, err2) = CommandLineTests.Invoke("run", "--suites", "attention", "--fold-ffn", "--out", dir, "--cpu", "none");
+        Assert.Equal(2, code2);
+        Assert.StartsWith("foldbench run: option --fold-ffn changes none of the suites asked for (it applies to encoder)", err2);
+    }
+
+    [Fact]
+    public void AnOptionAPresetCannotBuildIsOneClearLine()
+    {
+        // emformer-base (D = 512, 8 heads) at N = 16: keeping 8 heads of width 512 / (16·8) = 4 builds, but reducing
+        // to 8 / 16 heads would leave half a head.
+        string dir = NewDir();
+        var (code, _, err) = CommandLineTests.Invoke("run", "--suites", "attention", "--presets", "emformer-base", "--folds", "1,16",
+            "--heads", "keep,reduce", "--out", dir, "--cpu", "none");
+        Assert.Equal(2, code);
+        Assert.Contains("emformer-base, N=16, reduce heads", err);
+        Assert.Contains("reducing heads at fold N = 16 needs N to divide heads H = 8", err);
         Assert.Single(err.TrimEnd().Split('\n'));
         Assert.False(Directory.Exists(dir));
     }

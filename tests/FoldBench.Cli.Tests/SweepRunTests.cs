@@ -119,6 +119,57 @@ public class SweepRunTests
     }
 
     [Fact]
+    public void FoldingOptionsRunAndAreRecordedPerCase()
+    {
+        string dir = NewDir();
+        var (code, _, err) = CommandLineTests.Invoke("run", "--job", "dry", "--suites", "projections,attention,encoder",
+            "--presets", "ondevice-144", "--chunks", "1", "--folds", "1,2", "--heads", "keep,reduce", "--sharing", "block-diagonal",
+            "--fold-ffn", "--out", dir, "--cpu", "none", "--no-plots", "--no-calibration");
+        Assert.True(code == 0, err);
+        var s = SummaryStore.Read(dir);
+        // Per suite the unfolded case once, and at N = 2 one case per combination of its options: projections 1
+        // (block-diagonal, QKVO), attention 2 (keep, reduce), encoder 2 (keep, reduce; FFN folded): 2 + 3 + 3 = 8.
+        Assert.Equal(8, s.Cases.Count);
+        foreach (var c in s.Cases)
+        {
+            Assert.True(c.CorrectnessOk, c.Name);
+            if (c.Fold == 1)
+            {
+                Assert.Null(c.Heads);
+                Assert.Null(c.Sharing);
+                Assert.Null(c.Projections);
+                Assert.Null(c.FoldFfn);
+                continue;
+            }
+            Assert.Equal("block-diagonal", c.Sharing);
+            Assert.Equal("qkvo", c.Projections);
+            Assert.Equal(c.Suite != "projections", c.Heads is not null);
+            Assert.Equal(c.Suite == "encoder" ? true : null, c.FoldFfn);
+            var o = new FoldBench.Model.FoldingOptions(2, FoldBench.Model.FoldingOptions.Names.ParseHeads(c.Heads ?? "keep"),
+                FoldBench.Model.WeightSharing.BlockDiagonal, FoldBench.Model.FoldedProjections.Qkvo, c.FoldFfn == true);
+            var acct = FoldBench.Model.ModelAccounting.Compute(FoldBench.Model.ModelPresets.Get("ondevice-144").WithChunk(1), o);
+            double flops = c.Suite switch
+            {
+                "projections" => 2.0 * acct.ProjectionMacs,
+                "attention" => acct.AttentionBlock.Flops,
+                _ => acct.EncoderStep.Flops,
+            };
+            Assert.Equal(flops / c.MedianNs, c.Gflops!.Value, 9);
+        }
+        Assert.Equal(["keep", "reduce"], s.Cases.Where(c => c.Suite == "attention" && c.Fold == 2).Select(c => c.Heads));
+        Assert.Equal(["keep", "reduce"], s.Cases.Where(c => c.Suite == "encoder" && c.Fold == 2).Select(c => c.Heads));
+        // ondevice-144 (D = 144, 16 layers) at N = 2 with one (72×72 + 72) block per sub-position and projection:
+        // 16 × 2 × 4 × (5,184 + 72) = 672,768 parameters, 2,691,072 bytes (unfolded: 16 × 4 × (144² + 144) = 1,336,320).
+        var folded = s.Cases.Single(c => c.Suite == "projections" && c.Fold == 2);
+        Assert.Equal(2_691_072, folded.WeightBytes);
+        Assert.Equal(1_336_320 * 4, s.Cases.Single(c => c.Suite == "projections" && c.Fold == 1).WeightBytes);
+        // The kernel call of a block-diagonal projection: M = T + R = 2 rows per block, K = N = 72.
+        Assert.Equal(2, folded.M);
+        Assert.Equal(72, folded.K);
+        Assert.Equal(72, folded.N);
+    }
+
+    [Fact]
     public async Task ConcurrentSweepsKeepTheirOwnSettingsAndChecks()
     {
         // Two sweeps in one process at once: each case must carry its own sweep's shape and its own check.

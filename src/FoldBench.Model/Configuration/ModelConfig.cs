@@ -29,6 +29,8 @@ public sealed record ModelConfig
     public int RightContextTokens { get; init; }
     /// <summary>Tokens of earlier chunks whose keys/values each layer caches.</summary>
     public int LeftContextTokens { get; init; }
+    /// <summary>The FFN's activation (torchaudio's <c>activation</c>); <c>gelu</c> as in <c>emformer_rnnt_base</c>.</summary>
+    public Activation Activation { get; init; } = Activation.Gelu;
     /// <summary>The rest of an RNN-T around the encoder, for whole-model sizes; null when not modelled.</summary>
     public RnntConfig? Rnnt { get; init; }
 
@@ -62,6 +64,7 @@ public sealed record ModelConfig
         Positive("chunkTokens", ChunkTokens);
         NotNegative("rightContextTokens", RightContextTokens);
         NotNegative("leftContextTokens", LeftContextTokens);
+        if (!Enum.IsDefined(Activation)) throw Field("activation", $"unknown activation {Activation}");
         if (Width % Heads != 0)
             throw Field("heads", $"width D = {Width} is not divisible by heads H = {Heads}");
         Rnnt?.Validate(Width);

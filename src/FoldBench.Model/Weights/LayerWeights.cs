@@ -91,7 +91,7 @@ public sealed record AttentionWeights(NormWeights NormInput, ProjectionWeights Q
     public long ParameterCount => NormInput.ParameterCount + Query.ParameterCount + KeyValue.ParameterCount + Output.ParameterCount;
 }
 
-/// <summary>The feed-forward part: LayerNorm, expand D→F, GELU, contract F→D (torchaudio's <c>pos_ff</c>).</summary>
+/// <summary>The feed-forward part: LayerNorm, expand D→F, activation, contract F→D (torchaudio's <c>pos_ff</c>).</summary>
 public sealed record FeedForwardWeights(NormWeights Norm, ProjectionWeights Expand, ProjectionWeights Contract)
 {
     public long ParameterCount => Norm.ParameterCount + Expand.ParameterCount + Contract.ParameterCount;

@@ -102,24 +102,6 @@ internal static class VectorMath
         }
     }
 
-    /// <summary>The logistic function σ(x) = 1 / (1 + e^(−x)) in place (the LSTM gates).</summary>
-    public static void Sigmoid(Span<float> x)
-    {
-        int n = x.Length, i = 0;
-        ref float px = ref MemoryMarshal.GetReference(x);
-        if (UseVectors && n >= Vector<float>.Count)
-            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
-            {
-                var v = Vector.LoadUnsafe(ref px, (nuint)i);
-                (Vector<float>.One / (Vector<float>.One + Vector.Exp(-v))).StoreUnsafe(ref px, (nuint)i);
-            }
-        for (; i < n; i++)
-        {
-            ref float v = ref Unsafe.Add(ref px, i);
-            v = 1f / (1f + MathF.Exp(-v));
-        }
-    }
-
     public static float Erf(float x)
     {
         float z = MathF.Abs(x);

@@ -20,6 +20,7 @@ public static class SuiteCases
         [SuiteNames.Projections] = typeof(ProjectionBenchmarks),
         [SuiteNames.Attention] = typeof(AttentionBlockBenchmarks),
         [SuiteNames.Encoder] = typeof(EncoderStepBenchmarks),
+        [SuiteNames.Rnnt] = typeof(RnntStepBenchmarks),
         [SuiteNames.Peers] = typeof(PeerBenchmarks),
     };
 
@@ -50,6 +51,14 @@ public static class SuiteCases
                 ("Regime", typeof(string), [.. settings.Regimes]),
                 ("Peer", typeof(string), [.. settings.Peers]),
             ],
+            SuiteNames.Rnnt =>
+            [
+                ("Preset", typeof(string), [.. settings.Presets]),
+                ("ChunkTokens", typeof(int), [.. settings.StepChunkTokens.Cast<object>()]),
+                ("Fold", typeof(int), [.. settings.Folds.Cast<object>()]),
+                ("Path", typeof(string), [modelPath]),
+                ("SymbolStepsPerFrame", typeof(int), [settings.RnntSymbolStepsPerFrame]),
+            ],
             _ =>
             [
                 ("Preset", typeof(string), [.. settings.Presets]),
@@ -60,9 +69,12 @@ public static class SuiteCases
         };
         var definitions = parameters.Select((p, i) => new ParameterDefinition(p.Name, isStatic: false, p.Values, isArgument: false, p.Type, i)).ToArray();
 
+        // Parameters outside, methods inside: the parts of one rnnt case (step, encoder, predictor, joiner) run one
+        // after another, in the same sitting. (The other suites have one method each.)
         var cases = new List<BenchmarkCase>();
-        foreach (var bc in BenchmarkConverter.TypeToBenchmarks(type, config).BenchmarksCases)
-            foreach (var values in Product(definitions.Select(d => d.Values).ToArray()))
+        var methods = BenchmarkConverter.TypeToBenchmarks(type, config).BenchmarksCases;
+        foreach (var values in Product(definitions.Select(d => d.Values).ToArray()))
+            foreach (var bc in methods)
             {
                 var instances = definitions.Select((d, i) => new ParameterInstance(d, values[i], bc.Config.SummaryStyle)).ToArray();
                 cases.Add(BenchmarkCase.Create(bc.Descriptor, bc.Job, new ParameterInstances(instances), bc.Config));

@@ -88,8 +88,12 @@ public static class RnntLayout
         list.Add(new TensorSpec(module + ".bias", [width], TensorRole.NormShift, width));
     }
 
-    /// <summary>Builds the weights from a source that returns each tensor's values in <see cref="Tensors"/> order.</summary>
-    internal static RnntWeights Assemble(FoldGeometry g, Func<TensorSpec, float[]> source)
+    /// <summary>
+    /// Builds the weights from a source of each tensor's values. Without <paramref name="encoder"/> the
+    /// encoder's layers are skipped (an empty <see cref="EncoderWeights"/>), for a caller that builds the
+    /// encoder itself one layer at a time.
+    /// </summary>
+    internal static RnntWeights Assemble(FoldGeometry g, Func<TensorSpec, float[]> source, bool encoder = true)
     {
         var r = Rnnt(g.Config);
         var specs = Tensors(g).ToDictionary(s => s.Name, StringComparer.Ordinal);
@@ -104,7 +108,7 @@ public static class RnntLayout
         NormWeights Norm(string module) => new(Get(module + ".weight"), Get(module + ".bias"));
 
         var input = Linear(InputLinear, bias: false);
-        var layers = new LayerWeights[g.Config.Layers];
+        var layers = new LayerWeights[encoder ? g.Config.Layers : 0];
         for (int i = 0; i < layers.Length; i++)
         {
             string prefix = EncoderPrefix + EmformerLayout.LayerPrefix(i);

@@ -18,10 +18,14 @@ public sealed class Transcriber
     private readonly int _stride, _features, _outputWidth;
 
     public Transcriber(ModelConfig c, FoldingOptions o, KernelPath path, TranscriberWeights weights)
+        : this(c, path, new StreamingEncoder(c, o, path, (weights ?? throw new ArgumentNullException(nameof(weights))).Encoder), weights) { }
+
+    /// <summary>Around an encoder built already; <paramref name="weights"/>' own encoder layers are not used.</summary>
+    internal Transcriber(ModelConfig c, KernelPath path, StreamingEncoder encoder, TranscriberWeights weights)
     {
         ArgumentNullException.ThrowIfNull(weights);
         var r = RnntLayout.Rnnt(c);
-        Encoder = new StreamingEncoder(c, o, path, weights.Encoder);
+        Encoder = encoder;
         Check(weights.InputLinear, r.TimeReductionInputWidth, r.InputFeatures, "transcriber.input_linear");
         Check(weights.OutputLinear, r.EncoderOutputWidth, c.Width, "transcriber.output_linear");
         if (weights.LayerNorm.Width != r.EncoderOutputWidth)

@@ -25,6 +25,7 @@ namespace FoldBench.Cli
             {
                 RunCommand.Create(stdout, stderr),
                 ModelCommand.Create(stdout, stderr),
+                InferCommand.Create(stdout, stderr),
                 SensorsCommand.Create(stdout, stderr),
                 PlotCommand.Create(stdout, stderr),
                 CompareCommand.Create(stdout, stderr),

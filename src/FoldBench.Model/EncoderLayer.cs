@@ -5,7 +5,8 @@ namespace FoldBench.Model;
 
 /// <summary>
 /// One Emformer layer: the <see cref="AttentionBlock"/> (pre-norm attention with residual), then
-/// torchaudio's <c>pos_ff</c> — LayerNorm, linear D→F, GELU, linear F→D — with a residual, then
+/// torchaudio's <c>pos_ff</c> — LayerNorm, linear D→F, the configured activation (GELU, ReLU or SiLU),
+/// linear F→D — with a residual, then
 /// the output LayerNorm. With <see cref="FoldingOptions.FoldFfn"/> the two FFN linears run on
 /// folded sub-tokens with (F/N)×(D/N) and (D/N)×(F/N) weights (shared or block-diagonal as the
 /// attention projections); LayerNorms always normalise whole D-wide tokens.
@@ -69,7 +70,7 @@ public sealed class EncoderLayer
         VectorMath.LayerNorm(residual, normed, rows, width, _ffnNorm.Gain, _ffnNorm.Shift, ModelConfig.LayerNormEpsilon);
         var hidden = _ws.Hidden.AsSpan(0, rows * _g.FfnWidth);
         _expand.Apply(normed, rows, hidden, accumulate: false);
-        VectorMath.Gelu(hidden);
+        VectorMath.Activate(_g.Config.Activation, hidden);
 
         residual.CopyTo(output);
         _contract.Apply(hidden, rows, output, accumulate: true);

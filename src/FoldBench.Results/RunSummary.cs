@@ -141,7 +141,7 @@ public sealed class EnergyRunInfo
 
 public sealed class CaseResult
 {
-    /// <summary>"kernels", "projections", "attention", "encoder", "calibration".</summary>
+    /// <summary>"kernels", "projections", "attention", "encoder", "rnnt", "peers", "calibration".</summary>
     public string Suite { get; set; } = "";
     /// <summary>A short readable name, e.g. "avx2 M=16 K=512 N=512 cache".</summary>
     public string Name { get; set; } = "";
@@ -168,6 +168,10 @@ public sealed class CaseResult
     public int? N { get; set; }
     /// <summary>"cache" (weights stay in cache) or "streamed" (rotated weight sets larger than the LLC).</summary>
     public string? Regime { get; set; }
+    /// <summary>An <c>rnnt</c> case's part (<see cref="RnntPartNames"/>): "step", "encoder", "predictor" or "joiner".</summary>
+    public string? Part { get; set; }
+    /// <summary>An <c>rnnt</c> case's fixed symbol steps per frame: joiner and predictor calls for every encoder frame.</summary>
+    public int? SymbolStepsPerFrame { get; set; }
 
     public double MedianNs { get; set; }
     public double? MeanNs { get; set; }

@@ -13,6 +13,8 @@ public static class SuiteNames
     public const string Attention = "attention";
     public const string Encoder = "encoder";
     public const string Peers = "peers";
+    /// <summary>A whole streaming RNN-T step: transcriber, then greedy decoding with the predictor and joiner (asked for by name).</summary>
+    public const string Rnnt = "rnnt";
     public const string Calibration = "calibration";
 
     /// <summary>The scalar reference workload of a timed probe run, which <c>compare --normalize-to</c> can divide by.</summary>
@@ -20,6 +22,25 @@ public static class SuiteNames
 
     /// <summary>The suites a sweep runs by default, in the order it runs them (peers only when asked for).</summary>
     public static IReadOnlyList<string> Default { get; } = [Kernels, Projections, Attention, Encoder];
+}
+
+/// <summary>
+/// The parts of an <c>rnnt</c> case (<see cref="CaseResult.Part"/>): the whole chunk step, and each part
+/// timed on its own so that a report can say where the step's time and energy go.
+/// </summary>
+public static class RnntPartNames
+{
+    /// <summary>The whole chunk: the transcriber, then every frame's symbol steps through joiner and predictor.</summary>
+    public const string Step = "step";
+    /// <summary>The transcriber: input linear, time reduction, the encoder step, output linear and LayerNorm.</summary>
+    public const string Encoder = "encoder";
+    /// <summary>The predictor's symbol steps of one chunk (embedding, LSTMs, linear, LayerNorms).</summary>
+    public const string Predictor = "predictor";
+    /// <summary>The joiner's symbol steps of one chunk (sum, activation, linear to the symbols).</summary>
+    public const string Joiner = "joiner";
+
+    /// <summary>The parts a step is split into, in the order a report lists them.</summary>
+    public static IReadOnlyList<string> Parts { get; } = [Encoder, Predictor, Joiner];
 }
 
 /// <summary>The weight regimes of <see cref="CaseResult.Regime"/> and of the <c>--regimes</c> option.</summary>

@@ -170,6 +170,42 @@ public class SweepRunTests
     }
 
     [Fact]
+    public void RnntSuiteDryRunTimesEachPartAndReportsWhereTheTimeGoes()
+    {
+        string dir = NewDir();
+        var (code, _, err) = CommandLineTests.Invoke("run", "--job", "dry", "--suites", "rnnt",
+            "--presets", "ondevice-144", "--chunks", "2", "--folds", "1,2", "--out", dir, "--cpu", "none", "--no-plots");
+        Assert.True(code == 0, err);
+        var s = SummaryStore.Read(dir);
+        Assert.True(s.Complete);
+        // 2 folds × (step, encoder, predictor, joiner); the parts of one cell run one after another.
+        Assert.Equal(2 * 4, s.Cases.Count);
+        Assert.Equal(["step", "encoder", "predictor", "joiner"], s.Cases.Take(4).Select(c => c.Part));
+        Assert.Single(s.Cases.Take(4).Select(c => (c.ChunkTokens, c.Fold)).Distinct());
+        foreach (var c in s.Cases)
+        {
+            Assert.Equal("rnnt", c.Suite);
+            Assert.Equal(1, c.SymbolStepsPerFrame);
+            Assert.True(c.CorrectnessOk, c.Name);
+            Assert.EndsWith(" " + c.Part, c.Name);
+            var config = FoldBench.Model.ModelPresets.Get("ondevice-144").WithChunk(c.ChunkTokens!.Value);
+            var cost = FoldBench.Model.RnntStepCost.Compute(config, new FoldBench.Model.FoldingOptions(c.Fold), 1).Part(c.Part!);
+            Assert.Equal(cost.Flops / c.MedianNs, c.Gflops!.Value, 9);
+            Assert.Equal(cost.WeightBytes, c.WeightBytes);
+        }
+        // Folding shrinks only the encoder: the predictor's and joiner's weights are the same at N = 2.
+        foreach (var part in new[] { "predictor", "joiner" })
+            Assert.Single(s.Cases.Where(c => c.Part == part).Select(c => c.WeightBytes).Distinct());
+        var step = s.Cases.Where(c => c.Part == "step").ToDictionary(c => c.Fold);
+        Assert.True(step[2].WeightBytes < step[1].WeightBytes);
+
+        var report = FoldBench.Reporting.ReportGenerator.RenderReportMarkdown(s);
+        Assert.Contains("## Whole RNN-T step (preset ondevice-144,", report);
+        Assert.Contains("**1 symbol step per frame**", report);
+        Assert.Contains("### Where the time and the energy go", report);
+    }
+
+    [Fact]
     public async Task ConcurrentSweepsKeepTheirOwnSettingsAndChecks()
     {
         // Two sweeps in one process at once: each case must carry its own sweep's shape and its own check.

@@ -46,6 +46,31 @@ public class ConfigurationTests
         }
     }
 
+    [Theory]
+    [InlineData(null, Activation.Gelu)]   // absent: GELU, as emformer_rnnt_base
+    [InlineData("\"relu\"", Activation.Relu)]
+    [InlineData("\"gelu\"", Activation.Gelu)]
+    [InlineData("\"silu\"", Activation.Silu)]
+    public void Activation_is_read_by_name_and_defaults_to_gelu(string? value, Activation expected)
+    {
+        string json = value is null ? Valid : Valid.Replace("\"layers\": 12,", $"\"layers\": 12, \"activation\": {value},");
+        var c = ModelConfig.Parse(json);
+        Assert.Equal(expected, c.Activation);
+        Assert.Equal(expected, ModelConfig.Parse(c.ToJson()).Activation);
+    }
+
+    [Theory]
+    [InlineData("\"tanh\"", "got \"tanh\"")]
+    [InlineData("1", "got 1")]            // the enumeration's number is not a spelling of it
+    [InlineData("\"Relu \"", "got \"Relu \"")]
+    public void An_unknown_activation_names_the_key_and_the_choices(string value, string got)
+    {
+        var e = Rejects(Valid.Replace("\"layers\": 12,", $"\"layers\": 12, \"activation\": {value},"));
+        Assert.Equal("activation", e.ParamName);
+        Assert.Contains("'activation' must be one of \"relu\", \"gelu\", \"silu\"", e.Message);
+        Assert.Contains(got, e.Message);
+    }
+
     [Fact]
     public void Width_not_divisible_by_heads_names_heads()
     {

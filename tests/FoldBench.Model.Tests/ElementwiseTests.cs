@@ -16,6 +16,26 @@ public class ElementwiseTests
     }
 
     [Fact]
+    public void Relu_and_silu_match_their_definitions_on_vector_and_tail_lanes()
+    {
+        // 37 values (whole vectors plus a scalar tail), and the extremes where e^(−x) overflows or vanishes.
+        var x = Enumerable.Range(0, 37).Select(i => -9f + i * 0.5f).Concat([-100f, 100f, 0f]).ToArray();
+        var relu = x.ToArray();
+        VectorMath.Activate(Activation.Relu, relu);
+        var silu = x.ToArray();
+        VectorMath.Activate(Activation.Silu, silu);
+        for (int i = 0; i < x.Length; i++)
+        {
+            // ReLU is exact: max(x, 0). SiLU: x/(1 + e^(−x)) in double; −100·σ(−100) ≈ −3.7e-42 rounds to −0 in float.
+            Assert.Equal(Math.Max(x[i], 0f), relu[i]);
+            Assert.Equal(x[i] / (1 + Math.Exp(-(double)x[i])), silu[i], 2e-6 * (1 + Math.Abs(x[i])));
+        }
+        // Hand values: σ(2) = 1/(1 + e^−2) = 0.880797…, so SiLU(2) = 1.761594…; SiLU(−2) = −2·σ(−2) = −0.238405….
+        Assert.Equal(1.7615942, silu[Array.IndexOf(x, 2f)], 1e-6);
+        Assert.Equal(-0.2384058, silu[Array.IndexOf(x, -2f)], 1e-6);
+    }
+
+    [Fact]
     public void Softmax_stays_finite_for_huge_scores()
     {
         // Scores of ±1e4 overflow exp() unless the maximum is subtracted first.

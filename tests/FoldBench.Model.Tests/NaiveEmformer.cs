@@ -51,7 +51,7 @@ internal static class NaiveEmformer
         var rows = residual.Rows.Select(row =>
         {
             var normed = LayerNorm(row, w.FeedForward.Norm);
-            var hidden = FoldedLinear(normed, w.FeedForward.Expand, n).Select(Gelu).ToArray();
+            var hidden = FoldedLinear(normed, w.FeedForward.Expand, n).Select(v => Activate(c.Activation, v)).ToArray();
             var back = FoldedLinear(hidden, w.FeedForward.Contract, n);
             var sum = row.Zip(back, (a, b) => a + b).ToArray();
             return LayerNorm(sum, w.NormOutput);
@@ -138,6 +138,15 @@ internal static class NaiveEmformer
         var shift = w.Shift.ToArray();
         return x.Select((v, i) => (v - mean) * inv * gain[i] + shift[i]).ToArray();
     }
+
+    /// <summary>The FFN activations from their definitions.</summary>
+    public static double Activate(Activation a, double x) => a switch
+    {
+        Activation.Gelu => Gelu(x),
+        Activation.Relu => Math.Max(x, 0),
+        Activation.Silu => x / (1 + Math.Exp(-x)),
+        _ => throw new ArgumentOutOfRangeException(nameof(a)),
+    };
 
     /// <summary>Exact GELU, x·Φ(x) = ½x(1 + erf(x/√2)).</summary>
     public static double Gelu(double x) => 0.5 * x * (1 + Erf(x / Math.Sqrt(2)));

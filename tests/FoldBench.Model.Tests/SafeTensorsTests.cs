@@ -140,12 +140,36 @@ public sealed class SafeTensorsTests : IDisposable
         var tensors = new List<SafeTensorData>();
         using (var file = SafeTensors.Open(complete))
             foreach (var info in file.Tensors.Values) tensors.Add(new SafeTensorData(info.Name, info.DType, info.Shape, file.ReadBytes(info.Name)));
-        tensors.Add(SafeTensorData.FromSingles("emformer_layers.7.layer_norm_input.weight", [32], new float[32]));
-        tensors.Add(SafeTensorData.FromSingles("predictor.embedding.weight", [2, 2], new float[4]));   // outside the encoder: ignored
         string extra = File("extra.safetensors");
-        SafeTensors.Write(extra, tensors);
+        SafeTensors.Write(extra, [.. tensors, SafeTensorData.FromSingles("emformer_layers.7.layer_norm_input.weight", [32], new float[32])]);
         var e2 = Assert.Throws<SafeTensorsException>(() => StreamingEncoder.Load(extra, c, o));
         Assert.Contains("'emformer_layers.7.layer_norm_input.weight' is not part of a 1-layer encoder", e2.Message);
+
+        // A pure Emformer state_dict holds nothing else either.
+        string stray = File("stray.safetensors");
+        SafeTensors.Write(stray, [.. tensors, SafeTensorData.FromSingles("predictor.embedding.weight", [2, 2], new float[4])]);
+        var e3 = Assert.Throws<SafeTensorsException>(() => StreamingEncoder.Load(stray, c, o));
+        Assert.Contains("unexpected tensor 'predictor.embedding.weight'", e3.Message);
+    }
+
+    [Fact]
+    public void Under_a_prefix_only_the_encoder_is_read_and_checked()
+    {
+        // The encoder of an RNN-T state_dict: tensors outside 'transcriber.transformer.' belong to the rest of the
+        // model; a stray one inside the prefix is still an error.
+        var c = TestModels.Tiny();
+        var o = FoldingOptions.Unfolded;
+        string good = File("prefixed.safetensors");
+        EmformerStateDict.Save(good, EncoderWeights.Random(c, o, 3), c, o, prefix: "transcriber.transformer.");
+        var tensors = new List<SafeTensorData>();
+        using (var file = SafeTensors.Open(good))
+            foreach (var info in file.Tensors.Values) tensors.Add(new SafeTensorData(info.Name, info.DType, info.Shape, file.ReadBytes(info.Name)));
+        string path = File("rnnt-like.safetensors");
+        SafeTensors.Write(path, [.. tensors, SafeTensorData.FromSingles("joiner.linear.bias", [3], new float[3])]);
+        Assert.Equal(c.Layers, EmformerStateDict.Load(path, c, o).Layers.Count);
+        SafeTensors.Write(path, [.. tensors, SafeTensorData.FromSingles("transcriber.transformer.memory_op.weight", [3], new float[3])]);
+        var e = Assert.Throws<SafeTensorsException>(() => EmformerStateDict.Load(path, c, o));
+        Assert.Contains("unexpected tensor 'transcriber.transformer.memory_op.weight'", e.Message);
     }
 
     [Fact]

@@ -55,6 +55,34 @@ public class StreamingEncoderTests
         }
     }
 
+    [Theory]
+    [InlineData(Activation.Relu, 1)]
+    [InlineData(Activation.Silu, 1)]
+    [InlineData(Activation.Relu, 2)]
+    [InlineData(Activation.Silu, 4)]
+    public void The_configured_ffn_activation_is_the_one_applied(Activation activation, int fold)
+    {
+        var c = TestModels.Tiny(layers: 2) with { Activation = activation };
+        var o = new FoldingOptions(fold, FoldFfn: fold == 2);
+        var weights = EncoderWeights.Random(c, o, seed: 31);
+        var encoder = new StreamingEncoder(c, o, TestModels.Path, weights);
+        var gelu = new StreamingEncoder(c with { Activation = Activation.Gelu }, o, TestModels.Path, weights);
+        const int segments = 3;
+        var frames = TestModels.Frames(TestModels.FramesFor(c, segments), c.Width, seed: 37);
+        var whole = NaiveEmformer.Encoder(NaiveEmformer.FromFrames(frames, c, segments), c, o, weights);
+        var output = new float[encoder.OutputLength];
+        var geluOutput = new float[encoder.OutputLength];
+        for (int i = 0; i < segments; i++)
+        {
+            encoder.Step(TestModels.ChunkInput(frames, c, i), output);
+            gelu.Step(TestModels.ChunkInput(frames, c, i), geluOutput);
+            var expected = Enumerable.Range(i * c.ChunkTokens, c.ChunkTokens).SelectMany(t => whole.Rows[t]).ToArray();
+            TestModels.AssertClose(output, expected, 5e-5, $"{activation}, {o.Describe()}, segment {i}");
+            // The activation matters: the same weights under GELU give other outputs.
+            Assert.True(output.Zip(geluOutput, (a, b) => Math.Abs(a - b)).Max() > 1e-3, $"{activation} output equals GELU's");
+        }
+    }
+
     [Fact]
     public void Encoder_is_its_layers_applied_in_turn_and_returns_the_chunk_rows()
     {

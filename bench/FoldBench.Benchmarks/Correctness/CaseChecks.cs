@@ -32,6 +32,7 @@ public static class CaseChecks
         if (type == typeof(ProjectionBenchmarks)) return Projections(c, o, path);
         if (type == typeof(AttentionBlockBenchmarks)) return AttentionBlock(c, o, path);
         if (type == typeof(EncoderStepBenchmarks)) return EncoderStep(c, o, path);
+        if (type == typeof(RnntStepBenchmarks)) return RnntStep(c, o, path);
         return null;
     }
 
@@ -110,6 +111,38 @@ public static class CaseChecks
         var fast = new StreamingEncoder(small, o, path, weights);
         var reference = ModelReference.Encoder(small, o, weights);
         return Agreement.Steps((i, y) => fast.Step(i, y), (i, y) => reference.Step(i, y), fast.InputLength, fast.OutputLength, StepsToFill(c), Math.Max(c.Width, c.FfnWidth));
+    }
+
+    /// <summary>
+    /// The RNN-T pieces against a scalar twin (two encoder layers, as <see cref="EncoderStep"/>): the
+    /// transcriber over chunks until the caches are full, then the predictor over a fixed symbol sequence and
+    /// the joiner on its outputs. The symbols are given, not picked: a near tie between two logits could
+    /// otherwise send the two twins down different paths while both are right.
+    /// </summary>
+    public static bool RnntStep(ModelConfig c, FoldingOptions o, KernelPath path)
+    {
+        var small = c with { Layers = Math.Min(c.Layers, 2) };
+        var fast = new RnntStep(small, o, path, seed: 17, symbolStepsPerFrame: 1);
+        var reference = new RnntStep(small, o, KernelPath.Scalar, seed: 17, symbolStepsPerFrame: 1);
+        var r = small.Rnnt!;
+        int width = Math.Max(Math.Max(c.Width, c.FfnWidth), Math.Max(r.Vocabulary, 4 * r.PredictorWidth));
+        bool ok = Agreement.Steps((i, y) => { fast.Encode(i); fast.Encoded.CopyTo(y); }, (i, y) => { reference.Encode(i); reference.Encoded.CopyTo(y); },
+            fast.InputLength, fast.Transcriber.OutputLength, StepsToFill(c), width);
+        var a = new float[r.EncoderOutputWidth];
+        var b = new float[r.EncoderOutputWidth];
+        var la = new float[r.Vocabulary];
+        var lb = new float[r.Vocabulary];
+        var frame = fast.Encoded[..r.EncoderOutputWidth].ToArray();
+        foreach (int symbol in new[] { r.Vocabulary - 1, 0, r.Vocabulary / 2, 0 })
+        {
+            fast.Predictor.Step(symbol, a);
+            reference.Predictor.Step(symbol, b);
+            ok &= Agreement.Close(b, a, width);
+            fast.Joiner.Join(frame, a, la);
+            reference.Joiner.Join(frame, b, lb);
+            ok &= Agreement.Close(lb, la, width);
+        }
+        return ok;
     }
 
     /// <summary>Steps run before the last comparison, so the left-context cache is full (steady state).</summary>

@@ -30,6 +30,7 @@ public static class CaseDescriber
     {
         SuiteNames.Kernels => $"{Param<string>(bc, "Path")} M={Param<int>(bc, "M")} K=N={Param<int>(bc, "KN")} {Param<string>(bc, "Regime")}",
         SuiteNames.Peers => $"{Param<string>(bc, "Peer")} M={Param<int>(bc, "M")} K=N={Param<int>(bc, "KN")} {Param<string>(bc, "Regime")}",
+        SuiteNames.Rnnt => $"{suite} {Param<string>(bc, "Preset")} T={Param<int>(bc, "ChunkTokens")} N={Param<int>(bc, "Fold")} {RnntPart(bc)}",
         _ => $"{suite} {Param<string>(bc, "Preset")} T={Param<int>(bc, "ChunkTokens")} N={Param<int>(bc, "Fold")}{VariantLabel(bc)}",
     };
 
@@ -91,6 +92,7 @@ public static class CaseDescriber
             case SuiteNames.Projections: DescribeProjections(bc, result, cal); break;
             case SuiteNames.Attention: DescribeModelStep(bc, result, cal, wholeEncoder: false); break;
             case SuiteNames.Encoder: DescribeModelStep(bc, result, cal, wholeEncoder: true); break;
+            case SuiteNames.Rnnt: DescribeRnnt(bc, result, cal); break;
             default: throw new ArgumentException($"no describer for suite '{suite}'");
         }
         return result;
@@ -186,6 +188,23 @@ public static class CaseDescriber
         r.BytesPerToken = step.BytesMovedPerToken;
         r.Regime = step.WeightBytesReadPerStep > CacheInfo.LastLevelCacheBytes() ? RegimeNames.Streamed : RegimeNames.Cache;
         Rates(r, step.Flops, step.BytesMovedPerStep, cal);
+    }
+
+    /// <summary>An rnnt case's part, from its benchmark method.</summary>
+    public static string RnntPart(BenchmarkCase bc) => RnntStepBenchmarks.PartOf(bc.Descriptor.WorkloadMethod.Name);
+
+    /// <summary>One part of an RNN-T chunk step: work and traffic from <see cref="RnntStepCost"/>.</summary>
+    private static void DescribeRnnt(BenchmarkCase bc, CaseResult r, Calibration? cal)
+    {
+        var c = ModelOf(bc);
+        ModelFields(bc, r, c);
+        r.Part = RnntPart(bc);
+        r.SymbolStepsPerFrame = Param<int>(bc, "SymbolStepsPerFrame");
+        var cost = RnntStepCost.Compute(c, new FoldingOptions(r.Fold), r.SymbolStepsPerFrame.Value).Part(r.Part);
+        r.WeightBytes = cost.WeightBytes;
+        r.BytesPerToken = (double)cost.BytesMovedPerStep / c.ChunkTokens;
+        r.Regime = cost.WeightBytes > CacheInfo.LastLevelCacheBytes() ? RegimeNames.Streamed : RegimeNames.Cache;
+        Rates(r, cost.Flops, cost.BytesMovedPerStep, cal);
     }
 
     /// <summary>The vector width the portable path computes with on this machine (see Linear.Portable).</summary>

@@ -22,6 +22,7 @@ public static class SuiteCases
         [SuiteNames.Projections] = typeof(ProjectionBenchmarks),
         [SuiteNames.Attention] = typeof(AttentionBlockBenchmarks),
         [SuiteNames.Encoder] = typeof(EncoderStepBenchmarks),
+        [SuiteNames.Rnnt] = typeof(RnntStepBenchmarks),
         [SuiteNames.Peers] = typeof(PeerBenchmarks),
     };
 
@@ -60,16 +61,29 @@ public static class SuiteCases
                 ];
                 rows = Product([.. parameters.Select(p => p.Values)]);
                 break;
+            case SuiteNames.Rnnt:
+                parameters =
+                [
+                    ("Preset", typeof(string), [.. settings.Presets]),
+                    ("ChunkTokens", typeof(int), [.. settings.StepChunkTokens.Cast<object>()]),
+                    ("Fold", typeof(int), [.. settings.Folds.Cast<object>()]),
+                    ("Path", typeof(string), [modelPath]),
+                    ("SymbolStepsPerFrame", typeof(int), [settings.RnntSymbolStepsPerFrame]),
+                ];
+                rows = Product([.. parameters.Select(p => p.Values)]);
+                break;
             default:
                 (parameters, rows) = ModelCases(suite, settings, modelPath);
                 break;
         }
         var definitions = parameters.Select((p, i) => new ParameterDefinition(p.Name, isStatic: false, p.Values, isArgument: false, p.Type, i)).ToArray();
 
+        // Parameters outside, methods inside: the parts of one rnnt case (step, encoder, predictor, joiner) run one
+        // after another, in the same sitting. (The other suites have one method each.)
         var cases = new List<BenchmarkCase>();
-        var rowList = rows.ToList();
-        foreach (var bc in BenchmarkConverter.TypeToBenchmarks(type, config).BenchmarksCases)
-            foreach (var values in rowList)
+        var methods = BenchmarkConverter.TypeToBenchmarks(type, config).BenchmarksCases;
+        foreach (var values in rows.ToList())
+            foreach (var bc in methods)
             {
                 var instances = definitions.Select((d, i) => new ParameterInstance(d, values[i], bc.Config.SummaryStyle)).ToArray();
                 cases.Add(BenchmarkCase.Create(bc.Descriptor, bc.Job, new ParameterInstances(instances), bc.Config));

@@ -30,6 +30,12 @@ public sealed record SweepSettings
     /// <summary>Chunk sizes of the attention-block and encoder-step suites (whole steps cost more per case).</summary>
     public IReadOnlyList<int> StepChunkTokens { get; init; } = [1, 2, 4, 8, 16, 32, 64];
     public IReadOnlyList<int> Folds { get; init; } = [1, 2, 4];
+    /// <summary>
+    /// The rnnt suite's joiner and predictor calls per encoder frame. One: every frame emits one symbol,
+    /// more often than speech does (a few word pieces a second against 25 frames of 40 ms), so the
+    /// predictor's share is an upper bound; a greedy decoder calls the joiner at least once per frame.
+    /// </summary>
+    public int RnntSymbolStepsPerFrame { get; init; } = 1;
     /// <summary>Path the model suites run with (the best one unless asked otherwise).</summary>
     public string ModelPath { get; init; } = "best";
 

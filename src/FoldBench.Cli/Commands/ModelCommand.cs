@@ -15,7 +15,7 @@ public static class ModelCommand
         var preset = CliOptions.Text("--preset", "NAME", $"built-in configuration: {string.Join(", ", ModelPresets.Names)} (default emformer-base)");
         preset.CompletionSources.Add([.. ModelPresets.Names]);
         var configFile = CliOptions.Text("--config", "FILE", "a JSON configuration (keys: name, width, heads, ffnWidth, layers, chunkTokens, " +
-            "rightContextTokens, leftContextTokens, rnnt {...}); see ModelConfig.ToJson");
+            "rightContextTokens, leftContextTokens, activation, rnnt {...}); see ModelConfig.ToJson");
         // One spelling with `run`: --folds; the old --fold still works.
         var folds = CliOptions.IntList("--folds", "fold factors to report, comma-separated (default 1,2,4); reductions are vs fold 1", 1, 1 << 16, "--fold");
         // One spelling with `run`: --chunks; --chunk (the old single value) is an alias and takes a list too.

@@ -19,7 +19,7 @@ public static class RunCommand
         public Option<bool> Quick { get; } = CliOptions.Flag("--quick", "shortened job and sweep (under 5 minutes on 2 cores)");
         public Option<string> Job { get; } = CliOptions.Parsed("--job", string.Join('|', SweepJobs.Names), "BenchmarkDotNet job (default: default, or quick with --quick)",
             text => SweepJobs.Names.Contains(text) ? text : throw new FormatException($"option --job: unknown job '{text}' (expected one of: {string.Join(", ", SweepJobs.Names)})"));
-        public Option<IReadOnlyList<string>> Suites { get; } = CliOptions.NameList("--suites", "suites to run: kernels, projections, attention, encoder, peers (default: all but peers)", [.. SweepRunner.SuiteTypes.Keys]);
+        public Option<IReadOnlyList<string>> Suites { get; } = CliOptions.NameList("--suites", "suites to run: kernels, projections, attention, encoder, rnnt, peers (default: all but rnnt and peers)", [.. SweepRunner.SuiteTypes.Keys]);
         public Option<IReadOnlyList<string>> Presets { get; } = CliOptions.NameList("--presets", "model presets for the model suites (default: emformer-base)", [.. ModelPresets.Names]);
         public Option<IReadOnlyList<int>> Chunks { get; } = CliOptions.IntList("--chunks", "chunk sizes in tokens (default: 1,2,4,8,16,32,64; quick: 1,4,16 for attention and encoder)", 1, 4096);
         // One spelling with `model`: --folds; --fold is kept as an alias.

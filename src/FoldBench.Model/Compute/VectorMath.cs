@@ -6,7 +6,7 @@ using System.Runtime.InteropServices;
 namespace FoldBench.Model.Compute;
 
 /// <summary>
-/// The element-wise work around the projections (GELU, LayerNorm), written once over
+/// The element-wise work around the projections (activations, LayerNorm), written once over
 /// <see cref="Vector{T}"/> so that it runs as AVX2 on x86-64 and NEON on ARM64, with a scalar
 /// loop for tails and for machines without vector hardware. Projections are not here: they go
 /// through FoldBench.Kernels.
@@ -51,6 +51,54 @@ internal static class VectorMath
         {
             ref float v = ref Unsafe.Add(ref px, i);
             v = 0.5f * v * (1f + Erf(v * InvSqrt2));
+        }
+    }
+
+    /// <summary>The FFN activation <paramref name="activation"/>, in place.</summary>
+    public static void Activate(Activation activation, Span<float> x)
+    {
+        switch (activation)
+        {
+            case Activation.Gelu: Gelu(x); break;
+            case Activation.Relu: Relu(x); break;
+            case Activation.Silu: Silu(x); break;
+            default: throw new ArgumentOutOfRangeException(nameof(activation), activation, "unknown activation");
+        }
+    }
+
+    /// <summary>max(x, 0) in place, as <c>torch.nn.ReLU()</c>.</summary>
+    public static void Relu(Span<float> x)
+    {
+        int n = x.Length, i = 0;
+        ref float px = ref MemoryMarshal.GetReference(x);
+        if (UseVectors && n >= Vector<float>.Count)
+            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+                Vector.Max(Vector.LoadUnsafe(ref px, (nuint)i), Vector<float>.Zero).StoreUnsafe(ref px, (nuint)i);
+        for (; i < n; i++)
+        {
+            ref float v = ref Unsafe.Add(ref px, i);
+            if (v < 0f) v = 0f;   // NaN stays NaN, as in torch
+        }
+    }
+
+    /// <summary>SiLU in place, x·σ(x) = x / (1 + e^(−x)), as <c>torch.nn.SiLU()</c>.</summary>
+    public static void Silu(Span<float> x)
+    {
+        int n = x.Length, i = 0;
+        ref float px = ref MemoryMarshal.GetReference(x);
+        if (UseVectors && n >= Vector<float>.Count)
+        {
+            // e^(−x) overflows to +∞ below x ≈ −88.7 and x/∞ = −0, the right limit; no clamp needed.
+            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var v = Vector.LoadUnsafe(ref px, (nuint)i);
+                (v / (Vector<float>.One + Vector.Exp(-v))).StoreUnsafe(ref px, (nuint)i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            ref float v = ref Unsafe.Add(ref px, i);
+            v /= 1f + MathF.Exp(-v);
         }
     }
 

@@ -25,6 +25,8 @@ internal static class ConfigJson
         ReadCommentHandling = JsonCommentHandling.Skip,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         WriteIndented = true,
+        // Enumerations (activation) are exactly their lower-case names: no number, other case or padding.
+        Converters = { new ExactEnumNames() },
         TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { OnlySettable } },
     };
 
@@ -93,6 +95,35 @@ internal static class ConfigJson
             : ModelConfig.Field(at.Length == 0 ? "config" : at, e.Message);
     }
 
+    /// <summary>
+    /// Enumerations as their camel-case names, read exactly. System.Text.Json's own
+    /// <see cref="JsonStringEnumConverter"/> also takes any case, surrounding spaces and
+    /// comma-separated flags, which a strict configuration must not.
+    /// </summary>
+    private sealed class ExactEnumNames : JsonConverterFactory
+    {
+        public override bool CanConvert(Type typeToConvert) => typeToConvert.IsEnum;
+
+        public override JsonConverter CreateConverter(Type typeToConvert, JsonSerializerOptions options) =>
+            (JsonConverter)Activator.CreateInstance(typeof(Converter<>).MakeGenericType(typeToConvert))!;
+
+        private sealed class Converter<T> : JsonConverter<T> where T : struct, Enum
+        {
+            private static readonly Dictionary<string, T> ByName =
+                Enum.GetValues<T>().ToDictionary(v => NameOf(v), StringComparer.Ordinal);
+
+            private static string NameOf(T value) => JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
+
+            public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+                reader.TokenType == JsonTokenType.String && ByName.TryGetValue(reader.GetString()!, out var value)
+                    ? value
+                    : throw new JsonException($"not one of {string.Join(", ", ByName.Keys)}");
+
+            public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) =>
+                writer.WriteStringValue(NameOf(value));
+        }
+    }
+
     /// <summary>"$.rnnt.vocab" → ["rnnt", "vocab"]; also "$['odd key']".</summary>
     private static string[] KeysOf(string? path)
     {
@@ -124,6 +155,7 @@ internal static class ConfigJson
         t == typeof(double) ? "a number" :
         t == typeof(bool) ? "true or false" :
         t == typeof(string) ? "a string" :
+        t.IsEnum ? "one of " + string.Join(", ", Enum.GetNames(t).Select(n => $"\"{JsonNamingPolicy.CamelCase.ConvertName(n)}\"")) :
         "a JSON object";
 
     private static string Describe(JsonElement v) => v.ValueKind switch

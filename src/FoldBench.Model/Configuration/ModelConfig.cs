@@ -29,6 +29,8 @@ public sealed record ModelConfig
     public int RightContextTokens { get; init; }
     /// <summary>Tokens of earlier chunks whose keys/values each layer caches.</summary>
     public int LeftContextTokens { get; init; }
+    /// <summary>The FFN's activation (torchaudio's <c>activation</c>); <c>gelu</c> as in <c>emformer_rnnt_base</c>.</summary>
+    public Activation Activation { get; init; } = Activation.Gelu;
     /// <summary>The rest of an RNN-T around the encoder, for whole-model sizes; null when not modelled.</summary>
     public RnntConfig? Rnnt { get; init; }
 
@@ -62,6 +64,7 @@ public sealed record ModelConfig
         Positive("chunkTokens", ChunkTokens);
         NotNegative("rightContextTokens", RightContextTokens);
         NotNegative("leftContextTokens", LeftContextTokens);
+        if (!Enum.IsDefined(Activation)) throw Field("activation", $"unknown activation {Activation}");
         if (Width % Heads != 0)
             throw Field("heads", $"width D = {Width} is not divisible by heads H = {Heads}");
         Rnnt?.Validate(Width);
@@ -129,7 +132,10 @@ public sealed record ModelConfig
 /// <summary>
 /// The rest of a torchaudio-style Emformer RNN-T (<c>emformer_rnnt_model</c>): input linear and
 /// time reduction in front of the encoder, the encoder's output linear and LayerNorm, the LSTM
-/// predictor and the joiner. Only sizes: FoldBench runs the encoder, and counts the rest.
+/// predictor and the joiner. FoldBench counts them (<see cref="ModelAccounting"/>) and runs them
+/// (<see cref="Transcriber"/>, <see cref="Predictor"/>, <see cref="Joiner"/>); folding applies to
+/// the encoder only. Frames of the front end are <see cref="TimeReductionStride"/> per token: a
+/// streaming step reads (T + R)·stride feature frames.
 /// </summary>
 public sealed record RnntConfig
 {
@@ -147,6 +153,10 @@ public sealed record RnntConfig
     public required int PredictorLstmLayers { get; init; }
     /// <summary>Whether the LSTMs carry LayerNorms (torchaudio: true, and then x2g has no bias).</summary>
     public bool LstmLayerNorm { get; init; } = true;
+    /// <summary>Epsilon of the LSTMs' LayerNorms (<c>lstm_layer_norm_epsilon</c>: 1e-3 in <c>emformer_rnnt_base</c>).</summary>
+    public double LstmLayerNormEpsilon { get; init; } = 1e-3;
+    /// <summary>The joiner's activation (<c>relu</c> in <c>emformer_rnnt_model</c>, or <c>tanh</c>).</summary>
+    public JoinerActivation JoinerActivation { get; init; } = JoinerActivation.Relu;
     /// <summary>Output symbols including blank (4097).</summary>
     public required int Vocabulary { get; init; }
     /// <summary>Feature frame shift in milliseconds (10), to turn tokens into audio time.</summary>
@@ -162,6 +172,10 @@ public sealed record RnntConfig
         Positive("rnnt.vocabulary", Vocabulary);
         if (PredictorLstmLayers < 0)
             throw ModelConfig.Field("rnnt.predictorLstmLayers", $"rnnt.predictorLstmLayers must not be negative, got {PredictorLstmLayers}");
+        if (!(LstmLayerNormEpsilon > 0) || double.IsInfinity(LstmLayerNormEpsilon))
+            throw ModelConfig.Field("rnnt.lstmLayerNormEpsilon", $"rnnt.lstmLayerNormEpsilon must be a positive number, got {LstmLayerNormEpsilon}");
+        if (!Enum.IsDefined(JoinerActivation))
+            throw ModelConfig.Field("rnnt.joinerActivation", $"unknown joiner activation {JoinerActivation}");
         if (!(FrameShiftMs > 0) || double.IsInfinity(FrameShiftMs))
             throw ModelConfig.Field("rnnt.frameShiftMs", $"rnnt.frameShiftMs must be a positive number, got {FrameShiftMs}");
         if ((long)TimeReductionInputWidth * TimeReductionStride != width)

@@ -8,40 +8,45 @@ namespace FoldBench.Model;
 /// <see cref="EmformerLayout"/> (which also documents the folded shapes and block-diagonal
 /// names). The names may sit under a prefix: <c>transcriber.transformer.</c> in an RNN-T
 /// state_dict, <c>transformer.</c> in the transcriber's; by default the prefix is found from
-/// the file. Tensors outside the Emformer layers (front end, predictor, joiner) are ignored.
+/// the file. Every tensor under the prefix must be one the configuration needs: a missing, extra,
+/// misshaped or non-float tensor is an error naming it. Without a prefix the file is an Emformer
+/// state_dict and holds nothing else; under one, the tensors outside it belong to the model around
+/// the encoder and are not read here (<see cref="RnntStateDict"/> loads and checks a whole RNN-T).
 /// </summary>
 public static class EmformerStateDict
 {
-    private const string LayersKey = "emformer_layers.";
+    internal const string LayersKey = "emformer_layers.";
 
     /// <summary>Loads encoder weights for a configuration and folding options; errors name the tensor.</summary>
     public static EncoderWeights Load(string path, ModelConfig c, FoldingOptions o, string? prefix = null)
     {
         var g = new FoldGeometry(c, o);
-        using var file = SafeTensors.Open(path);
-        string where = $"safetensors file '{path}'";
-        prefix ??= FindPrefix(file, where);
-        var specs = EmformerLayout.LayerTensors(g);
-        var used = new HashSet<string>(StringComparer.Ordinal);
-        var layers = new LayerWeights[c.Layers];
+        using var reader = new StateDictReader(path);
+        prefix ??= FindPrefix(reader.File, reader.Where);
+        var weights = Read(reader, g, prefix);
+        foreach (var name in reader.Unread(n => n.StartsWith(prefix, StringComparison.Ordinal)))
+            throw Unexpected(reader, g, prefix, name);
+        return weights;
+    }
+
+    /// <summary>The layers under <paramref name="prefix"/>, each tensor checked against the geometry.</summary>
+    internal static EncoderWeights Read(StateDictReader reader, FoldGeometry g, string prefix)
+    {
+        string needs = Describe(g.Config, g.Options);
+        var layers = new LayerWeights[g.Config.Layers];
         for (int i = 0; i < layers.Length; i++)
         {
             string layerPrefix = prefix + EmformerLayout.LayerPrefix(i);
-            layers[i] = EmformerLayout.AssembleLayer(g, spec =>
-            {
-                string name = layerPrefix + spec.Name;
-                var info = file.Info(name);
-                if (!info.Shape.SequenceEqual(spec.Shape.Select(d => (long)d)))
-                    throw new SafeTensorsException($"{where}: tensor '{name}' has shape {info.ShapeText} but {Describe(c, o)} needs {spec.ShapeText}");
-                used.Add(name);
-                return file.ReadSingles(name);
-            });
+            layers[i] = EmformerLayout.AssembleLayer(g, spec => reader.Read(layerPrefix + spec.Name, spec.Shape, needs));
         }
-        foreach (var name in file.Tensors.Keys)
-            if (name.StartsWith(prefix + LayersKey, StringComparison.Ordinal) && !used.Contains(name))
-                throw new SafeTensorsException($"{where}: tensor '{name}' is not part of a {c.Layers}-layer encoder with {Describe(c, o)}");
         return new EncoderWeights(layers);
     }
+
+    /// <summary>The error for a tensor the configuration does not have.</summary>
+    internal static SafeTensorsException Unexpected(StateDictReader reader, FoldGeometry g, string prefix, string name) =>
+        name.StartsWith(prefix + LayersKey, StringComparison.Ordinal)
+            ? new SafeTensorsException($"{reader.Where}: tensor '{name}' is not part of a {g.Config.Layers}-layer encoder with {Describe(g.Config, g.Options)}")
+            : new SafeTensorsException($"{reader.Where}: unexpected tensor '{name}': an Emformer state_dict holds only '{prefix}{LayersKey}{{i}}.…' tensors");
 
     /// <summary>
     /// Writes encoder weights (F32, F16 or BF16) under an optional prefix, with the configuration
@@ -75,7 +80,7 @@ public static class EmformerStateDict
         SafeTensors.Write(path, tensors, metadata);
     }
 
-    private static string FindPrefix(SafeTensorFile file, string where)
+    internal static string FindPrefix(SafeTensorFile file, string where)
     {
         var prefixes = new HashSet<string>(StringComparer.Ordinal);
         const string first = LayersKey + "0.";
@@ -94,6 +99,6 @@ public static class EmformerStateDict
         };
     }
 
-    private static string Describe(ModelConfig c, FoldingOptions o) =>
+    internal static string Describe(ModelConfig c, FoldingOptions o) =>
         o.Fold == 1 ? $"D = {c.Width}, F = {c.FfnWidth}, unfolded" : $"D = {c.Width}, F = {c.FfnWidth}, {o.Describe()}";
 }

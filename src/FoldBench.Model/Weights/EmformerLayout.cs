@@ -139,7 +139,7 @@ public static class EmformerLayout
             var b = p.Blocks[j];
             string name = p.Blocks.Count == 1 ? module : $"{module}.{j}";
             yield return (name + ".weight", [b.Outputs, b.Inputs], b.WeightArray);
-            yield return (name + ".bias", [b.Outputs], b.BiasArray);
+            yield return (name + ".bias", [b.BiasArray.Length], b.BiasArray);   // [0] for a bias-free block: Check rejects it
         }
     }
 

@@ -2,7 +2,8 @@ namespace FoldBench.Model;
 
 /// <summary>
 /// Weights of one linear layer in PyTorch layout: <c>weight</c> is [Outputs × Inputs] row-major,
-/// <c>bias</c> has Outputs entries. The model packs a copy, so these arrays are never used on
+/// <c>bias</c> has Outputs entries, or none for a layer built with <c>bias=False</c> (the RNN-T's
+/// input linear and LSTM gate projections). The model packs a copy, so these arrays are never used on
 /// the hot path and later changes to them do not reach a built model.
 /// </summary>
 public sealed class LinearWeights
@@ -18,8 +19,8 @@ public sealed class LinearWeights
             throw new ArgumentException($"a linear layer needs positive sizes, got {outputs}×{inputs}");
         if (weight.Length != (long)outputs * inputs)
             throw new ArgumentException($"weight has {weight.Length} values but {outputs}×{inputs} = {(long)outputs * inputs} are needed", nameof(weight));
-        if (bias.Length != outputs)
-            throw new ArgumentException($"bias has {bias.Length} values but {outputs} are needed", nameof(bias));
+        if (bias.Length != outputs && bias.Length != 0)
+            throw new ArgumentException($"bias has {bias.Length} values but {outputs} (or none) are needed", nameof(bias));
         Outputs = outputs;
         Inputs = inputs;
         _weight = weight;
@@ -28,6 +29,7 @@ public sealed class LinearWeights
 
     public int Outputs { get; }
     public int Inputs { get; }
+    public bool HasBias => _bias.Length > 0;
     public ReadOnlySpan<float> Weight => _weight;
     public ReadOnlySpan<float> Bias => _bias;
     public long ParameterCount => _weight.LongLength + _bias.LongLength;
@@ -91,7 +93,7 @@ public sealed record AttentionWeights(NormWeights NormInput, ProjectionWeights Q
     public long ParameterCount => NormInput.ParameterCount + Query.ParameterCount + KeyValue.ParameterCount + Output.ParameterCount;
 }
 
-/// <summary>The feed-forward part: LayerNorm, expand D→F, GELU, contract F→D (torchaudio's <c>pos_ff</c>).</summary>
+/// <summary>The feed-forward part: LayerNorm, expand D→F, activation, contract F→D (torchaudio's <c>pos_ff</c>).</summary>
 public sealed record FeedForwardWeights(NormWeights Norm, ProjectionWeights Expand, ProjectionWeights Contract)
 {
     public long ParameterCount => Norm.ParameterCount + Expand.ParameterCount + Contract.ParameterCount;

@@ -7,7 +7,7 @@ using FoldBench.Results.Formatting;
 
 namespace FoldBench.Reporting.Markdown;
 
-/// <summary>report.md for one run: machine, method, caveats, the fold tables per chunk size, kernels, charts.</summary>
+/// <summary>report.md for one run: machine, method, caveats, the fold tables per chunk size, the whole RNN-T step, kernels, charts.</summary>
 internal static class ReportMarkdown
 {
     public static string Render(RunSummary s, string plotsFolder)
@@ -46,6 +46,8 @@ internal static class ReportMarkdown
             md.AppendLine();
             Embed(md, charts, g.FileSuffix, plotsFolder);
         }
+
+        RnntMarkdown.Append(md, s);
 
         var kernels = RunSelection.Kernels(s);
         if (kernels.Count > 0)

@@ -1,0 +1,53 @@
+using BenchmarkDotNet.Attributes;
+using FoldBench.Model;
+using FoldBench.Results;
+
+namespace FoldBench.Benchmarks.Suites;
+
+/// <summary>
+/// A whole streaming RNN-T step over one chunk (<see cref="RnntStep"/>): the transcriber (input linear,
+/// time reduction, the encoder step, output linear), then <see cref="SymbolStepsPerFrame"/> greedy symbol
+/// steps per frame through the joiner and the predictor. Besides the whole step, each part is timed on
+/// its own, so that the report can say where the time and the energy go.
+/// </summary>
+public class RnntStepBenchmarks : ModelSuiteBase
+{
+    private RnntStep _step = null!;
+    private float[] _input = [];
+
+    /// <summary>Joiner and predictor calls per encoder frame (each taken as emitting a symbol).</summary>
+    public int SymbolStepsPerFrame { get; set; } = 1;
+
+    /// <summary>The part a benchmark method times (<see cref="RnntPartNames"/>).</summary>
+    public static string PartOf(string method) => method switch
+    {
+        nameof(Step) => RnntPartNames.Step,
+        nameof(Encoder) => RnntPartNames.Encoder,
+        nameof(Predictor) => RnntPartNames.Predictor,
+        nameof(Joiner) => RnntPartNames.Joiner,
+        _ => throw new ArgumentException($"'{method}' is not a part of the rnnt suite", nameof(method)),
+    };
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var c = Config();
+        var o = Options();
+        c.Validate(o);
+        _step = new RnntStep(c, o, KernelPath, seed: 17, SymbolStepsPerFrame);
+        _input = Inputs.Uniform(new Random(9), _step.InputLength);
+        _step.Step(_input);   // frames, symbols and predictor state for the parts timed alone
+    }
+
+    [Benchmark]
+    public void Step() => _step.Step(_input);
+
+    [Benchmark]
+    public void Encoder() => _step.Encode(_input);
+
+    [Benchmark]
+    public void Predictor() => _step.RunPredictor();
+
+    [Benchmark]
+    public void Joiner() => _step.RunJoiner();
+}

@@ -1,0 +1,43 @@
+using System.Numerics.Tensors;
+using FoldBench.Kernels;
+using FoldBench.Model.Compute;
+
+namespace FoldBench.Model;
+
+/// <summary>
+/// The RNN-T's joiner, as torchaudio's <c>_Joiner</c>: logits = linear(activation(encoder frame +
+/// predictor output)), E → V symbols.
+/// </summary>
+public sealed class Joiner
+{
+    private readonly FoldedLinear _linear;
+    private readonly JoinerActivation _activation;
+    private readonly float[] _sum;
+
+    public Joiner(ModelConfig c, KernelPath path, JoinerWeights weights)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        var r = RnntLayout.Rnnt(c);
+        Transcriber.Check(weights.Linear, r.Vocabulary, r.EncoderOutputWidth, "joiner.linear");
+        _linear = new FoldedLinear(new ProjectionWeights(weights.Linear), 1, path);
+        _activation = r.JoinerActivation;
+        _sum = new float[r.EncoderOutputWidth];
+        Symbols = r.Vocabulary;
+        Path = path;
+    }
+
+    public KernelPath Path { get; }
+    public int InputWidth => _sum.Length;
+    public int Symbols { get; }
+
+    public void Join(ReadOnlySpan<float> encoderFrame, ReadOnlySpan<float> predictorOutput, Span<float> logits)
+    {
+        if (encoderFrame.Length != InputWidth) throw AttentionBlock.LengthError(nameof(encoderFrame), encoderFrame.Length, InputWidth);
+        if (predictorOutput.Length != InputWidth) throw AttentionBlock.LengthError(nameof(predictorOutput), predictorOutput.Length, InputWidth);
+        if (logits.Length != Symbols) throw AttentionBlock.LengthError(nameof(logits), logits.Length, Symbols);
+        TensorPrimitives.Add(encoderFrame, predictorOutput, _sum);
+        if (_activation == JoinerActivation.Relu) VectorMath.Relu(_sum);
+        else TensorPrimitives.Tanh(_sum, _sum);
+        _linear.Apply(_sum, 1, logits, accumulate: false);
+    }
+}

@@ -36,6 +36,10 @@
 #                                moves with the other core's traffic)
 #   FOLDBENCH_TEST_SLOWDOWN_PERCENT=P  makes the current side's kernel cases do P% extra kernel work (never the
 #                                A/B base's): a self-test that the gate fails
+#   FOLDBENCH_GATE_FAIL_ON_UNSTABLE=1  strict: the timed A/B check also fails when compare finds no slowdown but
+#                                a case whose iterations stepped or drifted (compare's exit 3, --fail-on-unstable),
+#                                after the same one re-measurement in the opposite order; by default such a
+#                                case is reported and does not fail the gate
 set -uo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -46,7 +50,7 @@ update=0
 for arg in "$@"; do
   case "$arg" in
     --update) update=1 ;;
-    -h|--help) sed -n '2,33p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,42p' "$0"; exit 0 ;;
     *) echo "regression-gate: unknown option '$arg' (expected --update)"; echo "regression: 0 passed, 1 failed"; exit 2 ;;
   esac
 done
@@ -146,13 +150,22 @@ ab_measure() { # SET ORDER: 3 alternating processes per side, merged (by this bu
     "${fb[@]}" kernel-probe --merge-runs "$work/ab/$side-$1.1,$work/ab/$side-$1.2,$work/ab/$side-$1.3" --out "$work/ab/$side-$1" >/dev/null || return 1
   done
 }
-ab_compare() { "${fb[@]}" compare "$work/ab/base-$1" "$work/ab/current-$1" --threshold 15% "${@:2}"; }
-# A slower verdict is measured again in the opposite order and fails only if it repeats: a
-# disturbance rarely hits the same side twice in opposite orders; a regression always shows.
+strict=()
+[ "${FOLDBENCH_GATE_FAIL_ON_UNSTABLE:-0}" = 1 ] && strict=(--fail-on-unstable)
+ab_compare() { "${fb[@]}" compare "$work/ab/base-$1" "$work/ab/current-$1" --threshold 15% "${strict[@]}" "${@:2}"; }
+# A slower verdict (exit 1), or in strict mode an unstable one (exit 3), is measured again in the
+# opposite order and fails only if it repeats: a disturbance rarely hits the same side twice in
+# opposite orders; a regression always shows. Bad input (exit 2) fails at once.
 timed_ab() {
+  local code
   ab_measure 1 base-first || return 1
-  ab_compare 1 && return 0
-  say "timed A/B says slower; measuring again in the opposite order to confirm"
+  ab_compare 1; code=$?
+  case $code in
+    0) return 0 ;;
+    1) say "timed A/B says slower; measuring again in the opposite order to confirm" ;;
+    3) say "timed A/B found an unstable or drifted case (FOLDBENCH_GATE_FAIL_ON_UNSTABLE=1); measuring again in the opposite order" ;;
+    *) return "$code" ;;
+  esac
   ab_measure 2 current-first || return 1
   ab_compare 2
 }

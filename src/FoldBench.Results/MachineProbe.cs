@@ -19,7 +19,44 @@ public static class MachineProbe
         Os = RuntimeInformation.OSDescription,
         DotnetVersion = RuntimeInformation.FrameworkDescription,
         Emulated = IsEmulated(),
+        Jit = JitSettingsOf(Environment.GetEnvironmentVariable, AppContext.GetData),
     };
+
+    /// <summary>
+    /// The JIT switches as the runtime resolves them: a DOTNET_ (or legacy COMPlus_) environment variable
+    /// wins over the runtimeconfig.json property, which wins over the default (all four on since .NET 8).
+    /// The readers are parameters so that tests can give their own.
+    /// </summary>
+    public static JitSettings JitSettingsOf(Func<string, string?> environment, Func<string, object?> runtimeConfig)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(runtimeConfig);
+        var overrides = new List<string>();
+        bool Read(string variable, string? property)
+        {
+            foreach (var prefix in (string[])["DOTNET_", "COMPlus_"])
+                if (environment(prefix + variable) is { Length: > 0 } v)
+                {
+                    bool on = v.Trim() != "0";
+                    if (!on) overrides.Add($"{prefix}{variable}={v.Trim()}");
+                    return on;
+                }
+            if (property is not null && runtimeConfig(property) is { } value && bool.TryParse(value.ToString(), out bool set))
+            {
+                if (!set) overrides.Add($"{property}=false");
+                return set;
+            }
+            return true;
+        }
+        return new JitSettings
+        {
+            TieredCompilation = Read("TieredCompilation", "System.Runtime.TieredCompilation"),
+            TieredPgo = Read("TieredPGO", "System.Runtime.TieredPGO"),
+            ReadyToRun = Read("ReadyToRun", null),
+            QuickJitForLoops = Read("TC_QuickJitForLoops", "System.Runtime.TieredCompilation.QuickJitForLoops"),
+            Overrides = overrides,
+        };
+    }
 
     public static List<string> IsaFeatures()
     {

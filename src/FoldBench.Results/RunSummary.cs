@@ -64,6 +64,27 @@ public sealed class MachineInfo
     public bool Emulated { get; set; }
     /// <summary>The energy sources found and their state (usable or why not).</summary>
     public List<EnergySourceInfo> EnergySources { get; set; } = [];
+    /// <summary>
+    /// How the JIT was configured in the measuring process (null in files written before it was recorded):
+    /// with tiered compilation on, a method starts in unoptimized tier-0 code and is promoted later, so a
+    /// measurement can catch tier-0 code.
+    /// </summary>
+    public JitSettings? Jit { get; set; }
+}
+
+/// <summary>The JIT switches that change what code a benchmark runs, as the measuring process had them.</summary>
+public sealed class JitSettings
+{
+    /// <summary>Tiered compilation (tier-0 code first, optimized later); off: every method fully optimized at once.</summary>
+    public bool TieredCompilation { get; set; }
+    /// <summary>Dynamic PGO (an instrumented tier between tier 0 and tier 1).</summary>
+    public bool TieredPgo { get; set; }
+    /// <summary>Precompiled (ReadyToRun) framework code used where present.</summary>
+    public bool ReadyToRun { get; set; }
+    /// <summary>Methods with loops start in tier 0 too (then leave it by on-stack replacement).</summary>
+    public bool QuickJitForLoops { get; set; }
+    /// <summary>The settings that differed from the runtime's defaults and where each came from ("DOTNET_TieredCompilation=0").</summary>
+    public List<string> Overrides { get; set; } = [];
 }
 
 public sealed class EnergySourceInfo

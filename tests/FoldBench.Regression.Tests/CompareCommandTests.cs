@@ -44,7 +44,7 @@ public class CompareCommandTests
         Assert.Equal(1, jsonCode);
         using var doc = JsonDocument.Parse(json);
         var root = doc.RootElement;
-        Assert.Equal("foldbench-compare/1", root.GetProperty("schema").GetString());
+        Assert.Equal("foldbench-compare/2", root.GetProperty("schema").GetString());
         Assert.Equal(1, root.GetProperty("summary").GetProperty("slower").GetInt32());
         Assert.Equal(0.05, root.GetProperty("settings").GetProperty("threshold").GetDouble());
         var slow = root.GetProperty("cases").EnumerateArray().Single(c => c.GetProperty("verdict").GetString() == "slower");

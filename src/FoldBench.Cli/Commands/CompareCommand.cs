@@ -20,14 +20,18 @@ public static class CompareCommand
             "NAME is a full name, a short name or a unique part of one");
         var allowHosts = CliOptions.Flag("--allow-different-hosts", "judge timings even when BASE and CURRENT ran on different CPUs or runtimes " +
             "(by default such a comparison is shown but never a regression)");
+        var failOnUnstable = CliOptions.Flag("--fail-on-unstable", "exit 3 when nothing is slower but some case was unstable " +
+            "(its iterations stepped or drifted) or moved with suspected machine drift: require a re-run");
         var markdown = CliOptions.Flag("--markdown", "print a markdown table (for a pull-request comment)");
-        var json = CliOptions.Flag("--json", "print JSON (schema foldbench-compare/1)");
+        var json = CliOptions.Flag("--json", "print JSON (schema foldbench-compare/2)");
 
         // Exit code: 0 no regression (or timings from different hosts, not judged), 1 a case slower beyond the
-        // threshold or a correctness failure in CURRENT, 2 bad input (missing or foreign file, no common cases, bad option).
-        var command = new Command("compare", "Compare two results for regressions (CI gate; exit 1: a regression, 2: bad input)")
+        // threshold or a correctness failure in CURRENT, 2 bad input (missing or foreign file, no common cases,
+        // bad option), 3 only with --fail-on-unstable: nothing slower, but some case unstable or drifted.
+        var command = new Command("compare", "Compare two results for regressions (CI gate; exit 1: a regression, 2: bad input, " +
+            "3: unstable or drifted with --fail-on-unstable)")
         {
-            baseline, current, metric, threshold, noise, normalizeTo, allowHosts, markdown, json,
+            baseline, current, metric, threshold, noise, normalizeTo, allowHosts, failOnUnstable, markdown, json,
         };
         command.Validators.Add(r =>
         {
@@ -43,6 +47,7 @@ public static class CompareCommand
                 NoiseNs = p.Given(noise) ? p.GetValue(noise) : ComparisonOptions.DefaultNoiseNs,
                 NormalizeTo = p.GetValue(normalizeTo),
                 AllowDifferentHosts = p.GetValue(allowHosts),
+                FailOnUnstable = p.GetValue(failOnUnstable),
             };
             var report = Comparer.Compare(ResultsLoader.Load(p.GetValue(baseline)!), ResultsLoader.Load(p.GetValue(current)!), options);
             IReportFormatter formatter = p.GetValue(json) ? new JsonReportFormatter()

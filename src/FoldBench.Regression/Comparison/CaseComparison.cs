@@ -1,3 +1,5 @@
+using FoldBench.Regression.Statistics;
+
 namespace FoldBench.Regression.Comparison;
 
 /// <summary>The judgement on one case.</summary>
@@ -8,6 +10,16 @@ public enum Verdict
     Slower,
     /// <summary>The data cannot tell whether the case changed by more than the threshold.</summary>
     Noisy,
+    /// <summary>
+    /// A side's iterations do not come from one steady state (a step or a drift through the run): the
+    /// measurement changed under the code, so no shift can be judged. Never a regression.
+    /// </summary>
+    Unstable,
+    /// <summary>
+    /// The case moved with the whole comparison's common factor (machine drift suspected, no same-run
+    /// reference) and not beyond it. Never a regression.
+    /// </summary>
+    Drifted,
 }
 
 /// <summary>How a verdict was reached.</summary>
@@ -51,6 +63,23 @@ public sealed record CaseComparison
 
     /// <summary>True for the --normalize-to reference itself (ratio 1 by construction; not counted).</summary>
     public bool IsReference { get; init; }
+
+    /// <summary>Each side's iterations in the order measured (CURRENT rescaled when normalizing); empty for instructions.</summary>
+    public IReadOnlyList<double> BaseSeries { get; init; } = [];
+    public IReadOnlyList<double> CurrentSeries { get; init; } = [];
+
+    /// <summary>Each side's stationarity check (null for instructions, or before it ran).</summary>
+    public StationarityResult? BaseStationarity { get; init; }
+    public StationarityResult? CurrentStationarity { get; init; }
+
+    /// <summary>
+    /// What the verdict was judged on when not every iteration: "CURRENT iterations 12–15 of 15 (the steady
+    /// segment after its step at 11)". Null when both sides were judged whole.
+    /// </summary>
+    public string? JudgedOn { get; init; }
+
+    /// <summary>With machine drift suspected: the ratio divided by the common factor (how far this case moved beyond it).</summary>
+    public double? RatioToCommonFactor { get; init; }
 
     /// <summary>Warnings and explanations (bimodal samples, too few samples…).</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];

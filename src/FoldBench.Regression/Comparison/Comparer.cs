@@ -1,5 +1,6 @@
 using FoldBench.Regression.Loading;
 using FoldBench.Regression.Statistics;
+using FoldBench.Results.Formatting;
 
 namespace FoldBench.Regression.Comparison;
 
@@ -52,17 +53,31 @@ public static class Comparer
 
         double threshold = options.EffectiveThreshold;
         var results = new List<CaseComparison>();
+        var judgedSamples = new Dictionary<string, (IReadOnlyList<double> B, IReadOnlyList<double> C)>(StringComparer.Ordinal);
+        var tiering = (Base: baseline.Host.Jit?.Tiering, Current: current.Host.Jit?.Tiering);
         foreach (var (b, c) in usable)
         {
-            var cmp = options.Metric == Metric.Instructions
-                ? CompareInstructions(b, c, scale, threshold)
-                : CompareTimes(b, c, scale, threshold, options.NoiseNs, options.Alpha);
+            CaseComparison cmp;
+            if (options.Metric == Metric.Instructions) cmp = CompareInstructions(b, c, scale, threshold);
+            else
+            {
+                var (timed, samples) = CompareTimes(b, c, scale, threshold, options.NoiseNs, options.Alpha, tiering);
+                cmp = timed;
+                if (samples is { } s) judgedSamples[b.FullName] = s;
+            }
             if (b.FullName == reference)
                 cmp = cmp with { IsReference = true, Notes = [.. cmp.Notes, "reference of --normalize-to"] };
             else if (b.IsReferenceWorkload)
                 cmp = cmp with { IsReference = true, Notes = [.. cmp.Notes, "fixed reference workload: shown, not judged"] };
             results.Add(cmp);
         }
+
+        // A same-run reference (--normalize-to, or the timed probe's reference workload) already cancels
+        // the machine's drift; without one, a common factor across most cases is the machine's, not the code's.
+        MachineDrift? drift = null;
+        bool hasReference = reference is not null || usable.Any(u => u.B.IsReferenceWorkload);
+        if (options.Metric == Metric.Time && !hasReference)
+            (drift, results) = JudgeAgainstCommonFactor(results, judgedSamples, threshold, options.NoiseNs, options.Alpha);
 
         var failures = current.Cases.Where(c => c.CorrectnessOk == false).Select(c => c.FullName).ToList();
         // Instruction counts come from valgrind's one virtual CPU, so only timings are tied to the host.
@@ -82,7 +97,75 @@ public static class Comparer
             Skipped = skipped,
             CorrectnessFailures = failures,
             GeometricMeanRatio = SampleStats.GeometricMean(results.Where(r => !r.IsReference).Select(r => r.Ratio)),
+            MachineDrift = drift,
         };
+    }
+
+    /// <summary>Cases needed before a common factor can be told from a few cases that really changed.</summary>
+    public const int MinCasesForDrift = 3;
+
+    /// <summary>Cases needed before their scatter around the common factor (a MAD) is estimated.</summary>
+    public const int MinCasesForScatter = 5;
+
+    /// <summary>How many robust standard deviations of the cases' scatter a case must move beyond the common factor to stand out.</summary>
+    public const double DriftOutlierZ = 3;
+
+    /// <summary>
+    /// Machine drift. Without a same-run reference, each case's log-ratio is the machine's change plus the
+    /// code's; most cases are untouched by any one change of the code, so the median log-ratio is the
+    /// machine's common factor and, from <see cref="MinCasesForScatter"/> cases on, the median absolute
+    /// deviation around it (× 1.4826) is how much the machine's change varied from case to case. When the
+    /// factor is beyond the threshold, or the cases scatter by more than the threshold, every stable case
+    /// is judged again relative to the factor with a margin of max(threshold, e^(3σ) − 1): a case inside
+    /// it moved with the machine (<see cref="Verdict.Drifted"/>); one beyond it keeps the verdict it earns
+    /// relative to the factor, so slower still fails. Machine drift is declared only when fewer than a
+    /// third of the cases were shown unmoved (the same within the threshold: a busier machine moves every
+    /// case) and at least two thirds moved with the factor; otherwise the cases moved by different
+    /// amounts, which a change of the code explains better than the machine, and the verdicts stand.
+    /// </summary>
+    private static (MachineDrift?, List<CaseComparison>) JudgeAgainstCommonFactor(
+        List<CaseComparison> results, Dictionary<string, (IReadOnlyList<double> B, IReadOnlyList<double> C)> samples,
+        double threshold, double noise, double alpha)
+    {
+        var candidates = results.Where(r => !r.IsReference && r.Verdict != Verdict.Unstable && r.Ratio > 0 && double.IsFinite(r.Ratio) &&
+                                            samples.ContainsKey(r.FullName)).ToList();
+        if (candidates.Count < MinCasesForDrift) return (null, results);
+        var logs = candidates.Select(r => Math.Log(r.Ratio)).ToList();
+        double center = SampleStats.Median(logs);
+        double sigma = candidates.Count >= MinCasesForScatter ? 1.4826 * SampleStats.Median(logs.Select(l => Math.Abs(l - center)).ToList()) : 0;
+        double limit = Math.Log(1 + threshold);
+        if (Math.Abs(center) <= limit && sigma <= limit) return (null, results);
+        // Cases shown to be unmoved (same, within the threshold) are the machine's alibi: a slower or
+        // busier machine moves every case. A third of them or more, and the others moved by the code.
+        if (candidates.Count(r => r.Verdict == Verdict.Same) * 3 >= candidates.Count) return (null, results);
+
+        double factor = Math.Exp(center);
+        double margin = Math.Max(threshold, Math.Exp(DriftOutlierZ * sigma) - 1);
+        var rejudged = new Dictionary<string, CaseComparison>(StringComparer.Ordinal);
+        foreach (var r in candidates)
+        {
+            var (bs, cs) = samples[r.FullName];
+            var relative = Judge(bs, cs.Select(v => v / factor).ToList(), margin, noise, alpha);
+            string against = $"the common factor {Units.Ratio(factor)}{(margin > threshold ? $" (margin {Units.FractionAsShortPercent(Math.Round(margin, 3))} from the cases' scatter)" : "")}";
+            rejudged[r.FullName] = relative.Verdict switch
+            {
+                Verdict.Slower or Verdict.Faster => r with
+                {
+                    Verdict = relative.Verdict, RatioToCommonFactor = r.Ratio / factor,
+                    PSlower = relative.PSlower, PFaster = relative.PFaster, PEquivalent = relative.PEquivalent,
+                    Notes = [.. r.Notes, $"{(relative.Verdict == Verdict.Slower ? "slower" : "faster")} beyond {against}: {Units.Ratio(r.Ratio / factor)} relative to it"],
+                },
+                _ => r with
+                {
+                    Verdict = Verdict.Drifted, RatioToCommonFactor = r.Ratio / factor,
+                    Notes = [.. r.Notes, $"moved with {against}: {Units.Ratio(r.Ratio / factor)} relative to it"],
+                },
+            };
+        }
+        int consistent = rejudged.Values.Count(r => r.Verdict == Verdict.Drifted);
+        if (consistent * 3 < candidates.Count * 2) return (null, results);
+        return (new MachineDrift(factor, Math.Exp(sigma), margin, consistent, candidates.Count),
+                results.Select(r => rejudged.GetValueOrDefault(r.FullName) ?? r).ToList());
     }
 
     private static string? MissingData(BenchmarkCase b, BenchmarkCase c, Metric metric)
@@ -130,17 +213,13 @@ public static class Comparer
         };
     }
 
-    private static CaseComparison CompareTimes(BenchmarkCase b, BenchmarkCase c, double scale, double threshold, double noise, double alpha)
-    {
-        var bs = b.TimingValues;
-        var cs = scale == 1 ? c.TimingValues : c.TimingValues.Select(v => v * scale).ToList();
-        double bm = SampleStats.Median(bs), cm = SampleStats.Median(cs);
-        double ratio = bm > 0 ? cm / bm : double.NaN;
-        int bModes = Modality.CountModes(bs), cModes = Modality.CountModes(cs);
-        var notes = new List<string>();
-        if (bModes > 1) notes.Add($"BASE {Modality.Describe(bModes)}");
-        if (cModes > 1) notes.Add($"CURRENT {Modality.Describe(cModes)}");
+    /// <summary>A verdict on two sets of samples and how it was reached.</summary>
+    private sealed record Judgement(Verdict Verdict, CompareMethod Method, double? PSlower, double? PFaster, double? PEquivalent, string? Note);
 
+    /// <summary>The rank test when it can reach significance, else medians against the margin.</summary>
+    private static Judgement Judge(IReadOnlyList<double> bs, IReadOnlyList<double> cs, double threshold, double noise, double alpha)
+    {
+        double bm = SampleStats.Median(bs), cm = SampleStats.Median(cs);
         if (EquivalenceTest.CanReachSignificance(bs.Count, cs.Count, alpha))
         {
             var t = EquivalenceTest.Run(bs, cs, threshold, noise, alpha);
@@ -153,25 +232,64 @@ public static class Comparer
             };
             // A median difference under the absolute floor is "same" whatever the test managed to show.
             if (verdict == Verdict.Noisy && Math.Abs(cm - bm) < noise) verdict = Verdict.Same;
-            return new CaseComparison
-            {
-                FullName = b.FullName, DisplayName = b.DisplayName, BaseValue = bm, CurrentValue = cm, Ratio = ratio,
-                Verdict = verdict, Method = CompareMethod.MannWhitney, BaseSamples = bs.Count, CurrentSamples = cs.Count,
-                PSlower = t.PSlower, PFaster = t.PFaster, PEquivalent = t.PEquivalent,
-                BaseModes = bModes, CurrentModes = cModes, Notes = notes,
-            };
+            return new Judgement(verdict, CompareMethod.MannWhitney, t.PSlower, t.PFaster, t.PEquivalent, null);
         }
-
         // With 3 against 3 samples (or a bare median) no rank test can reach the level: compare medians
         // against the margin, and say so.
         double margin = Math.Max(threshold * bm, noise);
         var v = cm - bm > margin ? Verdict.Slower : bm - cm > margin ? Verdict.Faster : Verdict.Same;
-        notes.Add($"too few samples for a test ({bs.Count} vs {cs.Count}): medians compared directly");
-        return new CaseComparison
+        return new Judgement(v, CompareMethod.MediansOnly, null, null, null,
+            $"too few samples for a test ({bs.Count} vs {cs.Count}): medians compared directly");
+    }
+
+    private static (CaseComparison, (IReadOnlyList<double>, IReadOnlyList<double>)?) CompareTimes(
+        BenchmarkCase b, BenchmarkCase c, double scale, double threshold, double noise, double alpha, (bool? Base, bool? Current) tiering)
+    {
+        var bAll = b.TimingValues;
+        var cAll = scale == 1 ? c.TimingValues : c.TimingValues.Select(v => v * scale).ToList();
+        var bStat = Stationarity.Analyze(bAll, threshold, noise);
+        var cStat = Stationarity.Analyze(cAll, threshold, noise);
+        var notes = new List<string>();
+        if (!bStat.IsSteady) notes.Add(StationarityText.Describe("BASE", bStat, bAll.Count, tiering.Base));
+        if (!cStat.IsSteady) notes.Add(StationarityText.Describe("CURRENT", cStat, cAll.Count, tiering.Current));
+
+        // A side that changed level is judged on its fastest steady level alone (after a step down: the
+        // state the warm-up reached; before a step up: the state before the interference) when that level
+        // held long enough; a side that drifted, or whose levels were all too short, cannot be judged.
+        IReadOnlyList<double>? bs = bStat.IsSteady ? bAll : bStat.SteadyLevel is { } bl ? bAll.Skip(bl.Start).Take(bl.Count).ToList() : null;
+        IReadOnlyList<double>? cs = cStat.IsSteady ? cAll : cStat.SteadyLevel is { } cl ? cAll.Skip(cl.Start).Take(cl.Count).ToList() : null;
+        var judgedOn = new List<string>();
+        if (bStat.SteadyLevel is { } bj) judgedOn.Add(StationarityText.SteadyLevel("BASE", bStat, bj, bAll.Count));
+        if (cStat.SteadyLevel is { } cj) judgedOn.Add(StationarityText.SteadyLevel("CURRENT", cStat, cj, cAll.Count));
+
+        var common = new CaseComparison
         {
-            FullName = b.FullName, DisplayName = b.DisplayName, BaseValue = bm, CurrentValue = cm, Ratio = ratio,
-            Verdict = v, Method = CompareMethod.MediansOnly, BaseSamples = bs.Count, CurrentSamples = cs.Count,
-            BaseModes = bModes, CurrentModes = cModes, Notes = notes,
+            FullName = b.FullName, DisplayName = b.DisplayName,
+            BaseValue = SampleStats.Median(bs ?? bAll), CurrentValue = SampleStats.Median(cs ?? cAll), Ratio = double.NaN,
+            Verdict = Verdict.Unstable, Method = CompareMethod.MannWhitney, BaseSamples = bAll.Count, CurrentSamples = cAll.Count,
+            BaseSeries = bAll, CurrentSeries = cAll, BaseStationarity = bStat, CurrentStationarity = cStat,
+            JudgedOn = judgedOn.Count > 0 && bs is not null && cs is not null ? string.Join("; ", judgedOn) : null,
         };
+        common = common with { Ratio = common.BaseValue > 0 ? common.CurrentValue / common.BaseValue : double.NaN };
+
+        if (bs is null || cs is null)
+        {
+            string which = bs is null && cs is null ? "neither side is" : bs is null ? "BASE is not" : "CURRENT is not";
+            notes.Add($"not judged: {which} one steady state (re-run it; the ratio is of medians over all iterations)");
+            double bm = SampleStats.Median(bAll), cm = SampleStats.Median(cAll);
+            return (common with { BaseValue = bm, CurrentValue = cm, Ratio = bm > 0 ? cm / bm : double.NaN, JudgedOn = null, Notes = notes }, null);
+        }
+
+        int bModes = Modality.CountModes(bs), cModes = Modality.CountModes(cs);
+        if (bModes > 1) notes.Add($"BASE {Modality.Describe(bModes)}");
+        if (cModes > 1) notes.Add($"CURRENT {Modality.Describe(cModes)}");
+        if (common.JudgedOn is { } on) notes.Add("judged on " + on);
+        var j = Judge(bs, cs, threshold, noise, alpha);
+        if (j.Note is not null) notes.Add(j.Note);
+        return (common with
+        {
+            Verdict = j.Verdict, Method = j.Method, PSlower = j.PSlower, PFaster = j.PFaster, PEquivalent = j.PEquivalent,
+            BaseModes = bModes, CurrentModes = cModes, Notes = notes,
+        }, (bs, cs));
     }
 }

@@ -35,6 +35,12 @@ public sealed record ComparisonOptions
     /// </summary>
     public bool AllowDifferentHosts { get; init; }
 
+    /// <summary>
+    /// Exit 3 instead of 0 when nothing is slower but some case was unstable or moved with suspected
+    /// machine drift: for strict users who would rather re-run than pass on a doubtful measurement.
+    /// </summary>
+    public bool FailOnUnstable { get; init; }
+
     /// <summary>Significance level of each one-sided test.</summary>
     public double Alpha { get; init; } = DefaultAlpha;
 

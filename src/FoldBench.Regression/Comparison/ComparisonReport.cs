@@ -34,13 +34,36 @@ public sealed record ComparisonReport
     /// <summary>Geometric mean of the ratios of the judged cases (the reference excluded).</summary>
     public double GeometricMeanRatio { get; init; }
 
+    /// <summary>Set when most cases moved by one common factor and the run has no same-run reference.</summary>
+    public MachineDrift? MachineDrift { get; init; }
+
     public int Count(Verdict v) => Cases.Count(c => !c.IsReference && c.Verdict == v);
 
     public bool HasSlowdown => Cases.Any(c => !c.IsReference && c.Verdict == Verdict.Slower);
 
+    /// <summary>Some case was unstable or drifted, or the whole comparison moved with the machine.</summary>
+    public bool HasDoubt => MachineDrift is not null || Count(Verdict.Unstable) > 0 || Count(Verdict.Drifted) > 0;
+
+    public const int ExitOk = 0, ExitRegression = 1, ExitBadInput = 2, ExitUnstable = 3;
+
     /// <summary>
-    /// The gate: 1 on any judged slowdown beyond the threshold or any correctness failure, else 0.
-    /// A wrong result is wrong on any machine, so correctness counts even when timings are not judged.
+    /// The gate: 1 on any judged slowdown beyond the threshold or any correctness failure; else 3 when
+    /// --fail-on-unstable was given and some case was unstable or drifted; else 0. A wrong result is
+    /// wrong on any machine, so correctness counts even when timings are not judged.
     /// </summary>
-    public int ExitCode => (Judged && HasSlowdown) || CorrectnessFailures.Count > 0 ? 1 : 0;
+    public int ExitCode =>
+        (Judged && HasSlowdown) || CorrectnessFailures.Count > 0 ? ExitRegression
+        : Judged && Options.FailOnUnstable && HasDoubt ? ExitUnstable
+        : ExitOk;
 }
+
+/// <summary>
+/// Most cases moved by the same factor while nothing in the run could tell the machine's speed from the
+/// code's: a busier or slower machine is the likely cause, not the change.
+/// </summary>
+/// <param name="Factor">The common factor: the geometric median of the cases' ratios (1.55: everything 55% slower).</param>
+/// <param name="Scatter">How much the cases' ratios scatter around it, as a factor (e^σ, σ the MAD of the log-ratios × 1.4826; 1 with fewer than 5 cases).</param>
+/// <param name="Margin">The relative margin a case had to clear beyond the factor to be judged on its own: max(threshold, Scatter³ − 1).</param>
+/// <param name="Consistent">Cases whose change the factor explains (<see cref="Verdict.Drifted"/>).</param>
+/// <param name="Candidates">Cases it was estimated from (timed cases judged steady, references excluded).</param>
+public sealed record MachineDrift(double Factor, double Scatter, double Margin, int Consistent, int Candidates);

@@ -12,6 +12,7 @@ public sealed record CompareDocument(
     CompareSettings Settings,
     string? HostDifference,
     bool Judged,
+    CompareDrift? MachineDrift,
     CompareSummary Summary,
     IReadOnlyList<CompareCase> Cases,
     IReadOnlyList<string> OnlyInBase,
@@ -19,9 +20,25 @@ public sealed record CompareDocument(
     IReadOnlyList<string> NotCompared,
     IReadOnlyList<string> CorrectnessFailures);
 
-public sealed record CompareSettings(Metric Metric, double Threshold, double NoiseNs, double Alpha, string? NormalizeTo, bool AllowDifferentHosts);
+public sealed record CompareSettings(Metric Metric, double Threshold, double NoiseNs, double Alpha, string? NormalizeTo, bool AllowDifferentHosts, bool FailOnUnstable);
 
-public sealed record CompareSummary(double GeometricMeanRatio, int Faster, int Same, int Slower, int Noisy, int ExitCode);
+public sealed record CompareSummary(double GeometricMeanRatio, int Faster, int Same, int Slower, int Noisy, int Unstable, int Drifted, int ExitCode);
+
+/// <summary>Machine drift suspected: the common factor and how many cases it explains.</summary>
+public sealed record CompareDrift(double Factor, double Scatter, double Margin, int Consistent, int Candidates);
+
+/// <summary>One side's stationarity check.</summary>
+/// <param name="Shape">steady, step, steps or drift.</param>
+/// <param name="ChangePoints">1-based iterations where a new level starts.</param>
+/// <param name="Levels">The median of each level, in order.</param>
+/// <param name="SteadyLevel">1-based first and last iteration of the steady level judged on its own, when one was.</param>
+public sealed record CompareStationarity(
+    string Shape,
+    IReadOnlyList<int> ChangePoints,
+    IReadOnlyList<double> Levels,
+    double? TrendP,
+    double? DriftFraction,
+    IReadOnlyList<int>? SteadyLevel);
 
 /// <param name="Verdict">The verdict in lower case, or "reference" for the --normalize-to case itself.</param>
 public sealed record CompareCase(
@@ -39,7 +56,13 @@ public sealed record CompareCase(
     double? PEquivalent,
     string BaseModality,
     string CurrentModality,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<string> Notes,
+    CompareStationarity? BaseStationarity,
+    CompareStationarity? CurrentStationarity,
+    string? JudgedOn,
+    double? RatioToCommonFactor,
+    IReadOnlyList<double> BaseSeries,
+    IReadOnlyList<double> CurrentSeries);
 
 /// <summary>Enum values as camelCase strings ("time", "mannWhitney").</summary>
 public sealed class CamelCaseEnumConverter<T>() : JsonStringEnumConverter<T>(JsonNamingPolicy.CamelCase) where T : struct, Enum;

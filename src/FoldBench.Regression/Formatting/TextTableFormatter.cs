@@ -13,6 +13,7 @@ public sealed class TextTableFormatter : IReportFormatter
         sb.AppendLine($"BASE    {report.BaseSource}");
         sb.AppendLine($"CURRENT {report.CurrentSource}");
         if (ReportText.HostLine(report) is { } host) sb.AppendLine(host);
+        if (ReportText.DriftLine(report) is { } drift) sb.AppendLine(drift);
         sb.AppendLine(ReportText.Settings(report));
         sb.AppendLine();
 
@@ -35,6 +36,13 @@ public sealed class TextTableFormatter : IReportFormatter
         foreach (var r in rows) Line(r);
         sb.AppendLine();
 
+        var evidence = ReportText.Evidence(report);
+        if (evidence.Count > 0)
+        {
+            sb.AppendLine("Iterations in the order measured (▁ fastest … █ slowest of each case):");
+            foreach (var line in evidence) sb.AppendLine("  " + line);
+            sb.AppendLine();
+        }
         sb.AppendLine("Summary: " + ReportText.Counts(report));
         foreach (var (title, list) in Lists(report))
         {

@@ -7,7 +7,7 @@ namespace FoldBench.Regression.Loading;
 /// Reads BenchmarkDotNet's full JSON export (<c>*-report-full.json</c>) from any project: the
 /// <c>Benchmarks</c> array with <c>FullName</c> and the raw <c>Measurements</c>.
 /// </summary>
-public static class BdnReportReader
+public static partial class BdnReportReader
 {
     public const string FileSuffix = "-report-full.json";
 
@@ -60,8 +60,41 @@ public static class BdnReportReader
             Cpu = Str(h, "ProcessorName"),
             Architecture = Str(h, "Architecture")?.ToLowerInvariant(),
             Runtime = Str(h, "RuntimeVersion"),
+            Os = Str(h, "OsVersion"),
+            Jit = Jit(root, h),
         };
     }
+
+    /// <summary>
+    /// The JIT configuration a report records: the build (<c>Configuration</c>), an attached debugger,
+    /// the JIT modules of older exports, the hardware intrinsics of the first benchmark that lists them,
+    /// and DOTNET_/COMPlus_ variables in the jobs' descriptions (<c>DisplayInfo</c>).
+    /// </summary>
+    private static JitConfiguration Jit(JsonElement root, JsonElement host)
+    {
+        string? intrinsics = null;
+        var variables = new SortedSet<string>(StringComparer.Ordinal);
+        if (root.TryGetProperty("Benchmarks", out var benchmarks) && benchmarks.ValueKind == JsonValueKind.Array)
+            foreach (var b in benchmarks.EnumerateArray())
+            {
+                if (b.ValueKind != JsonValueKind.Object) continue;
+                if (intrinsics is null && Str(b, "HardwareIntrinsics") is { Length: > 0 } hi) intrinsics = hi;
+                if (Str(b, "DisplayInfo") is { } info)
+                    foreach (System.Text.RegularExpressions.Match m in JitVariable().Matches(info)) variables.Add(m.Value);
+            }
+        string? modules = Str(host, "JitModules");
+        if (!string.IsNullOrWhiteSpace(modules)) variables.Add("JIT modules " + modules);
+        return new JitConfiguration
+        {
+            Build = Str(host, "Configuration"),
+            Debugger = host.TryGetProperty("HasAttachedDebugger", out var d) && d.ValueKind is JsonValueKind.True or JsonValueKind.False ? d.GetBoolean() : null,
+            Intrinsics = intrinsics,
+            Overrides = [.. variables],
+        };
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?:DOTNET|COMPlus)_\w+=[\w.]+")]
+    private static partial System.Text.RegularExpressions.Regex JitVariable();
 
     /// <summary>The host of a report file (Unknown when the file has no host block or is not JSON).</summary>
     public static HostDescription ReadHost(string file)

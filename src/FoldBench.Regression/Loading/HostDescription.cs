@@ -18,6 +18,12 @@ public sealed record HostDescription
     /// <summary>".NET 10.0.12".</summary>
     public string? Runtime { get; init; }
 
+    /// <summary>"Debian GNU/Linux 12 (bookworm)" (FoldBench) or "Linux Debian GNU/Linux 12 (bookworm)" (BenchmarkDotNet).</summary>
+    public string? Os { get; init; }
+
+    /// <summary>The JIT's configuration (tiering, PGO, build, intrinsics), where recorded.</summary>
+    public JitConfiguration? Jit { get; init; }
+
     public static HostDescription Unknown { get; } = new();
 
     public bool IsKnown => Cpu is not null || CpuId is not null;
@@ -36,8 +42,8 @@ public sealed record HostDescription
 
     /// <summary>
     /// Why timings from <paramref name="baseline"/> and <paramref name="current"/> do not compare, or null
-    /// when both name the same CPU (identity where both record it), architecture and runtime. A side
-    /// that records no host is not called different: nothing says it is.
+    /// when both name the same CPU (identity where both record it), architecture, runtime, operating
+    /// system and JIT configuration. A side that records no host is not called different: nothing says it is.
     /// </summary>
     public static string? Difference(HostDescription baseline, HostDescription current)
     {
@@ -48,12 +54,26 @@ public sealed record HostDescription
         if (Differs(baseline.Cpu, current.Cpu) || Differs(baseline.CpuId, current.CpuId)) differences.Add("CPU");
         if (Differs(baseline.Architecture, current.Architecture)) differences.Add("architecture");
         if (Differs(RuntimeVersion(baseline.Runtime), RuntimeVersion(current.Runtime))) differences.Add("runtime");
-        return differences.Count == 0 ? null
-            : $"different {string.Join(" and ", differences)}: baseline recorded on {baseline.Describe()}, this machine is {current.Describe()}";
+        if (OsDiffers(baseline.Os, current.Os)) differences.Add("operating system");
+        var jit = JitConfiguration.Differences(baseline.Jit, current.Jit);
+        if (jit.Count > 0) differences.Add($"JIT configuration ({string.Join("; ", jit)})");
+        if (differences.Count == 0) return null;
+        string text = $"different {string.Join(" and ", differences)}: baseline recorded on {baseline.Describe()}, this machine is {current.Describe()}";
+        if (differences.Contains("operating system")) text += $" (OS '{baseline.Os}' in BASE, '{current.Os}' in CURRENT)";
+        return text;
     }
 
     private static bool Differs(string? a, string? b) =>
         a is not null && b is not null && !string.Equals(Normalize(a), Normalize(b), StringComparison.OrdinalIgnoreCase);
+
+    // BenchmarkDotNet writes "Linux Debian GNU/Linux 12 (bookworm)" where .NET says "Debian GNU/Linux 12
+    // (bookworm)": one names the other, so containment is the test, not equality.
+    private static bool OsDiffers(string? a, string? b)
+    {
+        if (a is null || b is null) return false;
+        string x = Normalize(a), y = Normalize(b);
+        return !x.Contains(y, StringComparison.OrdinalIgnoreCase) && !y.Contains(x, StringComparison.OrdinalIgnoreCase);
+    }
 
     // "Intel(R) Xeon(R) Processor" and BenchmarkDotNet's "Intel Xeon Processor" name one CPU.
     private static string Normalize(string s) =>

@@ -105,6 +105,14 @@ public static class ResultsLoader
         CpuId = m.CpuId,
         Architecture = string.IsNullOrWhiteSpace(m.Architecture) ? null : m.Architecture,
         Runtime = string.IsNullOrWhiteSpace(m.DotnetVersion) ? null : m.DotnetVersion,
+        Os = string.IsNullOrWhiteSpace(m.Os) ? null : m.Os,
+        Jit = m.Jit is { } j
+            ? new JitConfiguration
+            {
+                TieredCompilation = j.TieredCompilation, TieredPgo = j.TieredPgo, ReadyToRun = j.ReadyToRun,
+                QuickJitForLoops = j.QuickJitForLoops, Overrides = j.Overrides,
+            }
+            : null,
     };
 
     /// <summary>"FoldBench.Benchmarks.Suites.CalibrationBenchmarks.FmaPeak" → "CalibrationBenchmarks.FmaPeak".</summary>

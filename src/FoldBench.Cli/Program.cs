@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Invocation;
 using FoldBench.Cli;
 using FoldBench.Cli.Commands;
+using FoldBench.Cli.Terminal;
 using FoldBench.Results;
 
 return Cli.Run(args);
@@ -19,13 +20,17 @@ namespace FoldBench.Cli
         public const int ExitOk = 0, ExitFailure = 1, ExitUsage = 2;
 
         /// <summary>The verbs; hidden ones (workloads other commands launch) run but are not advertised.</summary>
-        public static RootCommand CreateRoot(TextWriter stdout, TextWriter stderr)
+        public static RootCommand CreateRoot(TextWriter stdout, TextWriter stderr) => CreateRoot(new CliConsole(stdout, stderr));
+
+        public static RootCommand CreateRoot(CliConsole console)
         {
+            ArgumentNullException.ThrowIfNull(console);
+            TextWriter stdout = console.Out, stderr = console.Error;
             var root = new RootCommand("FoldBench: benchmarks and power profiles of folded-attention kernels and models")
             {
-                RunCommand.Create(stdout, stderr),
+                RunCommand.Create(console),
                 ModelCommand.Create(stdout, stderr),
-                SensorsCommand.Create(stdout, stderr),
+                SensorsCommand.Create(console),
                 PlotCommand.Create(stdout, stderr),
                 CompareCommand.Create(stdout, stderr),
                 KernelProbeCommand.Create(stdout, stderr),
@@ -33,12 +38,18 @@ namespace FoldBench.Cli
             return root;
         }
 
-        public static int Run(string[] args) => Run(args, Console.Out, Console.Error);
+        /// <summary>The real process: Spectre on a terminal, plain lines when redirected or NO_COLOR / CI is set.</summary>
+        public static int Run(string[] args) => Run(args, CliConsole.FromProcess());
 
-        public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+        /// <summary>Plain text on both writers (tests, embedding).</summary>
+        public static int Run(string[] args, TextWriter stdout, TextWriter stderr) => Run(args, new CliConsole(stdout, stderr));
+
+        public static int Run(string[] args, CliConsole console)
         {
             ArgumentNullException.ThrowIfNull(args);
-            var root = CreateRoot(stdout, stderr);
+            ArgumentNullException.ThrowIfNull(console);
+            TextWriter stdout = console.Out, stderr = console.Error;
+            var root = CreateRoot(console);
             var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
             if (args.Length == 0)
             {

@@ -32,6 +32,8 @@ public class ProjectReferenceTests
         ["BenchmarkDotNet"] = ["FoldBench.Energy.BenchmarkDotNet", "FoldBench.Benchmarks"],
         ["ScottPlot"] = ["FoldBench.Reporting"],
         ["Microsoft.ML.OnnxRuntime"] = ["FoldBench.Benchmarks"],
+        // The console is the command line's: libraries and bench/ report progress through interfaces (ISweepProgress).
+        ["Spectre.Console"] = ["FoldBench.Cli"],
     };
 
     private static string RepositoryRoot()

@@ -149,7 +149,7 @@ public class TerminalTests
             Settings = new SweepSettings { Suites = [SuiteNames.Kernels], KernelPaths = ["scalar"], KernelM = [1, 2], KernelKN = [8], Regimes = [RegimeNames.Cache] },
         });
         var progress = new RecordingProgress();
-        var summary = runner.Run(progress);
+        var summary = runner.Run(progress, TestContext.Current.CancellationToken);
         Assert.True(summary.Complete);
         Assert.Equal(
         [

@@ -3,23 +3,17 @@ using System.Runtime.Intrinsics;
 using ArmIsa = System.Runtime.Intrinsics.Arm;
 using X86Isa = System.Runtime.Intrinsics.X86;
 
-namespace FoldBench.Results;
+namespace FoldBench.Platform;
 
-/// <summary>Describes the machine a run happens on (energy sources are added by the energy library).</summary>
+/// <summary>
+/// What the OS and the runtime say about this machine: the CPU's name and identity, the ISA the JIT may use,
+/// whether it runs under emulation. FoldBench.Results turns these facts into the results' machine
+/// description (<c>MachineInfo.Describe</c>); the energy library adds the energy sources.
+/// </summary>
 public static class MachineProbe
 {
-    public static MachineInfo Describe(string? name = null) => new()
-    {
-        Name = Sanitize(name ?? Environment.MachineName),
-        CpuModel = CpuModel(),
-        CpuId = CpuId(),
-        Architecture = RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant(),
-        IsaFeatures = IsaFeatures(),
-        Cores = Environment.ProcessorCount,
-        Os = RuntimeInformation.OSDescription,
-        DotnetVersion = RuntimeInformation.FrameworkDescription,
-        Emulated = IsEmulated(),
-    };
+    /// <summary>"x64", "arm64", …</summary>
+    public static string ArchitectureName => RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
 
     public static List<string> IsaFeatures()
     {

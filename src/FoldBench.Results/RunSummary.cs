@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using FoldBench.Platform;
 
 namespace FoldBench.Results;
 
@@ -64,6 +65,20 @@ public sealed class MachineInfo
     public bool Emulated { get; set; }
     /// <summary>The energy sources found and their state (usable or why not).</summary>
     public List<EnergySourceInfo> EnergySources { get; set; } = [];
+
+    /// <summary>This machine, from FoldBench.Platform's probe; <paramref name="name"/> (--machine) or the host name, made safe for a folder name.</summary>
+    public static MachineInfo Describe(string? name = null) => new()
+    {
+        Name = MachineProbe.Sanitize(name ?? Environment.MachineName),
+        CpuModel = MachineProbe.CpuModel(),
+        CpuId = MachineProbe.CpuId(),
+        Architecture = MachineProbe.ArchitectureName,
+        IsaFeatures = MachineProbe.IsaFeatures(),
+        Cores = Environment.ProcessorCount,
+        Os = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
+        DotnetVersion = System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription,
+        Emulated = MachineProbe.IsEmulated(),
+    };
 }
 
 public sealed class EnergySourceInfo

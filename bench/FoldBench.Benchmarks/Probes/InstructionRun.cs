@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using FoldBench.Benchmarks.Diagnostics;
 using FoldBench.Kernels;
+using FoldBench.Platform;
 using FoldBench.Regression.Instructions;
 using FoldBench.Results;
 
@@ -55,7 +56,7 @@ public static class InstructionRun
         int r1 = request.R1, r2 = request.R2;
         var schedule = new ProbeSchedule(cases.Count, r1, r2);
         schedule.Validate();
-        var machine = MachineProbe.Describe(request.MachineName);
+        var machine = MachineInfo.Describe(request.MachineName);
         var started = DateTimeOffset.UtcNow;
         string outDir = request.OutDir ?? DefaultOutDir(machine.Name, started);
         var probeArguments = KernelCases.ProbeArguments(cases, r1, r2);

@@ -67,7 +67,7 @@ public sealed class SweepRunner
             StartedUtc = DateTimeOffset.UtcNow,
             Job = options.Job,
             CommandLine = options.CommandLine,
-            Machine = options.Machine ?? MachineProbe.Describe(),
+            Machine = options.Machine ?? MachineInfo.Describe(),
         };
         _bdnDir = Path.Combine(options.OutDir, "bdn");
     }

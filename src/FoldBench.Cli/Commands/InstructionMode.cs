@@ -1,8 +1,8 @@
 using System.Runtime.InteropServices;
 using FoldBench.Benchmarks.Probes;
 using FoldBench.Cli.Terminal;
-using FoldBench.Results;
 using FoldBench.Results.Formatting;
+using FoldBench.Results;
 
 namespace FoldBench.Cli.Commands;
 
@@ -29,7 +29,7 @@ public static class InstructionMode
             R1 = r1,
             R2 = r2,
             Timeout = timeout,
-            OutDir = outDir ?? InstructionRun.DefaultOutDir(MachineProbe.Describe(machineName).Name, DateTimeOffset.UtcNow),
+            OutDir = outDir ?? InstructionRun.DefaultOutDir(MachineInfo.Describe(machineName).Name, DateTimeOffset.UtcNow),
             MachineName = machineName,
             Tool = $"foldbench {Cli.Version}",
             Host = host,

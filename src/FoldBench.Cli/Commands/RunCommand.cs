@@ -173,7 +173,7 @@ public static class RunCommand
                     foreach (var chunk in settings.ChunkTokens.Concat(settings.StepChunkTokens).Distinct())
                         ModelPresets.Get(preset).WithChunk(chunk).Validate(new FoldingOptions(fold));
 
-        var machine = MachineProbe.Describe(p.GetValue(o.Machine));
+        var machine = MachineInfo.Describe(p.GetValue(o.Machine));
         string outDir = p.GetValue(o.Out) ?? Path.Combine("results", machine.Name, DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'"));
 
         int? pin = null;

@@ -90,10 +90,15 @@ public static class MachineProbe
         return false;
     }
 
+    /// <summary>
+    /// A name that is one folder under results/: letters, digits, '-', '_' and '.', anything else '-'. A name of
+    /// dots only ("..", from `--machine ../x` say) would climb out of results/, so it becomes "machine" like an empty one.
+    /// </summary>
     public static string Sanitize(string name)
     {
+        ArgumentNullException.ThrowIfNull(name);
         var chars = name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '-').ToArray();
         var s = new string(chars).Trim('-');
-        return s.Length == 0 ? "machine" : s;
+        return s.Length == 0 || s.All(c => c == '.') ? "machine" : s;
     }
 }

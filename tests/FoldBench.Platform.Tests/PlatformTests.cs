@@ -21,6 +21,9 @@ public class MachineProbeTests
     [InlineData("my box", "my-box")]
     [InlineData("ci_runner.2", "ci_runner.2")]
     [InlineData("***", "machine")]  // nothing left: a fixed name
+    [InlineData("/../", "machine")] // "-..-" trimmed is "..", which would climb out of results/
+    [InlineData(".", "machine")]
+    [InlineData("a..b", "a..b")]
     public void Machine_names_are_safe_folder_names(string name, string expected) => Assert.Equal(expected, MachineProbe.Sanitize(name));
 }
 

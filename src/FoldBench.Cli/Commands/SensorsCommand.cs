@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Text.Json;
 using FoldBench.Cli.Terminal;
 using FoldBench.Energy;
 using FoldBench.Energy.Sampling;
@@ -127,37 +126,7 @@ public static class SensorsCommand
             ? $"Chosen: {c.Name}, domain {c.Selection.Name} ({c.Selection.Why})."
             : "Chosen: none. Energy columns stay empty with this reason (never 0 W).";
 
-    private static void WriteJson(EnergyInventory inventory, TextWriter w)
-    {
-        var infos = inventory.Describe();
-        var sources = inventory.Sources.Select((s, i) => new
-        {
-            name = infos[i].Name,
-            state = infos[i].State,
-            reason = infos[i].Reason,
-            domains = infos[i].Domains,
-            estimated = s.Estimated,
-            kind = s.Kind.ToString(),
-            chosen = ReferenceEquals(s, inventory.Chosen),
-            reads = s.State == SourceState.Usable ? s.Domains.Select(d => new { name = d.Name, role = d.Role.ToString().ToLowerInvariant(), path = d.Path }).ToList() : null,
-            unit = s.Unit,
-            resolutionJoules = s.State == SourceState.Usable ? s.ResolutionJoules : (double?)null,
-            updatePeriodSeconds = s.State == SourceState.Usable ? s.UpdatePeriod.TotalSeconds : (double?)null,
-            wrapJoules = s.WrapJoules,
-            privilege = s.Privilege,
-        }).ToList();
-        var doc = new
-        {
-            sysfsRoot = inventory.Options.SysfsRoot,
-            devCpuRoot = inventory.Options.DevCpuRoot,
-            chosen = inventory.Chosen is { } c ? new { source = c.Name, domain = c.Selection.Name, why = c.Selection.Why } : null,
-            unavailableReason = inventory.UnavailableReason,
-            sources,
-        };
-        // Relaxed escaping: reasons hold quotes and apostrophes a reader should see as typed.
-        var json = new JsonSerializerOptions(SummaryStore.JsonOptions) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-        w.WriteLine(JsonSerializer.Serialize(doc, json));
-    }
+    private static void WriteJson(EnergyInventory inventory, TextWriter w) => w.WriteLine(InventoryDocument.From(inventory).ToJson());
 
     private static Command CreateSimulate(TextWriter stdout, TextWriter stderr)
     {

@@ -2,7 +2,6 @@ using FoldBench.Benchmarks.Sweep;
 using FoldBench.Cli.Terminal;
 using FoldBench.Energy.Simulation;
 using FoldBench.Results;
-using FoldBench.Results.Formatting;
 using Spectre.Console;
 
 namespace FoldBench.Cli.Tests;
@@ -119,14 +118,6 @@ public class TerminalTests
         var left = SweepEstimate.Remaining(done, total, TimeSpan.FromSeconds(elapsedSeconds));
         Assert.Equal(expectedSeconds, left?.TotalSeconds);
     }
-
-    [Theory]
-    [InlineData(0, "0:00")]
-    [InlineData(59.9, "0:59")]
-    [InlineData(61, "1:01")]
-    [InlineData(3600, "1:00:00")]
-    [InlineData(90000, "25:00:00")] // a day and an hour: hours keep counting
-    public void ClockFaces(double seconds, string expected) => Assert.Equal(expected, Units.Clock(TimeSpan.FromSeconds(seconds)));
 
     private sealed class RecordingProgress : ISweepProgress
     {

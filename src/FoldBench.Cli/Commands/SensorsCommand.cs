@@ -7,6 +7,7 @@ using FoldBench.Energy.Sampling;
 using FoldBench.Energy.Simulation;
 using FoldBench.Energy.Sources;
 using FoldBench.Results;
+using FoldBench.Results.Formatting;
 
 namespace FoldBench.Cli.Commands;
 
@@ -110,9 +111,9 @@ public static class SensorsCommand
                 if (infos[i].Domains.Count > 0) rows.Add(("found", string.Join(", ", infos[i].Domains)));
                 rows.Add(("reads", string.Join(", ", s.Domains.Select(d => $"{d.Name} ({d.Path})"))));
                 rows.Add(("unit", s.Unit));
-                rows.Add(("resolution", Si(s.ResolutionJoules, "J")));
-                rows.Add(("update period", $"{s.UpdatePeriod.TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture)} ms"));
-                rows.Add(("wrap-around", s.WrapJoules is { } wrap ? $"at {wrap.ToString("0.##", CultureInfo.InvariantCulture)} J" : "does not wrap"));
+                rows.Add(("resolution", Units.Energy(s.ResolutionJoules)));
+                rows.Add(("update period", Units.Time(s.UpdatePeriod.TotalNanoseconds)));
+                rows.Add(("wrap-around", s.WrapJoules is { } wrap ? $"at {Units.Energy(wrap)}" : "does not wrap"));
                 rows.Add(("kind", s.Estimated ? "estimated" : "measured"));
                 rows.Add(("needs", s.Privilege));
                 return rows.Select(r => (IReadOnlyList<string>)[infos[i].Name, r.Property, r.Value]);
@@ -180,8 +181,8 @@ public static class SensorsCommand
         if (double.IsFinite(seconds)) cts.Token.WaitHandle.WaitOne(TimeSpan.FromSeconds(seconds));
         else cts.Token.WaitHandle.WaitOne();
         writer.Stop();
-        stdout.WriteLine("injected: " + string.Join(", ", writer.Channels.Select(c => $"{c} {writer.Total(c):0.###} J")) +
-                         $"; longest tick gap {writer.MaxTickGap.TotalMilliseconds:0.#} ms");
+        stdout.WriteLine("injected: " + string.Join(", ", writer.Channels.Select(c => $"{c} {Units.Energy(writer.Total(c))}")) +
+                         $"; longest tick gap {Units.Time(writer.MaxTickGap.TotalNanoseconds)}");
         return Cli.ExitOk;
     }
 
@@ -201,13 +202,12 @@ public static class SensorsCommand
             if (source is Energy.Sources.Trace.ExternalTraceSource)
                 throw new InvalidOperationException("the overhead check samples a counter; an external trace costs only file reads (use a counter source)");
             var r = SamplerOverhead.Measure(source, n, loop);
-            stdout.WriteLine($"sampler overhead, {r.Source} sampled every {r.SampleInterval.TotalMilliseconds:0.###} ms, {r.Rounds} rounds:");
-            stdout.WriteLine($"  CPU-bound loop, median off {r.MedianOffSeconds * 1e3:0.###} ms, median on {r.MedianOnSeconds * 1e3:0.###} ms: slowdown {r.SlowdownFraction:P2}");
+            stdout.WriteLine($"sampler overhead, {r.Source} sampled every {Units.Time(r.SampleInterval.TotalNanoseconds)}, {r.Rounds} rounds:");
+            stdout.WriteLine($"  CPU-bound loop, median off {Units.TimeDecimals(r.MedianOffSeconds * 1e9)}, median on {Units.TimeDecimals(r.MedianOnSeconds * 1e9)}: " +
+                             $"slowdown {r.SlowdownFraction.ToString("P2", CultureInfo.InvariantCulture)}");
             stdout.WriteLine($"  sampler thread CPU time / wall time: {(r.SamplerCpuFraction is { } f ? f.ToString("P3", CultureInfo.InvariantCulture) : "unknown (no thread CPU clock)")}");
             return Cli.ExitOk;
         }));
         return command;
     }
-
-    private static string Si(double v, string unit) => EnergyUnits.Format(v, unit);
 }

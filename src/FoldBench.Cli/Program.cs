@@ -67,8 +67,8 @@ namespace FoldBench.Cli
         }
 
         /// <summary>
-        /// One line naming the first problem ("foldbench run: unknown option '--turbo'"), then
-        /// System.CommandLine's own suggestions for a misspelt option or verb, then the command's usage line.
+        /// One line naming the first problem, with System.CommandLine's own suggestions for a misspelt option or verb
+        /// ("foldbench run: unknown option '--quik' (did you mean --quick?)"), then the command's usage line.
         /// </summary>
         private static void ReportParseError(ParseResult parse, TextWriter stderr)
         {
@@ -81,25 +81,34 @@ namespace FoldBench.Cli
                 message = command is RootCommand && !token.StartsWith('-') ? $"unknown command '{token}'"
                     : token.StartsWith('-') && token.Length > 1 ? $"unknown option '{token}'"
                     : $"unexpected argument '{token}'";
+                if (Suggestions(parse, token) is { Count: > 0 } guesses)
+                    message += guesses.Count == 1 ? $" (did you mean {guesses[0]}?)" : $" (did you mean one of {string.Join(", ", guesses)}?)";
             }
             else message = parse.Errors[0].Message.ReplaceLineEndings(" ").TrimEnd('.');
             stderr.WriteLine($"{prefix}: {message}");
+            stderr.WriteLine(UsageLine(command));
+        }
 
-            // The library's typo corrections ("'--fodls' was not matched. Did you mean one of the following? --folds"),
-            // without its error list and help, which the lines around them replace.
-            var suggestions = new StringWriter();
-            parse.InvocationConfiguration.Output = suggestions;
+        /// <summary>
+        /// The library's typo corrections for <paramref name="token"/>: it prints "'--quik' was not matched. Did you mean
+        /// one of the following?" and one guess per line; only the block about this token counts (it also guesses for
+        /// stray values).
+        /// </summary>
+        private static List<string> Suggestions(ParseResult parse, string token)
+        {
+            var text = new StringWriter();
+            parse.InvocationConfiguration.Output = text;
             parse.InvocationConfiguration.Error = TextWriter.Null;
             new ParseErrorAction { ShowHelp = false, ShowTypoCorrections = true }.Invoke(parse);
-            // Only the block about the token the first line names (the library also guesses for stray values).
-            bool keep = false;
-            foreach (var line in suggestions.ToString().Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            var guesses = new List<string>();
+            bool inBlock = false;
+            foreach (var line in text.ToString().Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
             {
                 if (line.EndsWith("was not matched. Did you mean one of the following?", StringComparison.Ordinal))
-                    keep = parse.UnmatchedTokens.Count > 0 && line.StartsWith($"'{parse.UnmatchedTokens[0]}'", StringComparison.Ordinal);
-                if (keep) stderr.WriteLine(line);
+                    inBlock = line.StartsWith($"'{token}'", StringComparison.Ordinal);
+                else if (inBlock) guesses.Add(line);
             }
-            stderr.WriteLine(UsageLine(command));
+            return guesses;
         }
 
         /// <summary>"usage: foldbench compare BASE CURRENT [options]   (foldbench compare --help for all options)".</summary>

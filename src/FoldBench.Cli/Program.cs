@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Invocation;
 using FoldBench.Cli;
 using FoldBench.Cli.Commands;
+using FoldBench.Cli.Terminal;
 using FoldBench.Results;
 
 return Cli.Run(args);
@@ -19,14 +20,18 @@ namespace FoldBench.Cli
         public const int ExitOk = 0, ExitFailure = 1, ExitUsage = 2;
 
         /// <summary>The verbs; hidden ones (workloads other commands launch) run but are not advertised.</summary>
-        public static RootCommand CreateRoot(TextWriter stdout, TextWriter stderr)
+        public static RootCommand CreateRoot(TextWriter stdout, TextWriter stderr) => CreateRoot(new CliConsole(stdout, stderr));
+
+        public static RootCommand CreateRoot(CliConsole console)
         {
+            ArgumentNullException.ThrowIfNull(console);
+            TextWriter stdout = console.Out, stderr = console.Error;
             var root = new RootCommand("FoldBench: benchmarks and power profiles of folded-attention kernels and models")
             {
-                RunCommand.Create(stdout, stderr),
+                RunCommand.Create(console),
                 ModelCommand.Create(stdout, stderr),
                 InferCommand.Create(stdout, stderr),
-                SensorsCommand.Create(stdout, stderr),
+                SensorsCommand.Create(console),
                 PlotCommand.Create(stdout, stderr),
                 CompareCommand.Create(stdout, stderr),
                 KernelProbeCommand.Create(stdout, stderr),
@@ -34,12 +39,18 @@ namespace FoldBench.Cli
             return root;
         }
 
-        public static int Run(string[] args) => Run(args, Console.Out, Console.Error);
+        /// <summary>The real process: Spectre on a terminal, plain lines when redirected or NO_COLOR / CI is set.</summary>
+        public static int Run(string[] args) => Run(args, CliConsole.FromProcess());
 
-        public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+        /// <summary>Plain text on both writers (tests, embedding).</summary>
+        public static int Run(string[] args, TextWriter stdout, TextWriter stderr) => Run(args, new CliConsole(stdout, stderr));
+
+        public static int Run(string[] args, CliConsole console)
         {
             ArgumentNullException.ThrowIfNull(args);
-            var root = CreateRoot(stdout, stderr);
+            ArgumentNullException.ThrowIfNull(console);
+            TextWriter stdout = console.Out, stderr = console.Error;
+            var root = CreateRoot(console);
             var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
             if (args.Length == 0)
             {
@@ -57,8 +68,8 @@ namespace FoldBench.Cli
         }
 
         /// <summary>
-        /// One line naming the first problem ("foldbench run: unknown option '--turbo'"), then
-        /// System.CommandLine's own suggestions for a misspelt option or verb, then the command's usage line.
+        /// One line naming the first problem, with System.CommandLine's own suggestions for a misspelt option or verb
+        /// ("foldbench run: unknown option '--quik' (did you mean --quick?)"), then the command's usage line.
         /// </summary>
         private static void ReportParseError(ParseResult parse, TextWriter stderr)
         {
@@ -71,25 +82,34 @@ namespace FoldBench.Cli
                 message = command is RootCommand && !token.StartsWith('-') ? $"unknown command '{token}'"
                     : token.StartsWith('-') && token.Length > 1 ? $"unknown option '{token}'"
                     : $"unexpected argument '{token}'";
+                if (Suggestions(parse, token) is { Count: > 0 } guesses)
+                    message += guesses.Count == 1 ? $" (did you mean {guesses[0]}?)" : $" (did you mean one of {string.Join(", ", guesses)}?)";
             }
             else message = parse.Errors[0].Message.ReplaceLineEndings(" ").TrimEnd('.');
             stderr.WriteLine($"{prefix}: {message}");
+            stderr.WriteLine(UsageLine(command));
+        }
 
-            // The library's typo corrections ("'--fodls' was not matched. Did you mean one of the following? --folds"),
-            // without its error list and help, which the lines around them replace.
-            var suggestions = new StringWriter();
-            parse.InvocationConfiguration.Output = suggestions;
+        /// <summary>
+        /// The library's typo corrections for <paramref name="token"/>: it prints "'--quik' was not matched. Did you mean
+        /// one of the following?" and one guess per line; only the block about this token counts (it also guesses for
+        /// stray values).
+        /// </summary>
+        private static List<string> Suggestions(ParseResult parse, string token)
+        {
+            var text = new StringWriter();
+            parse.InvocationConfiguration.Output = text;
             parse.InvocationConfiguration.Error = TextWriter.Null;
             new ParseErrorAction { ShowHelp = false, ShowTypoCorrections = true }.Invoke(parse);
-            // Only the block about the token the first line names (the library also guesses for stray values).
-            bool keep = false;
-            foreach (var line in suggestions.ToString().Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            var guesses = new List<string>();
+            bool inBlock = false;
+            foreach (var line in text.ToString().Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
             {
                 if (line.EndsWith("was not matched. Did you mean one of the following?", StringComparison.Ordinal))
-                    keep = parse.UnmatchedTokens.Count > 0 && line.StartsWith($"'{parse.UnmatchedTokens[0]}'", StringComparison.Ordinal);
-                if (keep) stderr.WriteLine(line);
+                    inBlock = line.StartsWith($"'{token}'", StringComparison.Ordinal);
+                else if (inBlock) guesses.Add(line);
             }
-            stderr.WriteLine(UsageLine(command));
+            return guesses;
         }
 
         /// <summary>"usage: foldbench compare BASE CURRENT [options]   (foldbench compare --help for all options)".</summary>

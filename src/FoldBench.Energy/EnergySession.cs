@@ -3,8 +3,9 @@ using System.Globalization;
 using System.Text;
 using FoldBench.Energy.Attribution;
 using FoldBench.Energy.Sampling;
-using FoldBench.Energy.Sources;
 using FoldBench.Energy.Sources.Trace;
+using FoldBench.Energy.Sources;
+using FoldBench.Platform;
 using FoldBench.Results;
 
 namespace FoldBench.Energy;

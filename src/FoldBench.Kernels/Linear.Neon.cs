@@ -47,69 +47,41 @@ public static unsafe partial class Linear
             Vector128<float> c30 = default, c31 = default, c32 = default, c33 = default;
             Vector128<float> c40 = default, c41 = default, c42 = default, c43 = default;
             Vector128<float> c50 = default, c51 = default, c52 = default, c53 = default;
-            Vector128<float> x0, x1 = default, x2 = default, x3 = default, x4 = default, x5 = default;
 
             nint kk = 0;
             for (; kk <= k - step; kk += step)
             {
-                x0 = AdvSimd.LoadVector128(p0 + kk);
+                Vector128<float> x0 = AdvSimd.LoadVector128(p0 + kk), x1 = default, x2 = default, x3 = default, x4 = default, x5 = default;
                 if (slots > 1) x1 = AdvSimd.LoadVector128(p1 + kk);
                 if (slots > 2) x2 = AdvSimd.LoadVector128(p2 + kk);
                 if (slots > 3) x3 = AdvSimd.LoadVector128(p3 + kk);
                 if (slots > 4) x4 = AdvSimd.LoadVector128(p4 + kk);
                 if (slots > 5) x5 = AdvSimd.LoadVector128(p5 + kk);
-                // K step j of the group = lane j of each X register; columns 4q..4q+3 = weights at w + 16j + 4q.
-                Column<T>(w, 0, slots, x0, x1, x2, x3, x4, x5, ref c00, ref c10, ref c20, ref c30, ref c40, ref c50);
-                Column<T>(w + 4, 0, slots, x0, x1, x2, x3, x4, x5, ref c01, ref c11, ref c21, ref c31, ref c41, ref c51);
-                Column<T>(w + 8, 0, slots, x0, x1, x2, x3, x4, x5, ref c02, ref c12, ref c22, ref c32, ref c42, ref c52);
-                Column<T>(w + 12, 0, slots, x0, x1, x2, x3, x4, x5, ref c03, ref c13, ref c23, ref c33, ref c43, ref c53);
-                Column<T>(w + 16, 1, slots, x0, x1, x2, x3, x4, x5, ref c00, ref c10, ref c20, ref c30, ref c40, ref c50);
-                Column<T>(w + 20, 1, slots, x0, x1, x2, x3, x4, x5, ref c01, ref c11, ref c21, ref c31, ref c41, ref c51);
-                Column<T>(w + 24, 1, slots, x0, x1, x2, x3, x4, x5, ref c02, ref c12, ref c22, ref c32, ref c42, ref c52);
-                Column<T>(w + 28, 1, slots, x0, x1, x2, x3, x4, x5, ref c03, ref c13, ref c23, ref c33, ref c43, ref c53);
-                Column<T>(w + 32, 2, slots, x0, x1, x2, x3, x4, x5, ref c00, ref c10, ref c20, ref c30, ref c40, ref c50);
-                Column<T>(w + 36, 2, slots, x0, x1, x2, x3, x4, x5, ref c01, ref c11, ref c21, ref c31, ref c41, ref c51);
-                Column<T>(w + 40, 2, slots, x0, x1, x2, x3, x4, x5, ref c02, ref c12, ref c22, ref c32, ref c42, ref c52);
-                Column<T>(w + 44, 2, slots, x0, x1, x2, x3, x4, x5, ref c03, ref c13, ref c23, ref c33, ref c43, ref c53);
-                Column<T>(w + 48, 3, slots, x0, x1, x2, x3, x4, x5, ref c00, ref c10, ref c20, ref c30, ref c40, ref c50);
-                Column<T>(w + 52, 3, slots, x0, x1, x2, x3, x4, x5, ref c01, ref c11, ref c21, ref c31, ref c41, ref c51);
-                Column<T>(w + 56, 3, slots, x0, x1, x2, x3, x4, x5, ref c02, ref c12, ref c22, ref c32, ref c42, ref c52);
-                Column<T>(w + 60, 3, slots, x0, x1, x2, x3, x4, x5, ref c03, ref c13, ref c23, ref c33, ref c43, ref c53);
+                FourSteps<T>(w, slots, x0, x1, x2, x3, x4, x5,
+                    ref c00, ref c01, ref c02, ref c03, ref c10, ref c11, ref c12, ref c13, ref c20, ref c21, ref c22, ref c23,
+                    ref c30, ref c31, ref c32, ref c33, ref c40, ref c41, ref c42, ref c43, ref c50, ref c51, ref c52, ref c53);
                 w += PackLayout.PanelWidth * step;
             }
 
             // Remaining whole groups of 4 K steps: phase 0 only, so slot r is row r.
             for (; kk <= k - Group; kk += Group)
             {
-                x0 = AdvSimd.LoadVector128(p0 + kk);
+                Vector128<float> x0 = AdvSimd.LoadVector128(p0 + kk), x1 = default, x2 = default, x3 = default, x4 = default, x5 = default;
                 if (rows > 1) x1 = AdvSimd.LoadVector128(p1 + kk);
                 if (rows > 2) x2 = AdvSimd.LoadVector128(p2 + kk);
                 if (rows > 3) x3 = AdvSimd.LoadVector128(p3 + kk);
                 if (rows > 4) x4 = AdvSimd.LoadVector128(p4 + kk);
                 if (rows > 5) x5 = AdvSimd.LoadVector128(p5 + kk);
-                Column<T>(w, 0, rows, x0, x1, x2, x3, x4, x5, ref c00, ref c10, ref c20, ref c30, ref c40, ref c50);
-                Column<T>(w + 4, 0, rows, x0, x1, x2, x3, x4, x5, ref c01, ref c11, ref c21, ref c31, ref c41, ref c51);
-                Column<T>(w + 8, 0, rows, x0, x1, x2, x3, x4, x5, ref c02, ref c12, ref c22, ref c32, ref c42, ref c52);
-                Column<T>(w + 12, 0, rows, x0, x1, x2, x3, x4, x5, ref c03, ref c13, ref c23, ref c33, ref c43, ref c53);
-                Column<T>(w + 16, 1, rows, x0, x1, x2, x3, x4, x5, ref c00, ref c10, ref c20, ref c30, ref c40, ref c50);
-                Column<T>(w + 20, 1, rows, x0, x1, x2, x3, x4, x5, ref c01, ref c11, ref c21, ref c31, ref c41, ref c51);
-                Column<T>(w + 24, 1, rows, x0, x1, x2, x3, x4, x5, ref c02, ref c12, ref c22, ref c32, ref c42, ref c52);
-                Column<T>(w + 28, 1, rows, x0, x1, x2, x3, x4, x5, ref c03, ref c13, ref c23, ref c33, ref c43, ref c53);
-                Column<T>(w + 32, 2, rows, x0, x1, x2, x3, x4, x5, ref c00, ref c10, ref c20, ref c30, ref c40, ref c50);
-                Column<T>(w + 36, 2, rows, x0, x1, x2, x3, x4, x5, ref c01, ref c11, ref c21, ref c31, ref c41, ref c51);
-                Column<T>(w + 40, 2, rows, x0, x1, x2, x3, x4, x5, ref c02, ref c12, ref c22, ref c32, ref c42, ref c52);
-                Column<T>(w + 44, 2, rows, x0, x1, x2, x3, x4, x5, ref c03, ref c13, ref c23, ref c33, ref c43, ref c53);
-                Column<T>(w + 48, 3, rows, x0, x1, x2, x3, x4, x5, ref c00, ref c10, ref c20, ref c30, ref c40, ref c50);
-                Column<T>(w + 52, 3, rows, x0, x1, x2, x3, x4, x5, ref c01, ref c11, ref c21, ref c31, ref c41, ref c51);
-                Column<T>(w + 56, 3, rows, x0, x1, x2, x3, x4, x5, ref c02, ref c12, ref c22, ref c32, ref c42, ref c52);
-                Column<T>(w + 60, 3, rows, x0, x1, x2, x3, x4, x5, ref c03, ref c13, ref c23, ref c33, ref c43, ref c53);
+                FourSteps<T>(w, rows, x0, x1, x2, x3, x4, x5,
+                    ref c00, ref c01, ref c02, ref c03, ref c10, ref c11, ref c12, ref c13, ref c20, ref c21, ref c22, ref c23,
+                    ref c30, ref c31, ref c32, ref c33, ref c40, ref c41, ref c42, ref c43, ref c50, ref c51, ref c52, ref c53);
                 w += PackLayout.PanelWidth * Group;
             }
 
             // Last 0–3 K steps: one X value per row, in lane 0.
             for (; kk < k; kk++)
             {
-                x0 = Vector128.CreateScalarUnsafe(p0[kk]);
+                Vector128<float> x0 = Vector128.CreateScalarUnsafe(p0[kk]), x1 = default, x2 = default, x3 = default, x4 = default, x5 = default;
                 if (rows > 1) x1 = Vector128.CreateScalarUnsafe(p1[kk]);
                 if (rows > 2) x2 = Vector128.CreateScalarUnsafe(p2[kk]);
                 if (rows > 3) x3 = Vector128.CreateScalarUnsafe(p3[kk]);
@@ -148,6 +120,43 @@ public static unsafe partial class Linear
             if (T.Rows > 3) Epilogue.Store(c30, c31, c32, c33, bias, y + 3 * ldy, accumulate, cols);
             if (T.Rows > 4) Epilogue.Store(c40, c41, c42, c43, bias, y + 4 * ldy, accumulate, cols);
             if (T.Rows > 5) Epilogue.Store(c50, c51, c52, c53, bias, y + 5 * ldy, accumulate, cols);
+        }
+
+        /// <summary>
+        /// One group of 4 K steps for the first <paramref name="slots"/> slots: each slot's X register holds the group's
+        /// 4 X values of its row and phase, K step j of the group is lane j of it, and columns 4q..4q+3 of that step are
+        /// the weights at w + 16j + 4q. The one place the 16 column updates are written out
+        /// (the lane must be a constant for FMLA by element, hence no loop); unused slots fold away. It takes the X
+        /// registers already loaded: given the six row pointers and K instead (33 parameters), the JIT stopped
+        /// inlining it (seen in the arm64 disassembly, DOTNET_JitDisasm under qemu-user).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void FourSteps<T>(float* w, int slots,
+            Vector128<float> x0, Vector128<float> x1, Vector128<float> x2, Vector128<float> x3, Vector128<float> x4, Vector128<float> x5,
+            ref Vector128<float> c00, ref Vector128<float> c01, ref Vector128<float> c02, ref Vector128<float> c03,
+            ref Vector128<float> c10, ref Vector128<float> c11, ref Vector128<float> c12, ref Vector128<float> c13,
+            ref Vector128<float> c20, ref Vector128<float> c21, ref Vector128<float> c22, ref Vector128<float> c23,
+            ref Vector128<float> c30, ref Vector128<float> c31, ref Vector128<float> c32, ref Vector128<float> c33,
+            ref Vector128<float> c40, ref Vector128<float> c41, ref Vector128<float> c42, ref Vector128<float> c43,
+            ref Vector128<float> c50, ref Vector128<float> c51, ref Vector128<float> c52, ref Vector128<float> c53)
+            where T : struct, ITileShape
+        {
+            Column<T>(w, 0, slots, x0, x1, x2, x3, x4, x5, ref c00, ref c10, ref c20, ref c30, ref c40, ref c50);
+            Column<T>(w + 4, 0, slots, x0, x1, x2, x3, x4, x5, ref c01, ref c11, ref c21, ref c31, ref c41, ref c51);
+            Column<T>(w + 8, 0, slots, x0, x1, x2, x3, x4, x5, ref c02, ref c12, ref c22, ref c32, ref c42, ref c52);
+            Column<T>(w + 12, 0, slots, x0, x1, x2, x3, x4, x5, ref c03, ref c13, ref c23, ref c33, ref c43, ref c53);
+            Column<T>(w + 16, 1, slots, x0, x1, x2, x3, x4, x5, ref c00, ref c10, ref c20, ref c30, ref c40, ref c50);
+            Column<T>(w + 20, 1, slots, x0, x1, x2, x3, x4, x5, ref c01, ref c11, ref c21, ref c31, ref c41, ref c51);
+            Column<T>(w + 24, 1, slots, x0, x1, x2, x3, x4, x5, ref c02, ref c12, ref c22, ref c32, ref c42, ref c52);
+            Column<T>(w + 28, 1, slots, x0, x1, x2, x3, x4, x5, ref c03, ref c13, ref c23, ref c33, ref c43, ref c53);
+            Column<T>(w + 32, 2, slots, x0, x1, x2, x3, x4, x5, ref c00, ref c10, ref c20, ref c30, ref c40, ref c50);
+            Column<T>(w + 36, 2, slots, x0, x1, x2, x3, x4, x5, ref c01, ref c11, ref c21, ref c31, ref c41, ref c51);
+            Column<T>(w + 40, 2, slots, x0, x1, x2, x3, x4, x5, ref c02, ref c12, ref c22, ref c32, ref c42, ref c52);
+            Column<T>(w + 44, 2, slots, x0, x1, x2, x3, x4, x5, ref c03, ref c13, ref c23, ref c33, ref c43, ref c53);
+            Column<T>(w + 48, 3, slots, x0, x1, x2, x3, x4, x5, ref c00, ref c10, ref c20, ref c30, ref c40, ref c50);
+            Column<T>(w + 52, 3, slots, x0, x1, x2, x3, x4, x5, ref c01, ref c11, ref c21, ref c31, ref c41, ref c51);
+            Column<T>(w + 56, 3, slots, x0, x1, x2, x3, x4, x5, ref c02, ref c12, ref c22, ref c32, ref c42, ref c52);
+            Column<T>(w + 60, 3, slots, x0, x1, x2, x3, x4, x5, ref c03, ref c13, ref c23, ref c33, ref c43, ref c53);
         }
 
         /// <summary>X pointer of slot s: row s mod Rows, shifted by its phase's group of 4 K steps.</summary>

@@ -1,3 +1,4 @@
+using FoldBench.Platform;
 using FoldBench.Reporting.Charts;
 using FoldBench.Reporting.Comparison;
 using FoldBench.Reporting.Markdown;

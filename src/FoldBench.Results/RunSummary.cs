@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using FoldBench.Platform;
 
 namespace FoldBench.Results;
 
@@ -70,7 +71,59 @@ public sealed class MachineInfo
     /// measurement can catch tier-0 code.
     /// </summary>
     public JitSettings? Jit { get; set; }
+
+    /// <summary>This machine, from FoldBench.Platform's probe; <paramref name="name"/> (--machine) or the host name, made safe for a folder name.</summary>
+    public static MachineInfo Describe(string? name = null) => new()
+    {
+        Name = MachineProbe.Sanitize(name ?? Environment.MachineName),
+        CpuModel = MachineProbe.CpuModel(),
+        CpuId = MachineProbe.CpuId(),
+        Architecture = MachineProbe.ArchitectureName,
+        IsaFeatures = MachineProbe.IsaFeatures(),
+        Cores = Environment.ProcessorCount,
+        Os = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
+        DotnetVersion = System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription,
+        Emulated = MachineProbe.IsEmulated(),
+        Jit = JitSettingsOf(Environment.GetEnvironmentVariable, AppContext.GetData),
+    };
+
+    /// <summary>
+    /// The JIT switches as the runtime resolves them: a DOTNET_ (or legacy COMPlus_) environment variable
+    /// wins over the runtimeconfig.json property, which wins over the default (all four on since .NET 8).
+    /// The readers are parameters so that tests can give their own.
+    /// </summary>
+    public static JitSettings JitSettingsOf(Func<string, string?> environment, Func<string, object?> runtimeConfig)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(runtimeConfig);
+        var overrides = new List<string>();
+        bool Read(string variable, string? property)
+        {
+            foreach (var prefix in (string[])["DOTNET_", "COMPlus_"])
+                if (environment(prefix + variable) is { Length: > 0 } v)
+                {
+                    bool on = v.Trim() != "0";
+                    if (!on) overrides.Add($"{prefix}{variable}={v.Trim()}");
+                    return on;
+                }
+            if (property is not null && runtimeConfig(property) is { } value && bool.TryParse(value.ToString(), out bool set))
+            {
+                if (!set) overrides.Add($"{property}=false");
+                return set;
+            }
+            return true;
+        }
+        return new JitSettings
+        {
+            TieredCompilation = Read("TieredCompilation", "System.Runtime.TieredCompilation"),
+            TieredPgo = Read("TieredPGO", "System.Runtime.TieredPGO"),
+            ReadyToRun = Read("ReadyToRun", null),
+            QuickJitForLoops = Read("TC_QuickJitForLoops", "System.Runtime.TieredCompilation.QuickJitForLoops"),
+            Overrides = overrides,
+        };
+    }
 }
+
 
 /// <summary>The JIT switches that change what code a benchmark runs, as the measuring process had them.</summary>
 public sealed class JitSettings

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
+using FoldBench.Platform;
 
 namespace FoldBench.Results;
 
@@ -7,16 +7,6 @@ namespace FoldBench.Results;
 public static class SummaryStore
 {
     public const string FileName = "summary.json";
-
-    /// <summary>
-    /// summary.json's options (<see cref="SummaryJsonContext"/>), for other documents written in the same
-    /// style: its own types come from the generated context, anything else (a command's ad-hoc output)
-    /// falls back to reflection.
-    /// </summary>
-    public static readonly JsonSerializerOptions JsonOptions = new(SummaryJsonContext.Default.Options)
-    {
-        TypeInfoResolver = JsonTypeInfoResolver.Combine(SummaryJsonContext.Default, new DefaultJsonTypeInfoResolver()),
-    };
 
     public static string Serialize(RunSummary summary) => JsonSerializer.Serialize(summary, SummaryJsonContext.Default.RunSummary);
 

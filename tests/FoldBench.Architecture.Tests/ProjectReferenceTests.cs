@@ -12,17 +12,19 @@ public class ProjectReferenceTests
     /// <summary>Each library and what it may reference directly.</summary>
     private static readonly Dictionary<string, string[]> Allowed = new()
     {
-        ["FoldBench.Results"] = [],
+        // What the OS and the machine give (CPU identity, thread CPU clock, atomic writes): the bottom layer.
+        ["FoldBench.Platform"] = [],
+        ["FoldBench.Results"] = ["FoldBench.Platform"],
         ["FoldBench.Kernels"] = [],
         ["FoldBench.Model"] = ["FoldBench.Kernels", "FoldBench.Results"],
-        ["FoldBench.Energy"] = ["FoldBench.Results"],
+        ["FoldBench.Energy"] = ["FoldBench.Platform", "FoldBench.Results"],
         ["FoldBench.Energy.BenchmarkDotNet"] = ["FoldBench.Energy", "FoldBench.Results"],
-        ["FoldBench.Reporting"] = ["FoldBench.Results"],
-        ["FoldBench.Regression"] = ["FoldBench.Results"],
-        ["FoldBench.Benchmarks"] = ["FoldBench.Kernels", "FoldBench.Model", "FoldBench.Results", "FoldBench.Energy",
+        ["FoldBench.Reporting"] = ["FoldBench.Platform", "FoldBench.Results"],
+        ["FoldBench.Regression"] = ["FoldBench.Platform", "FoldBench.Results"],
+        ["FoldBench.Benchmarks"] = ["FoldBench.Kernels", "FoldBench.Model", "FoldBench.Platform", "FoldBench.Results", "FoldBench.Energy",
                                     "FoldBench.Energy.BenchmarkDotNet", "FoldBench.Regression"],
         // The command line parses and calls libraries; it reaches the kernels only through the suites and probes.
-        ["FoldBench.Cli"] = ["FoldBench.Model", "FoldBench.Results", "FoldBench.Energy", "FoldBench.Reporting",
+        ["FoldBench.Cli"] = ["FoldBench.Model", "FoldBench.Platform", "FoldBench.Results", "FoldBench.Energy", "FoldBench.Reporting",
                              "FoldBench.Regression", "FoldBench.Benchmarks"],
     };
 
@@ -32,6 +34,8 @@ public class ProjectReferenceTests
         ["BenchmarkDotNet"] = ["FoldBench.Energy.BenchmarkDotNet", "FoldBench.Benchmarks"],
         ["ScottPlot"] = ["FoldBench.Reporting"],
         ["Microsoft.ML.OnnxRuntime"] = ["FoldBench.Benchmarks"],
+        // The console is the command line's: libraries and bench/ report progress through interfaces (ISweepProgress).
+        ["Spectre.Console"] = ["FoldBench.Cli"],
     };
 
     private static string RepositoryRoot()

@@ -141,15 +141,18 @@ public class PlotCommandTests
 public class ModelCommandTests
 {
     [Fact]
-    public void PrintsSizesAndReductionsThatEqualTheAccounting()
+    public void PrintsSizesAndReductionsOfThePaperModel()
     {
         var (code, output, err) = CommandLineTests.Invoke("model", "--preset", "emformer-base", "--fold", "1,2,4");
         Assert.True(code == 0, err);
-        var baseline = FoldBench.Model.ModelAccounting.Compute(FoldBench.Model.ModelPresets.Get("emformer-base"), new FoldBench.Model.FoldingOptions(1));
-        Assert.Contains(baseline.ModelParameters.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), output);
-        Assert.Contains("76,738,049", output); // torchaudio emformer_rnnt_base, whole RNN-T
-        Assert.Contains("20.5 %", output);     // model size reduction at N = 2
-        Assert.Contains("25.7 %", output);     // and at N = 4
+        // Independent of the accounting code: the parameter count of torchaudio's emformer_rnnt_base, whole RNN-T.
+        Assert.Contains("76,738,049", output);
+        // Model size reduction: folding shrinks each layer's four D×D projections (D = 512, with biases
+        // 4·(512² + 512) = 1,050,624 parameters) to four (D/N)×(D/N): 4·(256² + 256) = 263,168 at N = 2 and
+        // 4·(128² + 128) = 66,048 at N = 4. Over 20 layers that saves 20·787,456 = 15,749,120 and
+        // 20·984,576 = 19,691,520 parameters of 76,738,049: 20.52% and 25.66%.
+        Assert.Contains("20.5 %", output);
+        Assert.Contains("25.7 %", output);
     }
 
     [Fact]

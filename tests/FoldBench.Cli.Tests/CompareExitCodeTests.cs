@@ -107,13 +107,13 @@ public class CompareExitCodeTests : IDisposable
     [Fact]
     public void The_run_records_how_the_jit_was_configured()
     {
-        var defaults = MachineProbe.JitSettingsOf(_ => null, _ => null);
+        var defaults = MachineInfo.JitSettingsOf(_ => null, _ => null);
         Assert.True(defaults.TieredCompilation && defaults.TieredPgo && defaults.ReadyToRun && defaults.QuickJitForLoops);
         Assert.Empty(defaults.Overrides);
 
         var env = new Dictionary<string, string> { ["DOTNET_TieredCompilation"] = "0", ["COMPlus_ReadyToRun"] = "0" };
         var config = new Dictionary<string, object> { ["System.Runtime.TieredPGO"] = false, ["System.Runtime.TieredCompilation"] = true };
-        var s = MachineProbe.JitSettingsOf(env.GetValueOrDefault, config.GetValueOrDefault);
+        var s = MachineInfo.JitSettingsOf(env.GetValueOrDefault, config.GetValueOrDefault);
         // The variable wins over the runtimeconfig property; the property wins over the default.
         Assert.False(s.TieredCompilation);
         Assert.False(s.TieredPgo);

@@ -25,13 +25,28 @@ public class ParsingTests
         Assert.DoesNotContain("   at ", err);
     }
 
-    [Fact]
-    public void AMisspeltOptionGetsASuggestion()
+    [Theory]
+    [InlineData(new[] { "model", "--flods", "2" }, "foldbench model: unknown option '--flods' (did you mean --folds?)", "usage: foldbench model ")]
+    [InlineData(new[] { "run", "--quik" }, "foldbench run: unknown option '--quik' (did you mean --quick?)", "usage: foldbench run ")]
+    [InlineData(new[] { "sensors", "simulate", "--rot", "x" }, "foldbench sensors simulate: unknown option '--rot' (did you mean --root?)", "usage: foldbench sensors simulate ")]
+    [InlineData(new[] { "rnu" }, "foldbench: unknown command 'rnu' (did you mean run?)", "usage: foldbench <command>")]
+    public void AMisspeltOptionInsideAVerbIsOneLineWithTheSuggestionThenTheUsage(string[] args, string firstLine, string usage)
     {
-        var (code, _, err) = CommandLineTests.Invoke("model", "--flods", "2");
+        var (code, output, err) = CommandLineTests.Invoke(args);
         Assert.Equal(2, code);
-        Assert.StartsWith("foldbench model: unknown option '--flods'", err);
-        Assert.Contains("--folds", err.Split('\n', 2)[1]);
+        Assert.Equal("", output);
+        var lines = err.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
+        Assert.Equal(2, lines.Length);
+        Assert.Equal(firstLine, lines[0]);
+        Assert.StartsWith(usage, lines[1]);
+    }
+
+    [Fact]
+    public void AnOptionNothingResemblesGetsNoGuess()
+    {
+        var (code, _, err) = CommandLineTests.Invoke("run", "--turbo");
+        Assert.Equal(2, code);
+        Assert.Equal("foldbench run: unknown option '--turbo'", err.Split('\n')[0].TrimEnd('\r'));
     }
 
     [Fact]

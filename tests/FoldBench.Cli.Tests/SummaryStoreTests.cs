@@ -8,7 +8,7 @@ public class SummaryStoreTests
     {
         StartedUtc = new DateTimeOffset(2026, 11, 29, 5, 0, 0, TimeSpan.Zero),
         Job = "quick",
-        Machine = MachineProbe.Describe("test-box"),
+        Machine = MachineInfo.Describe("test-box"),
         Calibration = new Calibration { FmaPeakGflops = 101.7, BandwidthGBs = 18.5, CacheBandwidthGBs = 67 },
         Cases =
         [

@@ -52,20 +52,6 @@ public class HostTests
     public void An_unrecorded_host_is_not_called_different() =>
         Assert.Null(HostDescription.Difference(HostDescription.Unknown, Host(Xeon, XeonId)));
 
-    [Fact]
-    public void Cpu_identity_is_read_from_the_first_processor_of_cpuinfo()
-    {
-        string[] x86 =
-        [
-            "processor\t: 0", "vendor_id\t: AuthenticAMD", "cpu family\t: 26", "model\t\t: 2",
-            "model name\t: AMD EPYC", "stepping\t: 1", "", "processor\t: 1", "vendor_id\t: OtherVendor",
-        ];
-        Assert.Equal(Zen5Id, MachineProbe.CpuIdFromCpuInfo(x86));
-        string[] arm = ["processor\t: 0", "BogoMIPS\t: 50.00", "CPU implementer\t: 0x41", "CPU architecture: 8", "CPU variant\t: 0x1", "CPU part\t: 0xd0b", ""];
-        Assert.Equal("arm implementer 0x41 part 0xd0b variant 0x1", MachineProbe.CpuIdFromCpuInfo(arm));
-        Assert.Null(MachineProbe.CpuIdFromCpuInfo(["processor\t: 0", "flags\t: fpu"]));
-    }
-
     private static (int Code, string Out) Compare(params string[] args)
     {
         var o = new StringWriter();

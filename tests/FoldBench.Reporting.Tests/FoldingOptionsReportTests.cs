@@ -7,7 +7,7 @@ namespace FoldBench.Reporting.Tests;
 public class FoldingOptionsReportTests
 {
     private static CaseResult Clone(CaseResult c) =>
-        JsonSerializer.Deserialize<CaseResult>(JsonSerializer.Serialize(c, SummaryStore.JsonOptions), SummaryStore.JsonOptions)!;
+        JsonSerializer.Deserialize(JsonSerializer.Serialize(c, SummaryJsonContext.Default.CaseResult), SummaryJsonContext.Default.CaseResult)!;
 
     /// <summary>The x64 fixture with its folded encoder cases recorded as the paper's options (keep, shared, QKVO, FFN unfolded).</summary>
     private static RunSummary PaperOptions()

@@ -7,7 +7,7 @@ namespace FoldBench.Reporting.Tests;
 public class SelectionTests
 {
     private static CaseResult Clone(CaseResult c) =>
-        JsonSerializer.Deserialize<CaseResult>(JsonSerializer.Serialize(c, SummaryStore.JsonOptions), SummaryStore.JsonOptions)!;
+        JsonSerializer.Deserialize(JsonSerializer.Serialize(c, SummaryJsonContext.Default.CaseResult), SummaryJsonContext.Default.CaseResult)!;
 
     [Fact]
     public void TwoPresets_GetTheirOwnChartsAndSections()

@@ -28,6 +28,22 @@ public class UnitsTests
         Assert.Equal("450 µJ", Units.Energy(0.000450));
     }
 
+    [Theory]
+    [InlineData(0.0123, "12.3 mJ")]
+    [InlineData(4.2e-7, "420 nJ")]
+    [InlineData(6.103515625e-5, "61.0 µJ")]   // 2^-14 J, the RAPL energy unit: `sensors` shows it as the resolution
+    [InlineData(262143.328850, "262,143 J")]  // a powercap counter's wrap-around (max_energy_range_uj = 262143328850)
+    public void Energy_PicksAnSiPrefix(double joules, string expected) => Assert.Equal(expected, Units.Energy(joules));
+
+    [Theory]
+    [InlineData(0, "0:00")]
+    [InlineData(59.9, "0:59")]
+    [InlineData(61, "1:01")]
+    [InlineData(3600, "1:00:00")]
+    [InlineData(90000, "25:00:00")] // a day and an hour: hours keep counting
+    public void ClockFaces(double seconds, string expected) => Assert.Equal(expected, Units.Clock(TimeSpan.FromSeconds(seconds)));
+
+
     [Fact]
     public void Saving_IsPositiveWhenTheFoldedValueIsSmaller()
     {

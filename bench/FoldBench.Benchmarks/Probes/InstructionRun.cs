@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.Text.Json;
 using FoldBench.Benchmarks.Diagnostics;
 using FoldBench.Kernels;
+using FoldBench.Platform;
 using FoldBench.Regression.Instructions;
 using FoldBench.Results;
 
@@ -55,7 +55,7 @@ public static class InstructionRun
         int r1 = request.R1, r2 = request.R2;
         var schedule = new ProbeSchedule(cases.Count, r1, r2);
         schedule.Validate();
-        var machine = MachineProbe.Describe(request.MachineName);
+        var machine = MachineInfo.Describe(request.MachineName);
         var started = DateTimeOffset.UtcNow;
         string outDir = request.OutDir ?? DefaultOutDir(machine.Name, started);
         var probeArguments = KernelCases.ProbeArguments(cases, r1, r2);
@@ -96,7 +96,7 @@ public static class InstructionRun
         if (slowdown is { Length: > 0 } && slowdown.Trim() != "0")
             summary.Caveats.Add($"{variable}={slowdown}: each kernel operation did that much extra work on purpose");
 
-        var raw = new List<object>();
+        var raw = new List<InstructionsCase>();
         for (int i = 0; i < cases.Count; i++)
         {
             var c = cases[i];
@@ -108,36 +108,34 @@ public static class InstructionRun
             result.Instructions = Math.Round(n.PerOp, 1);
             result.CorrectnessOk = check.Correct;
             summary.Cases.Add(result);
-            raw.Add(new
+            raw.Add(new InstructionsCase
             {
-                fullName = c.FullName,
-                instructionsPerOp = n.PerOp,
-                instructionsPerMac = n.PerOp / c.Macs,
-                phaseR1 = n.PhaseR1,
-                phaseR2 = n.PhaseR2,
-                phaseR1Again = n.PhaseR1Again,
-                repeatable = n.Repeatable,
-                correct = check.Correct,
-                maxAbsError = check.MaxAbsError,
+                FullName = c.FullName,
+                InstructionsPerOp = n.PerOp,
+                InstructionsPerMac = n.PerOp / c.Macs,
+                PhaseR1 = n.PhaseR1,
+                PhaseR2 = n.PhaseR2,
+                PhaseR1Again = n.PhaseR1Again,
+                Repeatable = n.Repeatable,
+                Correct = check.Correct,
+                MaxAbsError = check.MaxAbsError,
             });
         }
 
         Directory.CreateDirectory(outDir);
         SummaryStore.Write(Path.Combine(outDir, SummaryStore.FileName), summary);
-        var provenance = new
+        var provenance = new InstructionsDocument
         {
-            schema = "foldbench-instructions/1",
-            tool = outcome.ValgrindVersion,
-            commandLine = outcome.CommandLine,
-            environment = outcome.Environment,
-            marker = InstructionMarker.FunctionName,
-            reps = new[] { r1, r2 },
-            elapsedSeconds = Math.Round(outcome.Elapsed.TotalSeconds, 1),
-            phaseInstructions = outcome.Intervals,
-            cases = raw,
+            Tool = outcome.ValgrindVersion,
+            CommandLine = outcome.CommandLine,
+            Environment = outcome.Environment,
+            Marker = InstructionMarker.FunctionName,
+            Reps = [r1, r2],
+            ElapsedSeconds = Math.Round(outcome.Elapsed.TotalSeconds, 1),
+            PhaseInstructions = outcome.Intervals,
+            Cases = raw,
         };
-        AtomicFile.WriteAllText(Path.Combine(outDir, "instructions.json"),
-            JsonSerializer.Serialize(provenance, new JsonSerializerOptions { WriteIndented = true }));
+        AtomicFile.WriteAllText(Path.Combine(outDir, InstructionsDocument.FileName), provenance.ToJson());
         return new InstructionRunResult(summary, outDir, cases, counts, checks, outcome.Elapsed, warnings);
     }
 }

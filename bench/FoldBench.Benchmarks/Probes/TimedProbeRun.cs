@@ -1,4 +1,5 @@
 using FoldBench.Kernels;
+using FoldBench.Platform;
 using FoldBench.Regression.Statistics;
 using FoldBench.Regression.Timing;
 using FoldBench.Results;
@@ -35,7 +36,7 @@ public static class TimedProbeRun
             StartedUtc = DateTimeOffset.UtcNow,
             Job = "timed-probe",
             CommandLine = "foldbench kernel-probe --timed --cases " + string.Join(',', cases.Select(c => c.Token)) + $" --out {options.OutDir}",
-            Machine = MachineProbe.Describe(),
+            Machine = MachineInfo.Describe(),
         };
         summary.Caveats.Add($"times are {ThreadCpuClock.Description} per operation ({probe.Iterations} iterations of about {probe.IterationTime.TotalMilliseconds:0} ms), each iteration preceded by the reference workload; " +
                             "thread CPU time ignores time slices taken by other processes but not cache or memory contention");

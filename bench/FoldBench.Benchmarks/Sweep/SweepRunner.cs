@@ -51,24 +51,23 @@ public sealed class SweepRunner
     public static IReadOnlyDictionary<string, Type> SuiteTypes => SuiteCases.Types;
 
     private readonly SweepOptions _options;
-    private readonly TextWriter _progress;
     private readonly object _gate = new();
     private readonly RunSummary _summary;
     private readonly string _bdnDir;
     private readonly PeakMemoryDiagnoser _peakMemory = new();
     private readonly CorrectnessDiagnoser _correctness = new();
 
-    public SweepRunner(SweepOptions options, TextWriter progress)
+    public SweepRunner(SweepOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         _options = options;
-        _progress = progress;
         _summary = new RunSummary
         {
             Tool = "foldbench " + (typeof(SweepRunner).Assembly.GetName().Version?.ToString(3) ?? "0.0.0"),
             StartedUtc = DateTimeOffset.UtcNow,
             Job = options.Job,
             CommandLine = options.CommandLine,
-            Machine = options.Machine ?? MachineProbe.Describe(),
+            Machine = options.Machine ?? MachineInfo.Describe(),
         };
         _bdnDir = Path.Combine(options.OutDir, "bdn");
     }
@@ -87,9 +86,13 @@ public sealed class SweepRunner
         return plan;
     }
 
-    /// <summary>Runs the sweep; returns the summary (Complete=false if a case failed).</summary>
-    public RunSummary Run(CancellationToken cancel = default)
+    /// <summary>
+    /// Runs the sweep, telling <paramref name="progress"/> where it is; returns the summary (Complete=false if a case
+    /// failed or <paramref name="cancel"/> stopped it).
+    /// </summary>
+    public RunSummary Run(ISweepProgress progress, CancellationToken cancel = default)
     {
+        ArgumentNullException.ThrowIfNull(progress);
         Directory.CreateDirectory(_options.OutDir);
         if (File.Exists(SummaryPath) || File.Exists(Path.Combine(_options.OutDir, SummaryCsv.FileName)))
             throw new IOException($"'{_options.OutDir}' already holds a {SummaryStore.FileName}; choose another --out");
@@ -108,11 +111,11 @@ public sealed class SweepRunner
         RoofSet? start = null;
         if (_options.Calibrate)
         {
-            _progress.WriteLine($"calibrating this machine's roofs (one core): FMA at {string.Join(", ", CalibrationBenchmarks.Widths())}; " +
+            progress.Note($"calibrating this machine's roofs (one core): FMA at {string.Join(", ", CalibrationBenchmarks.Widths())}; " +
                                 $"read bandwidth at {string.Join(", ", caches.Levels.Select(l => l.Name))} ({caches.Source})…");
             start = CalibrationRun.Measure(config, caches, (bc, roof) => RunOne(bc, config, $"000-calibration-start-{roof}").Reports.FirstOrDefault());
             _summary.Calibration = CalibrationRun.Combine(caches, start, null, _options.Job);
-            _progress.WriteLine("  " + RoofLine(_summary.Calibration));
+            progress.Note("  " + RoofLine(_summary.Calibration));
             WriteSummary();
         }
 
@@ -122,12 +125,14 @@ public sealed class SweepRunner
         _options.Observer?.BeforeSweep(_summary);
         var sweepClock = Stopwatch.StartNew();
         bool failed = false;
-        for (int i = 0; i < plan.Count; i++)
+        int done = 0;
+        progress.SweepStarted(plan.Count);
+        for (int i = 0; i < plan.Count; i++, done = i)
         {
             if (cancel.IsCancellationRequested) break;
             var (suite, bc) = plan[i];
             string label = CaseDescriber.ShortName(suite, bc);
-            Progress(i, plan.Count, sweepClock.Elapsed, label);
+            progress.CaseStarting(new SweepStep(i, plan.Count, label, sweepClock.Elapsed));
             if (SuiteCases.Unavailable(suite, bc) is { } notHere)
             {
                 lock (_gate) _summary.Cases.Add(CaseDescriber.Unavailable(suite, bc, notHere));
@@ -143,6 +148,7 @@ public sealed class SweepRunner
                 failed = true;
                 string why = summary.ValidationErrors.FirstOrDefault()?.Message ?? "the benchmark threw or produced no measurement (see benchmarkdotnet.log)";
                 lock (_gate) _summary.Caveats.Add($"case '{label}' failed: {why}");
+                progress.Note($"case '{label}' failed: {why}");
                 WriteSummary();
                 continue;
             }
@@ -153,20 +159,20 @@ public sealed class SweepRunner
             lock (_gate) _summary.Cases.Add(result);
             WriteSummary();
         }
-        ProgressDone(plan.Count, sweepClock.Elapsed);
+        progress.SweepFinished(cancel.IsCancellationRequested ? done : plan.Count, plan.Count, sweepClock.Elapsed);
         if (start is not null && !cancel.IsCancellationRequested)
         {
-            _progress.WriteLine("calibrating again, to check the roofs held during the run…");
+            progress.Note("calibrating again, to check the roofs held during the run…");
             var end = CalibrationRun.Measure(config, caches, (bc, roof) => RunOne(bc, config, $"999-calibration-end-{roof}").Reports.FirstOrDefault());
             lock (_gate)
             {
                 _summary.Calibration = CalibrationRun.Combine(caches, start, end, _options.Job);
                 foreach (var c in _summary.Cases) CaseDescriber.Rerate(c, _summary.Calibration);
             }
-            _progress.WriteLine("  " + RoofLine(_summary.Calibration));
+            progress.Note("  " + RoofLine(_summary.Calibration));
         }
         Finish(complete: !failed && !cancel.IsCancellationRequested);
-        if (_summary.Calibration?.Stable == false) _progress.WriteLine($"calibration unstable: {_summary.Calibration.UnstableReason}");
+        if (_summary.Calibration?.Stable == false) progress.Note($"calibration unstable: {_summary.Calibration.UnstableReason}");
         return _summary;
     }
 
@@ -228,28 +234,4 @@ public sealed class SweepRunner
         SummaryStore.Write(SummaryPath, _summary);
         SummaryCsv.Write(Path.Combine(_options.OutDir, SummaryCsv.FileName), _summary);
     }
-
-    /// <summary>On a terminal the progress line rewrites itself; in a log each case gets its own line.</summary>
-    private bool Interactive => ReferenceEquals(_progress, Console.Error) && !Console.IsErrorRedirected;
-
-    private void Progress(int done, int total, TimeSpan elapsed, string label)
-    {
-        string eta = done == 0 ? "?" : Format(elapsed / done * (total - done));
-        string line = $"[{done + 1}/{total}] elapsed {Format(elapsed)}, ~{eta} left  {label}";
-        if (!Interactive)
-        {
-            _progress.WriteLine(line);
-            return;
-        }
-        int width = Math.Max(40, (Console.WindowWidth > 0 ? Console.WindowWidth : 100) - 1);
-        _progress.Write("\r" + (line.Length > width ? line[..width] : line.PadRight(width)));
-    }
-
-    private void ProgressDone(int total, TimeSpan elapsed)
-    {
-        if (Interactive) _progress.WriteLine();
-        _progress.WriteLine($"{total} cases in {Format(elapsed)}");
-    }
-
-    private static string Format(TimeSpan t) => t.TotalHours >= 1 ? t.ToString(@"h\:mm\:ss") : t.ToString(@"m\:ss");
 }

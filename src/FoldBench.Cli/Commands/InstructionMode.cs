@@ -1,5 +1,7 @@
 using System.Runtime.InteropServices;
 using FoldBench.Benchmarks.Probes;
+using FoldBench.Cli.Terminal;
+using FoldBench.Results.Formatting;
 using FoldBench.Results;
 
 namespace FoldBench.Cli.Commands;
@@ -15,11 +17,11 @@ public static class InstructionMode
     public const string SlowdownVariable = FoldBench.Benchmarks.Diagnostics.SlowdownSwitch.Variable;
 
     public static int Run(IReadOnlyList<KernelCaseSpec> cases, int r1, int r2, TimeSpan timeout, string? outDir, string? machineName,
-                          TextWriter stdout, TextWriter stderr)
+                          CliConsole console)
     {
         ArgumentNullException.ThrowIfNull(cases);
-        ArgumentNullException.ThrowIfNull(stdout);
-        ArgumentNullException.ThrowIfNull(stderr);
+        ArgumentNullException.ThrowIfNull(console);
+        TextWriter stdout = console.Out, stderr = console.Error;
         var (host, hostArgs) = SelfCommand();
         var request = new InstructionRunRequest
         {
@@ -27,7 +29,7 @@ public static class InstructionMode
             R1 = r1,
             R2 = r2,
             Timeout = timeout,
-            OutDir = outDir ?? InstructionRun.DefaultOutDir(MachineProbe.Describe(machineName).Name, DateTimeOffset.UtcNow),
+            OutDir = outDir ?? InstructionRun.DefaultOutDir(MachineInfo.Describe(machineName).Name, DateTimeOffset.UtcNow),
             MachineName = machineName,
             Tool = $"foldbench {Cli.Version}",
             Host = host,
@@ -38,9 +40,15 @@ public static class InstructionMode
         foreach (var w in r.Warnings) stderr.WriteLine($"foldbench run --instructions: warning: {w}");
 
         stdout.WriteLine();
-        stdout.WriteLine($"{"Case",-28} {"instructions/op",16} {"per MAC",8}  repeatable  correct");
-        for (int i = 0; i < cases.Count; i++)
-            stdout.WriteLine($"{cases[i].ShortName,-28} {r.Counts[i].PerOp,16:#,0} {r.Counts[i].PerOp / cases[i].Macs,8:0.000}  {(r.Counts[i].Repeatable ? "yes" : "NO"),-10}  {(r.Checks[i].Correct ? "yes" : "NO")}");
+        console.OutRenderer.Table(new TextTable
+        {
+            Columns = [new("Case"), new("instructions/op", AlignRight: true), new("per MAC", AlignRight: true), new("repeatable"), new("correct")],
+            Rows = [.. cases.Select((c, i) => (IReadOnlyList<string>)
+            [
+                c.ShortName, Units.Count(r.Counts[i].PerOp), Units.Ratio(r.Counts[i].PerOp / c.Macs),
+                r.Counts[i].Repeatable ? "yes" : "NO", r.Checks[i].Correct ? "yes" : "NO",
+            ])],
+        });
         stdout.WriteLine($"foldbench run --instructions: {cases.Count} cases in {r.Elapsed.TotalSeconds:0} s written to {r.OutDir}");
 
         if (!r.AllCorrect)

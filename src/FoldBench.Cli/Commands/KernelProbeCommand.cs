@@ -2,6 +2,7 @@ using System.CommandLine;
 using FoldBench.Benchmarks.Probes;
 using FoldBench.Regression.Timing;
 using FoldBench.Results;
+using FoldBench.Results.Formatting;
 
 namespace FoldBench.Cli.Commands;
 
@@ -77,8 +78,8 @@ public static class KernelProbeCommand
                 });
                 foreach (var c in summary.Cases)
                     stdout.WriteLine(c.Suite == SuiteNames.Reference
-                        ? $"{c.Name,-28} {c.MedianNs / 1000,10:0.00} µs"
-                        : $"{c.Name,-28} {c.MedianNs / 1000,10:0.00} µs  {c.Gflops,7:0.0} GFLOP/s  {(c.CorrectnessOk == true ? "ok" : "WRONG")}");
+                        ? $"{c.Name,-28} {Units.Time(c.MedianNs),10}"
+                        : $"{c.Name,-28} {Units.Time(c.MedianNs),10}  {Units.Number(c.Gflops),7} GFLOP/s  {(c.CorrectnessOk == true ? "ok" : "WRONG")}");
                 return summary.Cases.Any(c => c.CorrectnessOk == false) ? Cli.ExitFailure : Cli.ExitOk;
             }
             foreach (var o in new Option[] { outDir, iterations, iterationMs, rounds })

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using FoldBench.Benchmarks.Probes;
 using FoldBench.Benchmarks.Sweep;
+using FoldBench.Cli.Terminal;
 using FoldBench.Energy;
 using FoldBench.Model;
 using FoldBench.Reporting;
@@ -94,8 +95,10 @@ public static class RunCommand
         public IEnumerable<Option> ForInstructions => [.. Kernel.All, Out, Machine, Instructions, Timeout];
     }
 
-    public static Command Create(TextWriter stdout, TextWriter stderr)
+    public static Command Create(CliConsole console)
     {
+        ArgumentNullException.ThrowIfNull(console);
+        TextWriter stderr = console.Error;
         var o = new RunOptions();
         var command = new Command("run", "Run the benchmark sweep and write a results folder (summary, reports, charts)");
         foreach (var option in o.All) command.Options.Add(option);
@@ -107,17 +110,18 @@ public static class RunCommand
                     if (p.Given(option)) throw new UsageException($"option {option.Name} does not go with --instructions");
                 var (r1, r2) = o.Kernel.RepsOf(p);
                 return InstructionMode.Run(o.Kernel.Cases(p, underValgrind: true), r1, r2, TimeSpan.FromSeconds(p.Given(o.Timeout) ? p.GetValue(o.Timeout) : 600),
-                    p.GetValue(o.Out), p.GetValue(o.Machine), stdout, stderr);
+                    p.GetValue(o.Out), p.GetValue(o.Machine), console);
             }
             foreach (var option in o.InstructionOnly)
                 if (p.Given(option)) throw new UsageException($"option {option.Name} needs --instructions");
-            return Sweep(p, o, stdout, stderr);
+            return Sweep(p, o, console);
         }));
         return command;
     }
 
-    private static int Sweep(ParseResult p, RunOptions o, TextWriter stdout, TextWriter stderr)
+    private static int Sweep(ParseResult p, RunOptions o, CliConsole console)
     {
+        TextWriter stdout = console.Out, stderr = console.Error;
         var (options, pinCpu) = BuildOptions(p, o);
         if (File.Exists(Path.Combine(options.OutDir, SummaryStore.FileName)))
             throw new IOException($"'{options.OutDir}' already holds a {SummaryStore.FileName}; choose another --out");
@@ -135,7 +139,7 @@ public static class RunCommand
                 : energy is null ? inventory.UnavailableReason ?? "no energy source was usable" : null;
             if (energyMissing is not null) stderr.WriteLine($"foldbench run: no energy figures: {energyMissing}");
             options = options with { Observer = energy };
-            var runner = new SweepRunner(options, stderr);
+            var runner = new SweepRunner(options);
             if (energy is not null && energyOptions.SysfsRoot != "/")
                 runner.Summary.Caveats.Add($"energy counters were read under {energyOptions.SysfsRoot}, not /: the figures measure whatever " +
                                            "writes there (e.g. `foldbench sensors simulate`), not this machine's hardware");
@@ -143,20 +147,24 @@ public static class RunCommand
             if (energyMissing is not null) runner.Summary.Energy = new EnergyRunInfo { UnavailableReason = energyMissing };
             stdout.WriteLine($"foldbench run: job {options.Job}, results in {options.OutDir}");
 
+            // Progress on stderr: a live bar on a terminal, a line per case in a log. With --verbose BenchmarkDotNet
+            // writes its own log to the console, which a live display would overwrite: plain lines then.
+            var progress = options.Verbose ? new PlainRenderer(stderr) : console.ErrorRenderer;
             using var cts = new CancellationTokenSource();
             void Interrupt(PosixSignalContext ctx)
             {
                 // BenchmarkDotNet cannot stop a case midway; keep every finished case and leave at once.
                 ctx.Cancel = true;
                 runner.Finish(complete: false, caveat: $"interrupted ({ctx.Signal}) after {runner.Summary.Cases.Count} finished cases");
-                stderr.WriteLine();
-                stderr.WriteLine($"foldbench run: interrupted; {runner.Summary.Cases.Count} finished cases kept in {runner.SummaryPath}");
+                progress.Line("");
+                progress.Line($"foldbench run: interrupted; {runner.Summary.Cases.Count} finished cases kept in {runner.SummaryPath}");
+                progress.Restore();
                 Environment.Exit(130);
             }
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
 
-            var summary = runner.Run(cts.Token);
+            var summary = progress.WithProgress(sink => runner.Run(sink, cts.Token));
             stdout.WriteLine($"foldbench run: {summary.Cases.Count} cases written to {runner.SummaryPath}");
             foreach (var c in ReportGenerator.Caveats(summary)) stdout.WriteLine($"  note: {c}");
             if (!p.GetValue(o.NoPlots))
@@ -229,7 +237,7 @@ public static class RunCommand
                             }
                         }
 
-        var machine = MachineProbe.Describe(p.GetValue(o.Machine));
+        var machine = MachineInfo.Describe(p.GetValue(o.Machine));
         string outDir = p.GetValue(o.Out) ?? Path.Combine("results", machine.Name, DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'"));
 
         int? pin = null;

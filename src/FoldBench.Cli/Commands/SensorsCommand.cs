@@ -1,12 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Text.Json;
+using FoldBench.Cli.Terminal;
 using FoldBench.Energy;
 using FoldBench.Energy.Sampling;
 using FoldBench.Energy.Simulation;
 using FoldBench.Energy.Sources;
 using FoldBench.Results;
+using FoldBench.Results.Formatting;
 
 namespace FoldBench.Cli.Commands;
 
@@ -54,8 +55,10 @@ public static class SensorsCommand
         }
     }
 
-    public static Command Create(TextWriter stdout, TextWriter stderr)
+    public static Command Create(CliConsole console)
     {
+        ArgumentNullException.ThrowIfNull(console);
+        TextWriter stdout = console.Out, stderr = console.Error;
         var energy = new EnergyOptionSet();
         var json = CliOptions.Flag("--json", "print JSON");
         var command = new Command("sensors", "List energy sources and whether each is usable (also: simulate, overhead)") { json };
@@ -66,66 +69,65 @@ public static class SensorsCommand
         {
             using var inventory = EnergyDiscovery.Discover(energy.Resolve(p));
             if (p.GetValue(json)) WriteJson(inventory, stdout);
-            else WriteText(inventory, stdout);
+            else WriteText(inventory, console.OutRenderer);
             return Cli.ExitOk;
         }));
         return command;
     }
 
-    private static void WriteText(EnergyInventory inventory, TextWriter w)
+    private static void WriteText(EnergyInventory inventory, IConsoleRenderer output)
     {
-        var o = inventory.Options;
-        w.WriteLine($"Energy sources (sysfs root {o.SysfsRoot}, MSR root {o.DevCpuRoot}):");
-        var infos = inventory.Describe();
-        for (int i = 0; i < infos.Count; i++)
-        {
-            var info = infos[i];
-            var s = inventory.Sources[i];
-            bool chosen = ReferenceEquals(s, inventory.Chosen);
-            w.WriteLine($"  {info.Name,-15} {info.State + (chosen ? " (chosen)" : ""),-18} {info.Reason}");
-            if (s.State != SourceState.Usable) continue;
-            if (info.Domains.Count > 0) w.WriteLine($"  {"",-15} {"",-18} found: {string.Join(", ", info.Domains)}");
-            w.WriteLine($"  {"",-15} {"",-18} reads: {string.Join(", ", s.Domains.Select(d => $"{d.Name} ({d.Path})"))}");
-            w.WriteLine($"  {"",-15} {"",-18} unit {s.Unit}, resolution {Si(s.ResolutionJoules, "J")}, update period {s.UpdatePeriod.TotalMilliseconds:0.###} ms, " +
-                        $"{(s.WrapJoules is { } wrap ? $"wraps at {wrap:0.##} J" : "does not wrap")}, {(s.Estimated ? "estimated" : "measured")}; needs {s.Privilege}");
-        }
-        if (inventory.Chosen is { } c)
-            w.WriteLine($"Chosen: {c.Name}, domain {c.Selection.Name} ({c.Selection.Why}).");
-        else
-            w.WriteLine("Chosen: none. Energy columns stay empty with this reason (never 0 W).");
+        foreach (var table in Tables(inventory)) output.Table(table);
+        output.Line(ChosenLine(inventory));
     }
 
-    private static void WriteJson(EnergyInventory inventory, TextWriter w)
+    /// <summary>
+    /// Every source with its state and reason; then, when any is usable, what each usable one reads and how
+    /// well (unit, resolution, update period, wrap-around, measured or estimated, the privilege it needs).
+    /// </summary>
+    internal static IReadOnlyList<TextTable> Tables(EnergyInventory inventory)
     {
+        ArgumentNullException.ThrowIfNull(inventory);
+        var o = inventory.Options;
         var infos = inventory.Describe();
-        var sources = inventory.Sources.Select((s, i) => new
+        var sources = new TextTable
         {
-            name = infos[i].Name,
-            state = infos[i].State,
-            reason = infos[i].Reason,
-            domains = infos[i].Domains,
-            estimated = s.Estimated,
-            kind = s.Kind.ToString(),
-            chosen = ReferenceEquals(s, inventory.Chosen),
-            reads = s.State == SourceState.Usable ? s.Domains.Select(d => new { name = d.Name, role = d.Role.ToString().ToLowerInvariant(), path = d.Path }).ToList() : null,
-            unit = s.Unit,
-            resolutionJoules = s.State == SourceState.Usable ? s.ResolutionJoules : (double?)null,
-            updatePeriodSeconds = s.State == SourceState.Usable ? s.UpdatePeriod.TotalSeconds : (double?)null,
-            wrapJoules = s.WrapJoules,
-            privilege = s.Privilege,
-        }).ToList();
-        var doc = new
-        {
-            sysfsRoot = inventory.Options.SysfsRoot,
-            devCpuRoot = inventory.Options.DevCpuRoot,
-            chosen = inventory.Chosen is { } c ? new { source = c.Name, domain = c.Selection.Name, why = c.Selection.Why } : null,
-            unavailableReason = inventory.UnavailableReason,
-            sources,
+            Title = $"Energy sources (sysfs root {o.SysfsRoot}, MSR root {o.DevCpuRoot}):",
+            Columns = [new("source"), new("state"), new("reason")],
+            Rows = [.. infos.Select((info, i) => (IReadOnlyList<string>)
+                [info.Name, info.State + (ReferenceEquals(inventory.Sources[i], inventory.Chosen) ? " (chosen)" : ""), info.Reason ?? ""])],
         };
-        // Relaxed escaping: reasons hold quotes and apostrophes a reader should see as typed.
-        var json = new JsonSerializerOptions(SummaryStore.JsonOptions) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-        w.WriteLine(JsonSerializer.Serialize(doc, json));
+        var usable = Enumerable.Range(0, infos.Count).Where(i => inventory.Sources[i].State == SourceState.Usable).ToList();
+        if (usable.Count == 0) return [sources];
+        // One row per property, the source named on each: narrow enough for a terminal, and `grep powercap` finds them all.
+        var details = new TextTable
+        {
+            Title = "Usable sources:",
+            Columns = [new("source"), new("property"), new("value")],
+            Rows = [.. usable.SelectMany(i =>
+            {
+                var s = inventory.Sources[i];
+                var rows = new List<(string Property, string Value)>();
+                if (infos[i].Domains.Count > 0) rows.Add(("found", string.Join(", ", infos[i].Domains)));
+                rows.Add(("reads", string.Join(", ", s.Domains.Select(d => $"{d.Name} ({d.Path})"))));
+                rows.Add(("unit", s.Unit));
+                rows.Add(("resolution", Units.Energy(s.ResolutionJoules)));
+                rows.Add(("update period", Units.Time(s.UpdatePeriod.TotalNanoseconds)));
+                rows.Add(("wrap-around", s.WrapJoules is { } wrap ? $"at {Units.Energy(wrap)}" : "does not wrap"));
+                rows.Add(("kind", s.Estimated ? "estimated" : "measured"));
+                rows.Add(("needs", s.Privilege));
+                return rows.Select(r => (IReadOnlyList<string>)[infos[i].Name, r.Property, r.Value]);
+            })],
+        };
+        return [sources, details];
     }
+
+    internal static string ChosenLine(EnergyInventory inventory) =>
+        inventory.Chosen is { } c
+            ? $"Chosen: {c.Name}, domain {c.Selection.Name} ({c.Selection.Why})."
+            : "Chosen: none. Energy columns stay empty with this reason (never 0 W).";
+
+    private static void WriteJson(EnergyInventory inventory, TextWriter w) => w.WriteLine(InventoryDocument.From(inventory).ToJson());
 
     private static Command CreateSimulate(TextWriter stdout, TextWriter stderr)
     {
@@ -179,8 +181,8 @@ public static class SensorsCommand
         if (double.IsFinite(seconds)) cts.Token.WaitHandle.WaitOne(TimeSpan.FromSeconds(seconds));
         else cts.Token.WaitHandle.WaitOne();
         writer.Stop();
-        stdout.WriteLine("injected: " + string.Join(", ", writer.Channels.Select(c => $"{c} {writer.Total(c):0.###} J")) +
-                         $"; longest tick gap {writer.MaxTickGap.TotalMilliseconds:0.#} ms");
+        stdout.WriteLine("injected: " + string.Join(", ", writer.Channels.Select(c => $"{c} {Units.Energy(writer.Total(c))}")) +
+                         $"; longest tick gap {Units.Time(writer.MaxTickGap.TotalNanoseconds)}");
         return Cli.ExitOk;
     }
 
@@ -200,13 +202,12 @@ public static class SensorsCommand
             if (source is Energy.Sources.Trace.ExternalTraceSource)
                 throw new InvalidOperationException("the overhead check samples a counter; an external trace costs only file reads (use a counter source)");
             var r = SamplerOverhead.Measure(source, n, loop);
-            stdout.WriteLine($"sampler overhead, {r.Source} sampled every {r.SampleInterval.TotalMilliseconds:0.###} ms, {r.Rounds} rounds:");
-            stdout.WriteLine($"  CPU-bound loop, median off {r.MedianOffSeconds * 1e3:0.###} ms, median on {r.MedianOnSeconds * 1e3:0.###} ms: slowdown {r.SlowdownFraction:P2}");
+            stdout.WriteLine($"sampler overhead, {r.Source} sampled every {Units.Time(r.SampleInterval.TotalNanoseconds)}, {r.Rounds} rounds:");
+            stdout.WriteLine($"  CPU-bound loop, median off {Units.TimeDecimals(r.MedianOffSeconds * 1e9)}, median on {Units.TimeDecimals(r.MedianOnSeconds * 1e9)}: " +
+                             $"slowdown {r.SlowdownFraction.ToString("P2", CultureInfo.InvariantCulture)}");
             stdout.WriteLine($"  sampler thread CPU time / wall time: {(r.SamplerCpuFraction is { } f ? f.ToString("P3", CultureInfo.InvariantCulture) : "unknown (no thread CPU clock)")}");
             return Cli.ExitOk;
         }));
         return command;
     }
-
-    private static string Si(double v, string unit) => EnergyUnits.Format(v, unit);
 }

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using FoldBench.Energy.IO;
 using FoldBench.Energy.Sources;
-using FoldBench.Results;
+using FoldBench.Platform;
 
 namespace FoldBench.Energy.Sampling;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using FoldBench.Results;
+using FoldBench.Platform;
 
 namespace FoldBench.Regression.Timing;
 

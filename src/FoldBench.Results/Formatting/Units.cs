@@ -118,6 +118,14 @@ public static class Units
     /// <summary>A fraction (0.05) as a percentage with at most two decimals and no trailing zeros ("5%", "2.5%").</summary>
     public static string FractionAsShortPercent(double fraction) => (fraction * 100).ToString("0.##", Inv) + "%";
 
+    /// <summary>A duration on a clock face: "4:07", or "1:02:09" from an hour on (progress displays).</summary>
+    public static string Clock(TimeSpan t)
+    {
+        if (t < TimeSpan.Zero) t = TimeSpan.Zero;
+        long hours = (long)t.TotalHours;
+        return hours >= 1 ? string.Create(Inv, $"{hours}:{t.Minutes:00}:{t.Seconds:00}") : string.Create(Inv, $"{t.Minutes}:{t.Seconds:00}");
+    }
+
     /// <summary>A plain number with no trailing zeros ("0.05", "1"), as options are typed.</summary>
     public static string Plain(double v) => v.ToString(Inv);
 }

@@ -3,60 +3,17 @@ using System.Runtime.Intrinsics;
 using ArmIsa = System.Runtime.Intrinsics.Arm;
 using X86Isa = System.Runtime.Intrinsics.X86;
 
-namespace FoldBench.Results;
+namespace FoldBench.Platform;
 
-/// <summary>Describes the machine a run happens on (energy sources are added by the energy library).</summary>
+/// <summary>
+/// What the OS and the runtime say about this machine: the CPU's name and identity, the ISA the JIT may use,
+/// whether it runs under emulation. FoldBench.Results turns these facts into the results' machine
+/// description (<c>MachineInfo.Describe</c>); the energy library adds the energy sources.
+/// </summary>
 public static class MachineProbe
 {
-    public static MachineInfo Describe(string? name = null) => new()
-    {
-        Name = Sanitize(name ?? Environment.MachineName),
-        CpuModel = CpuModel(),
-        CpuId = CpuId(),
-        Architecture = RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant(),
-        IsaFeatures = IsaFeatures(),
-        Cores = Environment.ProcessorCount,
-        Os = RuntimeInformation.OSDescription,
-        DotnetVersion = RuntimeInformation.FrameworkDescription,
-        Emulated = IsEmulated(),
-        Jit = JitSettingsOf(Environment.GetEnvironmentVariable, AppContext.GetData),
-    };
-
-    /// <summary>
-    /// The JIT switches as the runtime resolves them: a DOTNET_ (or legacy COMPlus_) environment variable
-    /// wins over the runtimeconfig.json property, which wins over the default (all four on since .NET 8).
-    /// The readers are parameters so that tests can give their own.
-    /// </summary>
-    public static JitSettings JitSettingsOf(Func<string, string?> environment, Func<string, object?> runtimeConfig)
-    {
-        ArgumentNullException.ThrowIfNull(environment);
-        ArgumentNullException.ThrowIfNull(runtimeConfig);
-        var overrides = new List<string>();
-        bool Read(string variable, string? property)
-        {
-            foreach (var prefix in (string[])["DOTNET_", "COMPlus_"])
-                if (environment(prefix + variable) is { Length: > 0 } v)
-                {
-                    bool on = v.Trim() != "0";
-                    if (!on) overrides.Add($"{prefix}{variable}={v.Trim()}");
-                    return on;
-                }
-            if (property is not null && runtimeConfig(property) is { } value && bool.TryParse(value.ToString(), out bool set))
-            {
-                if (!set) overrides.Add($"{property}=false");
-                return set;
-            }
-            return true;
-        }
-        return new JitSettings
-        {
-            TieredCompilation = Read("TieredCompilation", "System.Runtime.TieredCompilation"),
-            TieredPgo = Read("TieredPGO", "System.Runtime.TieredPGO"),
-            ReadyToRun = Read("ReadyToRun", null),
-            QuickJitForLoops = Read("TC_QuickJitForLoops", "System.Runtime.TieredCompilation.QuickJitForLoops"),
-            Overrides = overrides,
-        };
-    }
+    /// <summary>"x64", "arm64", …</summary>
+    public static string ArchitectureName => RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
 
     public static List<string> IsaFeatures()
     {
@@ -133,10 +90,15 @@ public static class MachineProbe
         return false;
     }
 
+    /// <summary>
+    /// A name that is one folder under results/: letters, digits, '-', '_' and '.', anything else '-'. A name of
+    /// dots only ("..", from `--machine ../x` say) would climb out of results/, so it becomes "machine" like an empty one.
+    /// </summary>
     public static string Sanitize(string name)
     {
+        ArgumentNullException.ThrowIfNull(name);
         var chars = name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '-').ToArray();
         var s = new string(chars).Trim('-');
-        return s.Length == 0 ? "machine" : s;
+        return s.Length == 0 || s.All(c => c == '.') ? "machine" : s;
     }
 }

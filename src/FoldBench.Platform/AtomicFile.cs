@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace FoldBench.Results;
+namespace FoldBench.Platform;
 
 /// <summary>Write-to-temp-then-rename, so a reader or a crash never sees half a file.</summary>
 public static class AtomicFile

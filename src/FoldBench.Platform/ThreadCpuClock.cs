@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
-namespace FoldBench.Results;
+namespace FoldBench.Platform;
 
 /// <summary>
 /// CPU time consumed by the calling thread, in nanoseconds. On a shared machine other processes take

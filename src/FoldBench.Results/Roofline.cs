@@ -60,7 +60,21 @@ public static class Roofline
         return c.FmaPeakGflops > 0 ? c.FmaPeakGflops : null;
     }
 
-    /// <summary>A case's roofline bound: min(FMA peak of its width, intensity × bandwidth of its level), with the width and level used.</summary>
+    /// <summary>The key of a footprint in <see cref="Calibration.BandwidthGBsByFootprint"/>.</summary>
+    public static string FootprintKey(long bytes) => bytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The bytes a case re-reads every operation, whose own measured read bandwidth bounds it: its weights, except for
+    /// kernel and peer cases in the streamed regime, which rotate through copies larger than any cache (memory bounds them).
+    /// </summary>
+    public static long? FootprintOf(string suite, string? regime, long? weightBytes) =>
+        regime == RegimeNames.Streamed && suite is SuiteNames.Kernels or SuiteNames.Peers ? null : weightBytes;
+
+    /// <summary>
+    /// A case's roofline bound: min(FMA peak of its width, intensity × bandwidth), with the width and the level used. The
+    /// bandwidth is that of a buffer the size of the weights when the calibration measured one (level "footprint 1.0 MiB"),
+    /// else that of the smallest level that holds them, or memory when <paramref name="streamed"/>.
+    /// </summary>
     public static (double Gflops, string Width, string Level)? Bound(Calibration c, string path, int portableBits,
         double flops, double bytes, long weightBytes, bool streamed)
     {
@@ -68,10 +82,24 @@ public static class Roofline
         // A peer library (OpenBLAS, ONNX Runtime…) picks its own ISA: it is held to the machine's widest width.
         string? width = WidthOf(path, portableBits) ?? Widths.LastOrDefault(w => peaks.GetValueOrDefault(w) > 0);
         if (width is null || !peaks.TryGetValue(width, out double peak)) return null;
-        string level = LevelFor(weightBytes, streamed, c.CacheBytesByLevel);
-        if (!bws.TryGetValue(level, out double bw)) return null;
+        string level;
+        double bw;
+        if (!streamed && c.BandwidthGBsByFootprint?.TryGetValue(FootprintKey(weightBytes), out double fbw) == true)
+            (level, bw) = (FootprintLevel(weightBytes), fbw);
+        else if (!bws.TryGetValue(level = LevelFor(weightBytes, streamed, c.CacheBytesByLevel), out bw))
+            return null;
         return (Math.Min(peak, flops / bytes * bw), width, level);
     }
+
+    /// <summary>"1.00 MiB 132.7, 80.2 MiB 57.4": each measured footprint's read bandwidth (GB/s), smallest first; null when none.</summary>
+    public static string? FootprintsText(Calibration c) =>
+        c.BandwidthGBsByFootprint is { Count: > 0 } fp
+            ? string.Join(", ", fp.Select(kv => (Bytes: long.Parse(kv.Key, System.Globalization.CultureInfo.InvariantCulture), GBs: kv.Value))
+                .OrderBy(f => f.Bytes).Select(f => $"{Formatting.Units.Bytes(f.Bytes)} {Formatting.Units.Fixed(f.GBs, 1)}"))
+            : null;
+
+    /// <summary>"footprint 1.0 MiB": the level name of a bound set by a footprint's own read bandwidth.</summary>
+    public static string FootprintLevel(long bytes) => "footprint " + Formatting.Units.Bytes(bytes);
 
     /// <summary>
     /// Fills a case's roofline fields from its own figures (GFLOP/s over GB/s is its arithmetic intensity; weight bytes and
@@ -84,7 +112,8 @@ public static class Roofline
         if (r.Gflops is not double g) return;
         if (MachinePeak(c) is double machine) r.PctMachinePeak = 100 * g / machine;
         if (r.GbPerS is not double gb || gb <= 0 || r.WeightBytes is not long wb) return;
-        if (Bound(c, r.Path, portableBits, g, gb, wb, r.Regime == RegimeNames.Streamed) is not { } b) return;
+        bool rotates = FootprintOf(r.Suite, r.Regime, wb) is null;
+        if (Bound(c, r.Path, portableBits, g, gb, wb, rotates) is not { } b) return;
         r.RooflineGflops = b.Gflops;
         r.RoofWidth = b.Width;
         r.RoofLevel = b.Level;
@@ -128,7 +157,8 @@ public static class Roofline
         if (c.Start is { } start && c.End is { } end)
         {
             var drifts = Pairs("FMA ", "GFLOP/s", start.FmaPeakGflopsByWidth, end.FmaPeakGflopsByWidth)
-                .Concat(Pairs("read ", "GB/s", start.BandwidthGBsByLevel, end.BandwidthGBsByLevel)).ToList();
+                .Concat(Pairs("read ", "GB/s", start.BandwidthGBsByLevel, end.BandwidthGBsByLevel))
+                .Concat(Pairs("read footprint ", "GB/s", start.BandwidthGBsByFootprint, end.BandwidthGBsByFootprint)).ToList();
             c.DriftFraction = drifts.Count > 0 ? drifts.Max(d => d.Drift) : 0;
             var worst = drifts.Where(d => d.Drift > noise).OrderByDescending(d => d.Drift).ToList();
             if (worst.Count > 0)

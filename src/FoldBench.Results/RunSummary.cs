@@ -169,6 +169,12 @@ public sealed class Calibration
     public Dictionary<string, double>? BandwidthGBsByLevel { get; set; }
     /// <summary>Buffer size read to measure each level, bytes.</summary>
     public Dictionary<string, long>? BufferBytesByLevel { get; set; }
+    /// <summary>
+    /// Read bandwidth of a buffer exactly as large as a case's weights, keyed by its size in bytes (invariant decimal), GB/s:
+    /// the best of the start and end measurements. A case that re-reads the same weights every operation is bound by
+    /// this, not by the level its size falls in: a footprint just over a cache still hits it in part.
+    /// </summary>
+    public Dictionary<string, double>? BandwidthGBsByFootprint { get; set; }
     /// <summary>Capacity of each cache level (data or unified, per core's view), bytes; "memory" has none.</summary>
     public Dictionary<string, long>? CacheBytesByLevel { get; set; }
     /// <summary>Where the cache sizes came from: "sysfs", "cpuid", or "size sweep" (levels then named by buffer size).</summary>
@@ -194,6 +200,8 @@ public sealed class RoofSet
 {
     public Dictionary<string, double> FmaPeakGflopsByWidth { get; set; } = [];
     public Dictionary<string, double> BandwidthGBsByLevel { get; set; } = [];
+    /// <summary>Read bandwidth per weight footprint (bytes, invariant decimal), GB/s; see <see cref="Calibration.BandwidthGBsByFootprint"/>.</summary>
+    public Dictionary<string, double> BandwidthGBsByFootprint { get; set; } = [];
     /// <summary>Per roof ("fma-256", "read-L2", …): (best − median) / best over its rounds (rates).</summary>
     public Dictionary<string, double> SpreadByRoof { get; set; } = [];
 }

@@ -60,6 +60,59 @@ public class RooflineTests
     }
 
     [Fact]
+    public void AMeasuredFootprintBoundsTheWeightsThatAreReReadEveryOperation()
+    {
+        // 1,050,624 bytes (512×512 weights and bias) are just over this L2: the level rule would send them to L3
+        // (100 GB/s), but a buffer of exactly that size read at 150 GB/s, so intensity 0.5 is bound at 75 GFLOP/s.
+        var c = Cal();
+        c.BandwidthGBsByFootprint = new() { ["1050624"] = 150 };
+        var r = new CaseResult { Suite = "kernels", Path = "avx512", Gflops = 60, GbPerS = 120, WeightBytes = 1_050_624, Regime = "cache" };
+        Roofline.Describe(r, c, 256);
+        Assert.Equal(75, r.RooflineGflops);
+        Assert.Equal("footprint 1.00 MiB", r.RoofLevel);
+        Assert.Equal(80, r.PctRoofline);
+        // A model step whose 80 MiB of weights exceed the caches ("streamed") still re-reads the same weights: its footprint bounds it.
+        c.BandwidthGBsByFootprint["83886080"] = 57.5;
+        var m = new CaseResult { Suite = "projections", Path = "avx512", Gflops = 23, GbPerS = 46, WeightBytes = 80 << 20, Regime = "streamed" };
+        Roofline.Describe(m, c, 256);
+        Assert.Equal(28.75, m.RooflineGflops);
+        Assert.Equal("footprint 80.0 MiB", m.RoofLevel);
+        // Without a measurement of its footprint a case falls back to the level that holds it.
+        var other = new CaseResult { Suite = "kernels", Path = "avx512", Gflops = 50, GbPerS = 100, WeightBytes = 512 << 10, Regime = "cache" };
+        Roofline.Describe(other, c, 256);
+        Assert.Equal("L2", other.RoofLevel);
+    }
+
+    [Fact]
+    public void StreamedKernelsRotateThroughMemoryWhateverTheirFootprint()
+    {
+        // A streamed kernel case reads a different copy of its weights each call (≥ 256 MiB in all): memory bounds it,
+        // even when the calibration measured a buffer the size of one copy.
+        var c = Cal();
+        c.BandwidthGBsByFootprint = new() { ["1050624"] = 150 };
+        var r = new CaseResult { Suite = "kernels", Path = "avx512", Gflops = 10, GbPerS = 20, WeightBytes = 1_050_624, Regime = "streamed" };
+        Roofline.Describe(r, c, 256);
+        Assert.Equal("memory", r.RoofLevel);
+        Assert.Equal(12.5, r.RooflineGflops); // 0.5 FLOP/byte × 25 GB/s
+        Assert.Null(Roofline.FootprintOf("peers", "streamed", 1_050_624));
+        Assert.Equal(1_050_624, Roofline.FootprintOf("peers", "cache", 1_050_624));
+        Assert.Equal(1_050_624, Roofline.FootprintOf("encoder", "streamed", 1_050_624));
+    }
+
+    [Fact]
+    public void AFootprintThatMovesBetweenStartAndEndMakesTheCalibrationUnstable()
+    {
+        var start = Set(200, 25, 0.01);
+        var end = Set(200, 25, 0.01);
+        start.BandwidthGBsByFootprint["1050624"] = 150;
+        end.BandwidthGBsByFootprint["1050624"] = 100;
+        var c = Cal(start, end);
+        Roofline.Judge(c, []);
+        Assert.False(c.Stable);
+        Assert.Contains("read footprint 1050624 150.0 → 100.0 GB/s", c.UnstableReason);
+    }
+
+    [Fact]
     public void APeerLibraryIsBoundByTheWidestWidth()
     {
         // OpenBLAS picks its own kernels: at intensity 16 streamed, 16 × 25 = 400 GB/s-bound is above the 512-bit 200,

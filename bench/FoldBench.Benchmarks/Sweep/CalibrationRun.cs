@@ -18,8 +18,16 @@ public static class CalibrationRun
     /// <summary>Bytes of the buffer the legacy <see cref="Calibration.CacheBandwidthGBs"/> describes: the kernels' cache-resident 512×512 weights.</summary>
     public const long LegacyCacheBytes = 1L << 20;
 
-    /// <summary>One case per width (parameter Width) and per level (parameter BufferBytes).</summary>
-    public static IReadOnlyList<(string Roof, BenchmarkCase Case)> Cases(IConfig config, CacheDescription caches)
+    /// <summary>The roof name of a footprint's read bandwidth: "read-fp-1050624".</summary>
+    public static string FootprintRoof(long bytes) => FootprintPrefix + Roofline.FootprintKey(bytes);
+
+    private const string FootprintPrefix = "read-fp-";
+
+    /// <summary>
+    /// One case per width (parameter Width), per level and per weight footprint the sweep's cases re-read (parameter
+    /// BufferBytes).
+    /// </summary>
+    public static IReadOnlyList<(string Roof, BenchmarkCase Case)> Cases(IConfig config, CacheDescription caches, IReadOnlyCollection<long>? footprints = null)
     {
         var methods = BenchmarkConverter.TypeToBenchmarks(typeof(CalibrationBenchmarks), config).BenchmarksCases;
         var fma = methods.Single(c => c.Descriptor.WorkloadMethod.Name == nameof(CalibrationBenchmarks.Fma));
@@ -29,6 +37,8 @@ public static class CalibrationRun
             list.Add(("fma-" + w, With(fma, nameof(CalibrationBenchmarks.Width), typeof(string), w)));
         foreach (var l in caches.Levels)
             list.Add(("read-" + l.Name, With(read, nameof(CalibrationBenchmarks.BufferBytes), typeof(long), l.BufferBytes)));
+        foreach (long f in (footprints ?? []).Where(f => f >= CalibrationBenchmarks.Alignment).Distinct().Order())
+            list.Add((FootprintRoof(f), With(read, nameof(CalibrationBenchmarks.BufferBytes), typeof(long), f)));
         return list;
     }
 
@@ -39,10 +49,11 @@ public static class CalibrationRun
     }
 
     /// <summary>Runs every roof's case through <paramref name="run"/> (which returns its report, or null when it failed).</summary>
-    public static RoofSet Measure(IConfig config, CacheDescription caches, Func<BenchmarkCase, string, BenchmarkReport?> run)
+    public static RoofSet Measure(IConfig config, CacheDescription caches, IReadOnlyCollection<long> footprints,
+        Func<BenchmarkCase, string, BenchmarkReport?> run)
     {
         var set = new RoofSet();
-        foreach (var (roof, bc) in Cases(config, caches))
+        foreach (var (roof, bc) in Cases(config, caches, footprints))
         {
             var report = run(bc, roof);
             var rounds = report?.AllMeasurements
@@ -50,11 +61,13 @@ public static class CalibrationRun
                 .Select(m => m.GetAverageTime().Nanoseconds).Where(ns => ns > 0).ToList();
             if (rounds is null || rounds.Count == 0)
                 throw new InvalidOperationException($"calibration '{roof}' produced no measurement (see benchmarkdotnet.log)");
-            double work = roof.StartsWith("fma-", StringComparison.Ordinal)
+            bool fma = roof.StartsWith("fma-", StringComparison.Ordinal);
+            double work = fma
                 ? CalibrationBenchmarks.FmaFlopsPerInvoke(roof[4..])
-                : CalibrationBenchmarks.BytesPerInvoke(caches.Levels.Single(l => "read-" + l.Name == roof).BufferBytes);
+                : CalibrationBenchmarks.BytesPerInvoke(Convert.ToInt64(bc.Parameters[nameof(CalibrationBenchmarks.BufferBytes)], System.Globalization.CultureInfo.InvariantCulture));
             var rates = rounds.Select(ns => work / ns).ToList();
-            if (roof.StartsWith("fma-", StringComparison.Ordinal)) set.FmaPeakGflopsByWidth[roof[4..]] = rates.Max();
+            if (fma) set.FmaPeakGflopsByWidth[roof[4..]] = rates.Max();
+            else if (roof.StartsWith(FootprintPrefix, StringComparison.Ordinal)) set.BandwidthGBsByFootprint[roof[FootprintPrefix.Length..]] = rates.Max();
             else set.BandwidthGBsByLevel[roof[5..]] = rates.Max();
             set.SpreadByRoof[roof] = Roofline.Spread(rates);
         }
@@ -77,6 +90,7 @@ public static class CalibrationRun
             FmaPeakGflopsByWidth = fma,
             BandwidthGBsByLevel = bw,
             BufferBytesByLevel = caches.Levels.ToDictionary(l => l.Name, l => l.BufferBytes),
+            BandwidthGBsByFootprint = Roofline.Best(start.BandwidthGBsByFootprint, end?.BandwidthGBsByFootprint),
             CacheBytesByLevel = cacheBytes,
             CacheSource = caches.Source,
             Start = start,
@@ -84,6 +98,7 @@ public static class CalibrationRun
             Method = $"one core, {job} job, best round of each roof, measured before the first case and after the last; " +
                      $"FMA: {string.Join(", ", CalibrationBenchmarks.Widths().Select(w => $"{w}: {CalibrationBenchmarks.Chains(w)} independent {CalibrationBenchmarks.Lanes(w)}-lane chains"))}; " +
                      $"read bandwidth ({caches.Source}): {string.Join(", ", caches.Levels.Select(l => $"{l.Name} {CacheInfo.SizeName(l.BufferBytes)}"))} buffers, " +
+                     $"and a buffer the size of each cache-resident case's weights; reads start on 64-byte lines, " +
                      $"16 accumulators over four streams, widest vector loads; cacheBandwidthGBs is {legacyLevel}, the level that holds 1 MiB",
         };
         return c;

@@ -85,6 +85,24 @@ public static class CaseDescriber
             AllocatedBytes = report.GcStats.GetBytesAllocatedPerOperation(bc),
             Path = suite == SuiteNames.Peers ? PeerPath(bc) : Param<string>(bc, "Path"),
         };
+        Fill(suite, bc, result, cal);
+        return result;
+    }
+
+    /// <summary>
+    /// The bytes a case re-reads every operation (<see cref="Roofline.FootprintOf"/>), known before it runs, so that the
+    /// calibration can measure the read bandwidth of exactly that footprint; null when the case rotates through memory.
+    /// </summary>
+    public static long? Footprint(string suite, BenchmarkCase bc)
+    {
+        // The accounting alone: a nominal 1 ns median keeps the rates finite; nothing but the shape is read back.
+        var shape = new CaseResult { Suite = suite, MedianNs = 1 };
+        Fill(suite, bc, shape, cal: null);
+        return Roofline.FootprintOf(suite, shape.Regime, shape.WeightBytes);
+    }
+
+    private static void Fill(string suite, BenchmarkCase bc, CaseResult result, Calibration? cal)
+    {
         switch (suite)
         {
             case SuiteNames.Kernels: DescribeKernel(bc, result, cal); break;
@@ -95,7 +113,6 @@ public static class CaseDescriber
             case SuiteNames.Rnnt: DescribeRnnt(bc, result, cal); break;
             default: throw new ArgumentException($"no describer for suite '{suite}'");
         }
-        return result;
     }
 
     /// <summary>A peers case's path: FoldBench's best path by its ISA name, a library by its peer name.</summary>

@@ -108,18 +108,20 @@ public sealed class SweepRunner
 
         var clock = Stopwatch.StartNew();
         var caches = CacheInfo.Current;
+        var plan = Plan(config);
+        var footprints = plan.Select(p => CaseDescriber.Footprint(p.Suite, p.Case)).OfType<long>().Distinct().ToList();
         RoofSet? start = null;
         if (_options.Calibrate)
         {
             progress.Note($"calibrating this machine's roofs (one core): FMA at {string.Join(", ", CalibrationBenchmarks.Widths())}; " +
-                                $"read bandwidth at {string.Join(", ", caches.Levels.Select(l => l.Name))} ({caches.Source})…");
-            start = CalibrationRun.Measure(config, caches, (bc, roof) => RunOne(bc, config, $"000-calibration-start-{roof}").Reports.FirstOrDefault());
+                                $"read bandwidth at {string.Join(", ", caches.Levels.Select(l => l.Name))} ({caches.Source}) " +
+                                $"and at {footprints.Count} weight footprint(s)…");
+            start = CalibrationRun.Measure(config, caches, footprints, (bc, roof) => RunOne(bc, config, $"000-calibration-start-{roof}").Reports.FirstOrDefault());
             _summary.Calibration = CalibrationRun.Combine(caches, start, null, _options.Job);
             progress.Note("  " + RoofLine(_summary.Calibration));
             WriteSummary();
         }
 
-        var plan = Plan(config);
         if (_options.Settings.Suites.Contains(SuiteNames.Peers))
             _summary.Peers = [.. _options.Settings.Peers.Select(Peers.PeerInfos.Describe)];
         _options.Observer?.BeforeSweep(_summary);
@@ -163,7 +165,7 @@ public sealed class SweepRunner
         if (start is not null && !cancel.IsCancellationRequested)
         {
             progress.Note("calibrating again, to check the roofs held during the run…");
-            var end = CalibrationRun.Measure(config, caches, (bc, roof) => RunOne(bc, config, $"999-calibration-end-{roof}").Reports.FirstOrDefault());
+            var end = CalibrationRun.Measure(config, caches, footprints, (bc, roof) => RunOne(bc, config, $"999-calibration-end-{roof}").Reports.FirstOrDefault());
             lock (_gate)
             {
                 _summary.Calibration = CalibrationRun.Combine(caches, start, end, _options.Job);
@@ -193,7 +195,8 @@ public sealed class SweepRunner
 
     private static string RoofLine(Calibration c) =>
         "FMA peak " + string.Join(", ", c.FmaPeakGflopsByWidth!.Select(kv => $"{kv.Key} {kv.Value:F1}")) + " GFLOP/s; read " +
-        string.Join(", ", c.BandwidthGBsByLevel!.Select(kv => $"{kv.Key} {kv.Value:F1}")) + " GB/s";
+        string.Join(", ", c.BandwidthGBsByLevel!.Select(kv => $"{kv.Key} {kv.Value:F1}")) + " GB/s" +
+        (Roofline.FootprintsText(c) is { } fp ? $"; weight footprints {fp} GB/s" : "");
 
     private BenchmarkDotNet.Reports.Summary RunOne(BenchmarkCase bc, IConfig config, string tag)
     {

@@ -107,6 +107,7 @@ internal static class ReportMarkdown
             md.AppendLine("- **Calibration** (one core, measured in this run): FMA peak " +
                           string.Join(", ", roofs.FmaPeakGflopsByWidth.Select(kv => $"{kv.Key} {Units.Fixed(kv.Value, 1)}")) + " GFLOP/s; read bandwidth " +
                           string.Join(", ", roofs.BandwidthGBsByLevel.Select(kv => $"{kv.Key} {Units.Fixed(kv.Value, 1)}")) + " GB/s" +
+                          (Roofline.FootprintsText(roofs) is { } fp ? $"; read bandwidth of each case's weight footprint {fp} GB/s" : "") +
                           (roofs.Stable switch { true => "; stable (start and end agree within the run's noise)", false => "; **unstable** (see Caveats)", null => "" }) +
                           (string.IsNullOrWhiteSpace(roofs.Method) ? "." : $" ({roofs.Method})."));
         else if (s.Calibration is { } cal)

@@ -25,9 +25,19 @@ public static unsafe partial class Linear
         public static bool SplitFourRows => true;
 
         /// <summary>Slot s = phase·Rows + row accumulates in c{s}0 (columns 0–7) and c{s}1 (columns 8–15).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void Tile<T>(float* x, nint ldx, float* w, int k, float* bias, float* y, nint ldy, int cols, bool accumulate)
+        public static bool Prefetches => true;
+
+        public static void Tile<T>(float* x, nint ldx, float* w, int k, float* bias, float* y, nint ldy, int cols, bool accumulate, nint prefetch)
             where T : struct, ITileShape
+        {
+            if (prefetch != 0) Body<T, Prefetch>(x, ldx, w, k, bias, y, ldy, cols, accumulate, prefetch);
+            else Body<T, NoPrefetch>(x, ldx, w, k, bias, y, ldy, cols, accumulate, 0);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Body<T, TF>(float* x, nint ldx, float* w, int k, float* bias, float* y, nint ldy, int cols, bool accumulate, nint prefetch)
+            where T : struct, ITileShape
+            where TF : struct, IPrefetch
         {
             int step = T.Phases;
             float* p0 = x, p1 = SlotX<T>(x, ldx, 1), p2 = SlotX<T>(x, ldx, 2),
@@ -39,16 +49,16 @@ public static unsafe partial class Linear
             // Two groups of Phases K steps per iteration: halves the loop overhead of the 1-phase tiles.
             for (; kk <= k - 2 * step; kk += 2 * step)
             {
-                Group<T>(w, kk, 0, p0, p1, p2, p3, p4, p5, ref c00, ref c01, ref c10, ref c11, ref c20, ref c21,
+                Group<T, TF>(w, prefetch, kk, 0, p0, p1, p2, p3, p4, p5, ref c00, ref c01, ref c10, ref c11, ref c20, ref c21,
                     ref c30, ref c31, ref c40, ref c41, ref c50, ref c51);
                 // Second group: K steps kk + step ..; weights 16·step further on.
-                Group<T>(w + 16 * step, kk, step, p0, p1, p2, p3, p4, p5, ref c00, ref c01, ref c10, ref c11, ref c20, ref c21,
+                Group<T, TF>(w + 16 * step, prefetch, kk, step, p0, p1, p2, p3, p4, p5, ref c00, ref c01, ref c10, ref c11, ref c20, ref c21,
                     ref c30, ref c31, ref c40, ref c41, ref c50, ref c51);
                 w += 32 * step;
             }
             if (kk <= k - step)
             {
-                Group<T>(w, kk, 0, p0, p1, p2, p3, p4, p5, ref c00, ref c01, ref c10, ref c11, ref c20, ref c21,
+                Group<T, TF>(w, prefetch, kk, 0, p0, p1, p2, p3, p4, p5, ref c00, ref c01, ref c10, ref c11, ref c20, ref c21,
                     ref c30, ref c31, ref c40, ref c41, ref c50, ref c51);
                 w += 16 * step;
                 kk += step;
@@ -95,43 +105,46 @@ public static unsafe partial class Linear
 
         /// <summary>
         /// One group of Phases K steps from K step <paramref name="kk"/> + <paramref name="shift"/>
-        /// (kept apart so the address folds the constant shift), weights at <paramref name="w"/>:
+        /// (kept apart so the address folds the constant shift), weights at <paramref name="w"/>, and with
+        /// <typeparamref name="TF"/> on, each weight line's partner <paramref name="prefetch"/> floats on prefetched into L2:
         /// every slot does its 2 FMAs. A slot that starts a new phase loads
         /// that phase's 16 weights; the others re-use them. Unused slots fold away.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Group<T>(float* w, nint kk, int shift, float* p0, float* p1, float* p2, float* p3, float* p4, float* p5,
+        private static void Group<T, TF>(float* w, nint prefetch, nint kk, int shift, float* p0, float* p1, float* p2, float* p3, float* p4, float* p5,
             ref Vector256<float> c00, ref Vector256<float> c01, ref Vector256<float> c10, ref Vector256<float> c11,
             ref Vector256<float> c20, ref Vector256<float> c21, ref Vector256<float> c30, ref Vector256<float> c31,
             ref Vector256<float> c40, ref Vector256<float> c41, ref Vector256<float> c50, ref Vector256<float> c51)
             where T : struct, ITileShape
+            where TF : struct, IPrefetch
         {
             int slots = T.Rows * T.Phases;
             Vector256<float> b0 = Avx.LoadVector256(w), b1 = Avx.LoadVector256(w + 8);
+            if (TF.On) Sse.Prefetch1(w + prefetch);
             Fma2(ref c00, ref c01, p0 + kk + shift, b0, b1);
             if (slots > 1)
             {
-                if (1 % T.Rows == 0) { b0 = Avx.LoadVector256(w + 16 * (1 / T.Rows)); b1 = Avx.LoadVector256(w + 16 * (1 / T.Rows) + 8); }
+                if (1 % T.Rows == 0) { b0 = Avx.LoadVector256(w + 16 * (1 / T.Rows)); b1 = Avx.LoadVector256(w + 16 * (1 / T.Rows) + 8); if (TF.On) Sse.Prefetch1(w + 16 * (1 / T.Rows) + prefetch); }
                 Fma2(ref c10, ref c11, p1 + kk + shift, b0, b1);
             }
             if (slots > 2)
             {
-                if (2 % T.Rows == 0) { b0 = Avx.LoadVector256(w + 16 * (2 / T.Rows)); b1 = Avx.LoadVector256(w + 16 * (2 / T.Rows) + 8); }
+                if (2 % T.Rows == 0) { b0 = Avx.LoadVector256(w + 16 * (2 / T.Rows)); b1 = Avx.LoadVector256(w + 16 * (2 / T.Rows) + 8); if (TF.On) Sse.Prefetch1(w + 16 * (2 / T.Rows) + prefetch); }
                 Fma2(ref c20, ref c21, p2 + kk + shift, b0, b1);
             }
             if (slots > 3)
             {
-                if (3 % T.Rows == 0) { b0 = Avx.LoadVector256(w + 16 * (3 / T.Rows)); b1 = Avx.LoadVector256(w + 16 * (3 / T.Rows) + 8); }
+                if (3 % T.Rows == 0) { b0 = Avx.LoadVector256(w + 16 * (3 / T.Rows)); b1 = Avx.LoadVector256(w + 16 * (3 / T.Rows) + 8); if (TF.On) Sse.Prefetch1(w + 16 * (3 / T.Rows) + prefetch); }
                 Fma2(ref c30, ref c31, p3 + kk + shift, b0, b1);
             }
             if (slots > 4)
             {
-                if (4 % T.Rows == 0) { b0 = Avx.LoadVector256(w + 16 * (4 / T.Rows)); b1 = Avx.LoadVector256(w + 16 * (4 / T.Rows) + 8); }
+                if (4 % T.Rows == 0) { b0 = Avx.LoadVector256(w + 16 * (4 / T.Rows)); b1 = Avx.LoadVector256(w + 16 * (4 / T.Rows) + 8); if (TF.On) Sse.Prefetch1(w + 16 * (4 / T.Rows) + prefetch); }
                 Fma2(ref c40, ref c41, p4 + kk + shift, b0, b1);
             }
             if (slots > 5)
             {
-                if (5 % T.Rows == 0) { b0 = Avx.LoadVector256(w + 16 * (5 / T.Rows)); b1 = Avx.LoadVector256(w + 16 * (5 / T.Rows) + 8); }
+                if (5 % T.Rows == 0) { b0 = Avx.LoadVector256(w + 16 * (5 / T.Rows)); b1 = Avx.LoadVector256(w + 16 * (5 / T.Rows) + 8); if (TF.On) Sse.Prefetch1(w + 16 * (5 / T.Rows) + prefetch); }
                 Fma2(ref c50, ref c51, p5 + kk + shift, b0, b1);
             }
         }

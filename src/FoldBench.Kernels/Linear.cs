@@ -102,31 +102,38 @@ public static unsafe partial class Linear
             float* wp = w + (nint)p * ldw;
             float* bp = bias == null ? null : bias + col;
             float* xb = x, yb = y + col;
+            // With more than one row block, the first block streams this tile's panels from memory and the later
+            // ones re-read them from L2. Meanwhile the next tile's panels are prefetched into L2, one panel per block
+            // (block 0 the first, block 1 the second), a line per K step, so their memory latency overlaps this
+            // tile's compute. One row block has no compute to hide it behind: there it measured slower.
+            bool prefetch = TStep.Prefetches && blocks.Count > 1 && p + TStep.PanelsPerTile < panels;
+            nint next = (nint)TStep.PanelsPerTile * ldw;
             for (int b = 0; b < blocks.Count; b++)
             {
+                nint pf = prefetch && b < TStep.PanelsPerTile ? next + b * (nint)ldw : 0;
                 int rows = blocks.Size(b);
                 // Heights above MaxRows never occur; the guards drop their code.
                 switch (rows)
                 {
-                    case 12 when TStep.MaxRows >= 12: TStep.Tile<Rows12>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate); break;
-                    case 11 when TStep.MaxRows >= 11: TStep.Tile<Rows11>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate); break;
-                    case 10 when TStep.MaxRows >= 10: TStep.Tile<Rows10>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate); break;
-                    case 9 when TStep.MaxRows >= 9: TStep.Tile<Rows9>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate); break;
-                    case 8 when TStep.MaxRows >= 8: TStep.Tile<Rows8>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate); break;
-                    case 7 when TStep.MaxRows >= 7: TStep.Tile<Rows7>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate); break;
-                    case 6 when TStep.MaxRows >= 6: TStep.Tile<Rows6>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate); break;
-                    case 5 when TStep.MaxRows >= 5: TStep.Tile<Rows5>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate); break;
+                    case 12 when TStep.MaxRows >= 12: TStep.Tile<Rows12>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate, pf); break;
+                    case 11 when TStep.MaxRows >= 11: TStep.Tile<Rows11>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate, pf); break;
+                    case 10 when TStep.MaxRows >= 10: TStep.Tile<Rows10>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate, pf); break;
+                    case 9 when TStep.MaxRows >= 9: TStep.Tile<Rows9>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate, pf); break;
+                    case 8 when TStep.MaxRows >= 8: TStep.Tile<Rows8>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate, pf); break;
+                    case 7 when TStep.MaxRows >= 7: TStep.Tile<Rows7>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate, pf); break;
+                    case 6 when TStep.MaxRows >= 6: TStep.Tile<Rows6>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate, pf); break;
+                    case 5 when TStep.MaxRows >= 5: TStep.Tile<Rows5>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate, pf); break;
                     case 4 when TStep.MaxRows >= 4:
                         if (TStep.SplitFourRows)
                         {
-                            TStep.Tile<Rows2>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate);
-                            TStep.Tile<Rows2>(xb + 2 * (nint)ldx, ldx, wp, k, bp, yb + 2 * (nint)ldy, ldy, cols, accumulate);
+                            TStep.Tile<Rows2>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate, pf);
+                            TStep.Tile<Rows2>(xb + 2 * (nint)ldx, ldx, wp, k, bp, yb + 2 * (nint)ldy, ldy, cols, accumulate, 0);
                         }
-                        else TStep.Tile<Rows4>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate);
+                        else TStep.Tile<Rows4>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate, pf);
                         break;
-                    case 3 when TStep.MaxRows >= 3: TStep.Tile<Rows3>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate); break;
-                    case 2: TStep.Tile<Rows2>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate); break;
-                    default: TStep.Tile<Rows1>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate); break;
+                    case 3 when TStep.MaxRows >= 3: TStep.Tile<Rows3>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate, pf); break;
+                    case 2: TStep.Tile<Rows2>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate, pf); break;
+                    default: TStep.Tile<Rows1>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate, pf); break;
                 }
                 xb += (nint)rows * ldx;
                 yb += (nint)rows * ldy;
@@ -173,12 +180,29 @@ internal unsafe interface IPanelStep
     /// </summary>
     static virtual int PanelsPerTile => 1;
 
+    /// <summary>Whether the tile acts on a prefetch distance (x86 has prefetcht1; NEON and Vector128 have no intrinsic).</summary>
+    static virtual bool Prefetches => false;
+
     /// <summary>
     /// One tile: <c>TShape.Rows</c> rows of X (row stride <paramref name="ldx"/>) times the panel(s) at
     /// <paramref name="w"/> over <paramref name="k"/> steps, into <paramref name="cols"/>
     /// (≤ 16·<see cref="PanelsPerTile"/>) columns of Y, adding the panel's <paramref name="bias"/> (or null) and, when
     /// <paramref name="accumulate"/>, the old Y.
     /// </summary>
-    static abstract void Tile<TShape>(float* x, nint ldx, float* w, int k, float* bias, float* y, nint ldy, int cols, bool accumulate)
+    /// <param name="prefetch">
+    /// Floats from each weight line the tile loads to a line it prefetches into L2 (the next tile's panels at the same K
+    /// step), or 0 for none. Paths without a prefetch instruction (.NET has none for NEON or Vector128) ignore it.
+    /// </param>
+    static abstract void Tile<TShape>(float* x, nint ldx, float* w, int k, float* bias, float* y, nint ldy, int cols, bool accumulate, nint prefetch)
         where TShape : struct, ITileShape;
 }
+
+/// <summary>Whether a tile prefetches: a type argument, so the tile without it has no trace of it.</summary>
+internal interface IPrefetch
+{
+    static abstract bool On { get; }
+}
+
+internal readonly struct Prefetch : IPrefetch { public static bool On => true; }
+
+internal readonly struct NoPrefetch : IPrefetch { public static bool On => false; }

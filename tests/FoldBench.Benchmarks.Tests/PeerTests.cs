@@ -19,7 +19,30 @@ public class PeerTests
             foreach (int m in new SweepSettings().KernelM)
                 foreach (int kn in new[] { 512, 2048 })
                     data.Add(peer, m, kn);
+        // The projections suite's kernel calls, as the peers suite runs them by default (every step chunk and fold).
+        foreach (var peer in PeerRegistry.Names)
+            foreach (var (m, kn) in SuiteCases.PeerShapes(new SweepSettings { KernelM = [], KernelKN = [] }).Select(x => (x.M, x.KN)).Distinct())
+                data.Add(peer, m, kn);
         return data;
+    }
+
+    [Fact]
+    public void The_suite_runs_the_kernel_grid_then_each_folded_projection_call_once()
+    {
+        // emformer-base: D = 512, right context R = 1, so T + R rows of width D unfolded; fold N gives N·(T + R) rows of D/N.
+        // T = 1: 2×512, 4×256, 8×128; T = 4: 5×512, 10×256, 20×128; T = 16: 17×512, 34×256, 68×128; all streamed.
+        var settings = new SweepSettings { KernelM = [1, 4], KernelKN = [512], StepChunkTokens = [1, 4, 16], Folds = [1, 2, 4] };
+        var expected = new List<(int, int, string)> { (1, 512, "cache"), (1, 512, "streamed"), (4, 512, "cache"), (4, 512, "streamed") };
+        foreach (var (m, kn) in new[] { (2, 512), (4, 256), (8, 128), (5, 512), (10, 256), (20, 128), (17, 512), (34, 256), (68, 128) })
+            expected.Add((m, kn, "streamed"));
+        Assert.Equal(expected, SuiteCases.PeerShapes(settings));
+        // Cache-resident only: no model shapes (the model's projections stream).
+        Assert.Equal([(1, 512, "cache"), (4, 512, "cache")], SuiteCases.PeerShapes(settings with { Regimes = ["cache"] }));
+        // Each shape runs once per peer, in the order above.
+        var cases = SuiteCases.For(FoldBench.Results.SuiteNames.Peers, settings with { Peers = ["foldbench", "tensorprimitives"] },
+            BenchmarkDotNet.Configs.DefaultConfig.Instance);
+        Assert.Equal(2 * expected.Count, cases.Count);
+        Assert.Equal("foldbench M=20 K=N=128 streamed", CaseDescriber.ShortName(FoldBench.Results.SuiteNames.Peers, cases[2 * 9]));
     }
 
     [Theory]

@@ -8,7 +8,8 @@ namespace FoldBench.Benchmarks.Suites;
 /// The kernel suite's operation, Y[M×N] = X[M×K]·Wᵀ + b (K = N, fp32, one thread), run by each of the
 /// libraries a user would pick instead of FoldBench (<see cref="PeerRegistry"/>) and by FoldBench's own
 /// best path, at the kernel suite's shapes and in its two weight regimes (cache-resident, and streamed
-/// through rotated weight sets larger than the LLC: <see cref="KernelBenchmarks.StreamedSetCount"/>).
+/// through rotated weight sets larger than the LLC: <see cref="KernelBenchmarks.StreamedSetCount"/>), and at the
+/// projections suite's folded kernel calls (<see cref="Sweep.SuiteCases.PeerShapes"/>).
 /// A peer that cannot run here is not run: the sweep records why (<see cref="WhyNot"/>).
 /// </summary>
 public class PeerBenchmarks

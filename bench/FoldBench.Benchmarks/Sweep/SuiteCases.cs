@@ -52,14 +52,15 @@ public static class SuiteCases
                 break;
             // Shape first, peer last: the peers of one shape run one after another, in the same sitting.
             case SuiteNames.Peers:
+                var shapes = PeerShapes(settings);
                 parameters =
                 [
-                    ("M", typeof(int), [.. settings.KernelM.Cast<object>()]),
-                    ("KN", typeof(int), [.. settings.KernelKN.Cast<object>()]),
-                    ("Regime", typeof(string), [.. settings.Regimes]),
+                    ("M", typeof(int), [.. shapes.Select(x => (object)x.M).Distinct()]),
+                    ("KN", typeof(int), [.. shapes.Select(x => (object)x.KN).Distinct()]),
+                    ("Regime", typeof(string), [.. shapes.Select(x => (object)x.Regime).Distinct()]),
                     ("Peer", typeof(string), [.. settings.Peers]),
                 ];
-                rows = Product([.. parameters.Select(p => p.Values)]);
+                rows = shapes.SelectMany(x => settings.Peers.Select(peer => new object[] { x.M, x.KN, x.Regime, peer }));
                 break;
             case SuiteNames.Rnnt:
                 parameters =
@@ -89,6 +90,30 @@ public static class SuiteCases
                 cases.Add(BenchmarkCase.Create(bc.Descriptor, bc.Job, new ParameterInstances(instances), bc.Config));
             }
         return cases;
+    }
+
+    /// <summary>
+    /// The peers suite's shapes: the kernel suite's M × K=N × regimes, then the folded projection's kernel call of the
+    /// projections suite for each preset × step chunk × fold (M = fold·(T + R) rows, K = N = D/fold), with weights
+    /// streamed as the model's are (a whole encoder's projections, layer after layer, exceed the caches at fold 1) when the
+    /// streamed regime is swept; each shape once.
+    /// </summary>
+    public static IReadOnlyList<(int M, int KN, string Regime)> PeerShapes(SweepSettings settings)
+    {
+        var shapes = new List<(int M, int KN, string Regime)>();
+        foreach (int m in settings.KernelM)
+            foreach (int kn in settings.KernelKN)
+                foreach (string regime in settings.Regimes)
+                    shapes.Add((m, kn, regime));
+        foreach (string preset in settings.Regimes.Contains(RegimeNames.Streamed) ? settings.Presets : [])
+            foreach (int chunk in settings.StepChunkTokens)
+                foreach (int fold in settings.Folds)
+                {
+                    var c = ModelPresets.Get(preset).WithChunk(chunk);
+                    if (c.Width % fold != 0) continue; // the model suites refuse such a fold with their own message
+                    shapes.Add((fold * ProjectionBenchmarks.Rows(c), c.Width / fold, RegimeNames.Streamed));
+                }
+        return [.. shapes.Distinct()];
     }
 
     /// <summary>

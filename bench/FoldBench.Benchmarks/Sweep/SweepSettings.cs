@@ -21,7 +21,7 @@ public sealed record SweepSettings
     public IReadOnlyList<int> KernelKN { get; init; } = [512];
     public IReadOnlyList<string> Regimes { get; init; } = RegimeNames.All;
 
-    // Peers suite (its shapes and regimes are the kernels suite's).
+    // Peers suite (its shapes are the kernels suite's and the projections suite's kernel calls: SuiteCases.PeerShapes).
     public IReadOnlyList<string> Peers { get; init; } = Benchmarks.Peers.PeerRegistry.Names;
 
     // Model suites.

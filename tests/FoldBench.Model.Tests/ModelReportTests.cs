@@ -16,8 +16,10 @@ public class ModelReportTests
     {
         var (baseline, accounts) = Accounts("emformer-base");
         string table = ModelReport.Table(baseline, accounts);
-        Assert.Contains("N=1", table);
-        Assert.Contains("N=4", table);
+        Assert.Contains("fold=1", table);
+        Assert.Contains("fold=4", table);
+        Assert.Contains("reductions vs fold=1", table);
+        Assert.DoesNotContain("N=", table);
         // torchaudio's emformer_rnnt_base(4097) counts 76,738,049 parameters: 292.7 MiB in fp32.
         Assert.Contains("76,738,049", table);
         Assert.Contains("292.7", table);

@@ -4,7 +4,7 @@ using FoldBench.Results.Formatting;
 
 namespace FoldBench.Model;
 
-/// <summary>The accounts of one chunk size: its baseline (normally N = 1) and one account per fold factor.</summary>
+/// <summary>The accounts of one chunk size: its baseline (normally fold 1) and one account per fold factor.</summary>
 public sealed record ChunkAccounts(ModelAccount Baseline, IReadOnlyList<ModelAccount> Folds)
 {
     public int ChunkTokens => Baseline.Config.ChunkTokens;
@@ -14,7 +14,7 @@ public sealed record ChunkAccounts(ModelAccount Baseline, IReadOnlyList<ModelAcc
 /// Renders accounts of one configuration at several fold factors: a table (one column per fold
 /// factor) and JSON; with several chunk sizes, a table with one row per chunk size and fold factor,
 /// as the paper lays out size, MACs and bytes against the chunk size. Reductions are relative to the
-/// baseline account of the same chunk size (normally N = 1), positive when smaller:
+/// baseline account of the same chunk size (normally fold 1), positive when smaller:
 /// 100·(1 − value/baseline).
 /// </summary>
 public static class ModelReport
@@ -72,7 +72,7 @@ public static class ModelReport
             ("  reduction", a => Percent(a.Footprint.TotalBytes, baseline.Footprint.TotalBytes)),
         };
 
-        var headers = accounts.Select(a => $"N={a.Options.Fold}").ToArray();
+        var headers = accounts.Select(a => $"fold={a.Options.Fold}").ToArray();
         Columns(sb, [.. rows.Select(r => (r.Label, accounts.Select(r.Cell).ToArray()))], headers);
         return sb.ToString();
     }
@@ -94,7 +94,7 @@ public static class ModelReport
         var columns = new (string Header, Func<ModelAccount, ModelAccount, string> Cell)[]
         {
             ("chunk T", (a, _) => Units.Count(a.Config.ChunkTokens)),
-            ("N", (a, _) => Units.Count(a.Options.Fold)),
+            ("fold", (a, _) => Units.Count(a.Options.Fold)),
             ("model MiB", (a, _) => Units.Fixed(a.Parameters.Model.MiBFp32, 1)),
             ("red.", (a, b) => Percent(a.ModelParameters, b.ModelParameters)),
             ("resident MiB", (a, _) => Units.Fixed(a.Footprint.TotalBytes / 1048576.0, 2)),
@@ -127,7 +127,7 @@ public static class ModelReport
                       $"left context {c.LeftContextTokens} tokens{(c.Rnnt is null ? " (encoder only: no RNN-T modelled)" : "")}");
         sb.AppendLine($"folding: {FoldingOptions.Names.Of(o.Heads)} heads, {FoldingOptions.Names.Of(o.Sharing)} weights, " +
                       $"{FoldingOptions.Names.Of(o.Projections).ToUpperInvariant()} folded, FFN {(o.FoldFfn ? "folded" : "unfolded")}; " +
-                      $"activation {a.Elementwise.Activation.Name}; reductions vs N={baseline.Options.Fold}");
+                      $"activation {a.Elementwise.Activation.Name}; reductions vs fold={baseline.Options.Fold}");
     }
 
     private static void Columns(StringBuilder sb, IReadOnlyList<(string Label, string[] Cells)> rows, IReadOnlyList<string> headers)

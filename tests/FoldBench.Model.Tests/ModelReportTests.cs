@@ -36,8 +36,9 @@ public class ModelReportTests
     public void Json_carries_the_same_numbers()
     {
         var (baseline, accounts) = Accounts("ondevice-256");
-        using var doc = JsonDocument.Parse(ModelReport.Json(baseline, accounts));
+        using var doc = JsonDocument.Parse(ModelDocument.Of(baseline, accounts).ToJson());
         var root = doc.RootElement;
+        Assert.Equal(["config", "options", "baselineFold", "folds"], root.EnumerateObject().Select(p => p.Name));
         Assert.Equal("ondevice-256", root.GetProperty("config").GetProperty("name").GetString());
         var folds = root.GetProperty("folds");
         Assert.Equal(3, folds.GetArrayLength());
@@ -115,7 +116,7 @@ public class ModelReportTests
             .Select(x => new ChunkAccounts(ModelAccounting.Compute(x, FoldingOptions.Unfolded),
                 [.. new[] { 1, 2 }.Select(n => ModelAccounting.Compute(x, new FoldingOptions(n)))]))
             .ToList();
-        using var doc = JsonDocument.Parse(ModelReport.ChunksJson(chunks));
+        using var doc = JsonDocument.Parse(ModelDocument.Of(chunks).ToJson());
         var list = doc.RootElement.GetProperty("chunks");
         Assert.Equal(2, list.GetArrayLength());
         Assert.Equal(8, list[1].GetProperty("chunkTokens").GetInt32());

@@ -33,7 +33,7 @@ namespace FoldBench.Cli
                 InferCommand.Create(stdout, stderr),
                 SensorsCommand.Create(console),
                 PlotCommand.Create(stdout, stderr),
-                CompareCommand.Create(stdout, stderr),
+                CompareCommand.Create(console),
                 KernelProbeCommand.Create(stdout, stderr),
             };
             return root;

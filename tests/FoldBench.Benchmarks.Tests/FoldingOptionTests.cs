@@ -54,9 +54,9 @@ public class FoldingOptionTests
         var cases = SuiteCases.For(SuiteNames.Attention, Matrix with { StepChunkTokens = [1, 2] }, DefaultConfig.Instance);
         var chunks = cases.Select(c => CaseDescriber.Param<int>(c, "ChunkTokens")).ToList();
         Assert.Equal([.. chunks.Order()], chunks);
-        Assert.Equal("attention ondevice-144 T=1 N=1", CaseDescriber.ShortName(SuiteNames.Attention, cases[0]));
-        Assert.Equal("attention ondevice-144 T=1 N=2", CaseDescriber.ShortName(SuiteNames.Attention, cases[1]));
-        Assert.Contains(cases, c => CaseDescriber.ShortName(SuiteNames.Attention, c) == "attention ondevice-144 T=2 N=2 reduce heads block-diagonal qkv");
+        Assert.Equal("attention ondevice-144 T=1 fold=1", CaseDescriber.ShortName(SuiteNames.Attention, cases[0]));
+        Assert.Equal("attention ondevice-144 T=1 fold=2", CaseDescriber.ShortName(SuiteNames.Attention, cases[1]));
+        Assert.Contains(cases, c => CaseDescriber.ShortName(SuiteNames.Attention, c) == "attention ondevice-144 T=2 fold=2 reduce heads block-diagonal qkv");
     }
 
     public static TheoryData<int, HeadPolicy, WeightSharing, FoldedProjections, bool> Variants()

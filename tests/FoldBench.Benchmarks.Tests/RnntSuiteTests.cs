@@ -38,7 +38,7 @@ public class RnntSuiteTests
             Assert.Single(rows.Skip(i).Take(4).Select(r => (r.Chunk, r.Fold)).Distinct());
             Assert.Equal(RnntPartNames.Parts.Append(RnntPartNames.Step).Order(), rows.Skip(i).Take(4).Select(r => r.Part).Order());
         }
-        Assert.Equal("rnnt ondevice-144 T=4 N=2 joiner", CaseDescriber.ShortName(SuiteNames.Rnnt,
+        Assert.Equal("rnnt ondevice-144 T=4 fold=2 joiner", CaseDescriber.ShortName(SuiteNames.Rnnt,
             cases.Single(bc => CaseDescriber.RnntPart(bc) == "joiner" && CaseDescriber.Param<int>(bc, "ChunkTokens") == 4 && CaseDescriber.Param<int>(bc, "Fold") == 2)));
     }
 }

@@ -108,7 +108,7 @@ public class FoldingOptionValidationTests
         var (code, _, err) = CommandLineTests.Invoke("run", "--suites", "attention", "--presets", "emformer-base", "--folds", "1,16",
             "--heads", "keep,reduce", "--out", dir, "--cpu", "none");
         Assert.Equal(2, code);
-        Assert.Contains("emformer-base, N=16, reduce heads", err);
+        Assert.Contains("emformer-base, fold=16, reduce heads", err);
         Assert.Contains("reducing heads at fold N = 16 needs N to divide heads H = 8", err);
         Assert.Single(err.TrimEnd().Split('\n'));
         Assert.False(Directory.Exists(dir));

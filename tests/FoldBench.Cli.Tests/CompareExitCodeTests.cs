@@ -74,6 +74,37 @@ public class CompareExitCodeTests : IDisposable
     }
 
     [Fact]
+    public void The_text_form_is_ruled_plain_lines_in_a_log_and_a_drawn_table_on_a_terminal()
+    {
+        string b = Report("base", ("Hash", Steady), ("Join", Other));
+        string same = Report("same", ("Hash", Steady.Reverse().ToArray()), ("Join", Other));
+
+        var (_, plain, _) = CommandLineTests.Invoke("compare", b, same);
+        var lines = plain.Split(Environment.NewLine);
+        int header = Array.FindIndex(lines, l => l.StartsWith("Case ", StringComparison.Ordinal));
+        Assert.True(header > 0, plain);
+        // The rule under the header: one run of dashes per column, starting where the header's column starts.
+        string rule = lines[header + 1];
+        Assert.Matches("^-+(  -+){5}$", rule);
+        foreach (string column in new[] { "Base", "Current", "Ratio", "Verdict", "Notes" })
+        {
+            int end = lines[header].IndexOf(column, StringComparison.Ordinal) + column.Length;
+            Assert.Equal('-', rule[end - 1]);
+        }
+        Assert.StartsWith("App.Bench.Hash ", lines[header + 2]);
+        Assert.DoesNotContain("╭", plain);
+
+        var o = new StringWriter();
+        int code = Cli.Run(["compare", b, same], new Terminal.CliConsole(o, new StringWriter(), Terminal.OutputStyle.Rich, Terminal.OutputStyle.Plain));
+        Assert.Equal(0, code);
+        string rich = o.ToString();
+        Assert.Contains("╭", rich);
+        Assert.Contains("Hash", rich);
+        Assert.DoesNotContain("----", rich);
+        Assert.Contains("OK: no case is slower beyond the threshold", rich);
+    }
+
+    [Fact]
     public void Every_output_form_carries_the_step_and_its_series()
     {
         string b = Report("base", ("Hash", Steady), ("Join", Other));

@@ -58,6 +58,24 @@ public class TerminalTests
     }
 
     [Fact]
+    public void AHeaderRuleIsDashesAsWideAsEachColumn()
+    {
+        var table = new TextTable
+        {
+            Columns = [new("Case"), new("Ratio", AlignRight: true), new("Notes")],
+            Rows = [["scalar M=1", "1.000", ""]],
+            HeaderRule = true,
+        };
+        // Widths: Case 10 ("scalar M=1"), Ratio 5, Notes 5 (the header); no title, so no indent.
+        Assert.Equal(
+        [
+            "Case        Ratio  Notes",
+            "----------  -----  -----",
+            "scalar M=1  1.000",
+        ], PlainRenderer.Lines(table));
+    }
+
+    [Fact]
     public void ARowWithTheWrongCellCountIsRefused()
     {
         var table = new TextTable { Columns = [new("a"), new("b")], Rows = [["only one"]] };

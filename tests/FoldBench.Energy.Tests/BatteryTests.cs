@@ -34,7 +34,7 @@ public class BatteryTests
         f.Writer.Advance(t + Stopwatch.Frequency * 2); // past one gauge period: current_now now holds the 3 W average
         Assert.True(long.Parse(f.Read("/sys/class/power_supply/battery/current_now")) < 0);
         var r0 = s.Read();
-        Thread.Sleep(200);
+        Thread.Sleep(200); // lets wall time pass: the source integrates power between reads; the check divides by the reads' own interval
         var r1 = s.Read();
         double seconds = (r1.Timestamp - r0.Timestamp) / (double)Stopwatch.Frequency;
         Assert.Equal(3.0, (r1.Joules[0] - r0.Joules[0]) / seconds, 0.01);

@@ -17,12 +17,18 @@ public class SessionTests(ITestOutputHelper output)
     private static double Slack(FixtureWriter w, double watts, TimeSpan nominal) =>
         2 * watts * Math.Max(0, (w.MaxTickGap - nominal).TotalSeconds);
 
-    /// <summary>A window during which this thread sleeps: leaves the cores to the writer and the sampler.</summary>
+    /// <summary>
+    /// A window during which this thread sleeps, leaving the cores to the writer and the sampler, then waits until the
+    /// sampler has covered it. The sleep lets wall time pass (a window needs 100 update periods and energy in it);
+    /// every check uses the window's measured length, so a sleep stretched by load changes no outcome.
+    /// </summary>
     private static EnergyWindow Idle(EnergySession session, double seconds, string label = "case")
     {
         long start = session.MarkEdge();
         Thread.Sleep(TimeSpan.FromSeconds(seconds));
-        return new EnergyWindow(label, start, session.MarkEdge());
+        var w = new EnergyWindow(label, start, session.MarkEdge());
+        Until.Covered(session, w);
+        return w;
     }
 
     /// <summary>A window during which this thread spins (for the /proc/stat model).</summary>
@@ -33,7 +39,9 @@ public class SessionTests(ITestOutputHelper output)
         double x = 1;
         while (Stopwatch.GetTimestamp() < end) x = x * 1.0000001 + 1e-9;
         GC.KeepAlive(x);
-        return new EnergyWindow(label, start, session.MarkEdge());
+        var w = new EnergyWindow(label, start, session.MarkEdge());
+        Until.Covered(session, w);
+        return w;
     }
 
     [Theory]
@@ -79,12 +87,14 @@ public class SessionTests(ITestOutputHelper output)
         using var dir = new TempDir();
         using var f = new Fixture(FixtureLayout.IntelLaptop, new ConstantPower(25), new FixtureWriterOptions(NearWrap: true));
         using var session = EnergySession.Start(EnergyDiscovery.Discover(f.Options()), dir.Path)!;
-        // The counters sit 0.4 s of 25 W before their wrap until the writer starts inside the window.
+        // The counters sit 0.4 s of 25 W (10 J) before their wrap until the writer starts inside the window; the window
+        // ends once twice that is injected and the sampler has taken enough samples, however long that takes.
         long start = session.MarkEdge();
         f.Writer.Start();
         f.Writer.ResetMaxTickGap();
-        Thread.Sleep(900);
+        Until.Holds(() => f.Writer.Total("package") >= 2 * 0.4 * 25 && session.Sampler.Count > 20, "20 J injected and 20 samples taken");
         var w = new EnergyWindow("wrap", start, session.MarkEdge());
+        Until.Covered(session, w);
         var r = session.Measure([w], 1, double.NaN);
         Assert.True(r.Attributable, r.Reason);
         var raw = session.Sampler.Series();
@@ -106,7 +116,9 @@ public class SessionTests(ITestOutputHelper output)
         using var f = new Fixture(FixtureLayout.IntelLaptop, new ConstantPower(10));
         f.Writer.Start();
         using var session = EnergySession.Start(EnergyDiscovery.Discover(f.Options()), dir.Path)!;
-        var w = Idle(session, 0.05);
+        // 50 ms by the clock's ticks, not by a sleep that load could stretch past the 100 ms (100 × 1 ms) it must stay under.
+        long start = session.MarkEdge();
+        var w = new EnergyWindow("case", start, start + Stopwatch.Frequency / 20);
         var r = session.Measure([w], 100, 4);
         Assert.False(r.Attributable);
         Assert.Null(r.GrossJoulesPerOp);
@@ -125,8 +137,8 @@ public class SessionTests(ITestOutputHelper output)
         var before = Idle(session, 0.2, "before");
         Assert.True(session.Measure([before], 10, 1).Attributable);
         File.Delete(f.Path("/sys/devices/virtual/powercap/intel-rapl/intel-rapl:0/energy_uj"));
-        // The sampler notices at its next existence check; wait for that, not for a guessed time (a minute is a hang guard).
-        Assert.True(SpinWait.SpinUntil(() => session.Sampler.FailureReason is not null, TimeSpan.FromMinutes(1)), "the sampler never noticed");
+        // The sampler notices at its next existence check; wait for that, not for a guessed time.
+        Until.Holds(() => session.Sampler.FailureReason is not null, "the sampler noticing the counter vanished");
         var after = Idle(session, 0.2, "after");
         var r = session.Measure([after], 10, 1);
         Assert.False(r.Attributable);
@@ -143,7 +155,10 @@ public class SessionTests(ITestOutputHelper output)
         var gauge = TimeSpan.FromMilliseconds(5);
         using var f = new Fixture(layout, new ConstantPower(watts), new FixtureWriterOptions(GaugePeriod: gauge));
         f.Writer.Start();
-        Thread.Sleep(50);
+        // Until the gauge has published the model's power once: the writer publishes at its first tick a gauge period
+        // after Start, which returned before `started`.
+        long started = Stopwatch.GetTimestamp();
+        Until.Holds(() => f.Writer.LastTick >= started + (long)(gauge.TotalSeconds * Stopwatch.Frequency), "the gauge's first publication");
         var options = f.Options(new EnergyOptions(BatteryUpdatePeriod: gauge));
         using var session = EnergySession.Start(EnergyDiscovery.Discover(options), dir.Path)!;
         Assert.Equal("battery", session.Source.Name);

@@ -74,8 +74,9 @@ public class TraceTests(ITestOutputHelper output)
         using var session = EnergySession.Start(EnergyDiscovery.Discover(new EnergyOptions(dir.Sub("empty"), TraceFiles: [csv], TraceOffsetSeconds: 0)), dir.Sub("results"))!;
         Assert.Equal("external-trace", session.Source.Name);
         long start = session.MarkEdge();
-        Thread.Sleep(600);
+        Thread.Sleep(600); // lets wall time pass: a window needs 100 row periods; the truth below uses its measured length
         var w = new Attribution.EnergyWindow("case", start, session.MarkEdge());
+        Until.Covered(session, w);
         var r = session.Measure([w], 10, 2);
         Assert.True(r.Attributable, r.Reason);
         double truth = 7 * w.Seconds;

@@ -16,8 +16,10 @@ public class ModelReportTests
     {
         var (baseline, accounts) = Accounts("emformer-base");
         string table = ModelReport.Table(baseline, accounts);
-        Assert.Contains("N=1", table);
-        Assert.Contains("N=4", table);
+        Assert.Contains("fold=1", table);
+        Assert.Contains("fold=4", table);
+        Assert.Contains("reductions vs fold=1", table);
+        Assert.DoesNotContain("N=", table);
         // torchaudio's emformer_rnnt_base(4097) counts 76,738,049 parameters: 292.7 MiB in fp32.
         Assert.Contains("76,738,049", table);
         Assert.Contains("292.7", table);
@@ -34,8 +36,9 @@ public class ModelReportTests
     public void Json_carries_the_same_numbers()
     {
         var (baseline, accounts) = Accounts("ondevice-256");
-        using var doc = JsonDocument.Parse(ModelReport.Json(baseline, accounts));
+        using var doc = JsonDocument.Parse(ModelDocument.Of(baseline, accounts).ToJson());
         var root = doc.RootElement;
+        Assert.Equal(["config", "options", "baselineFold", "folds"], root.EnumerateObject().Select(p => p.Name));
         Assert.Equal("ondevice-256", root.GetProperty("config").GetProperty("name").GetString());
         var folds = root.GetProperty("folds");
         Assert.Equal(3, folds.GetArrayLength());
@@ -113,7 +116,7 @@ public class ModelReportTests
             .Select(x => new ChunkAccounts(ModelAccounting.Compute(x, FoldingOptions.Unfolded),
                 [.. new[] { 1, 2 }.Select(n => ModelAccounting.Compute(x, new FoldingOptions(n)))]))
             .ToList();
-        using var doc = JsonDocument.Parse(ModelReport.ChunksJson(chunks));
+        using var doc = JsonDocument.Parse(ModelDocument.Of(chunks).ToJson());
         var list = doc.RootElement.GetProperty("chunks");
         Assert.Equal(2, list.GetArrayLength());
         Assert.Equal(8, list[1].GetProperty("chunkTokens").GetInt32());

@@ -135,7 +135,7 @@ public class ReportMarkdownTests
         Assert.Contains("- Test fixture: hand-made numbers", md);
         Assert.Contains("- No energy figures: no energy counter is exposed on this virtual machine (no powercap, MSR or hwmon). " +
                         "Energy columns are empty and the energy charts say so; nothing is reported as 0 W.", md);
-        Assert.Contains("- **Timing noise**: coefficient of variation over iterations, median 1.2%, max 7.2% (\"encoder emformer-base T=2 N=2\")", md);
+        Assert.Contains("- **Timing noise**: coefficient of variation over iterations, median 1.2%, max 7.2% (\"encoder emformer-base T=2 fold=2\")", md);
         Assert.Contains("- Noisy machine: the coefficient of variation over iterations has median 1.2% and max 7.2%", md);
         Assert.Contains("Energy: not measured (no usable energy source; see Caveats).", md);
         Assert.Contains("- **Energy**: none — no usable energy source (why: see Caveats).", md);

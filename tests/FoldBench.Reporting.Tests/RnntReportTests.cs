@@ -6,7 +6,7 @@ public class RnntReportTests
 {
     private static CaseResult Part(string part, int fold, double ns, double? netJoulesPerToken = null) => new()
     {
-        Suite = SuiteNames.Rnnt, Name = $"rnnt emformer-base T=4 N={fold} {part}", Path = "avx2", Preset = "emformer-base",
+        Suite = SuiteNames.Rnnt, Name = $"rnnt emformer-base T=4 fold={fold} {part}", Path = "avx2", Preset = "emformer-base",
         ChunkTokens = 4, Fold = fold, Part = part, SymbolStepsPerFrame = 1, MedianNs = ns, TokensPerS = 4 / (ns * 1e-9), WeightBytes = 1000,
         Energy = netJoulesPerToken is double j ? new EnergyResult { Attributable = true, NetJoulesPerToken = j } : null,
     };

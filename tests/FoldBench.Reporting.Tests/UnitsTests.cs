@@ -62,5 +62,7 @@ public class UnitsTests
         Assert.Equal(Units.Missing, Units.Energy(null, 0.1));
         Assert.Equal(Units.Missing, Units.Percent(null));
         Assert.Equal("138,296", Units.Number(138296.4));
+        Assert.Equal(Units.Missing, Units.Integer(null));
+        Assert.Equal("2048", Units.Integer(2048)); // a dimension: no thousands separator
     }
 }

@@ -26,12 +26,16 @@ public static class CaseDescriber
         return v is T t ? t : (T)Convert.ChangeType(v!, typeof(T), CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// The case's label: kernels and peers by their shape (`K=N=512`: N is the output width), model suites by chunk
+    /// and fold factor (`T=4 fold=2`), so N never means the fold.
+    /// </summary>
     public static string ShortName(string suite, BenchmarkCase bc) => suite switch
     {
         SuiteNames.Kernels => $"{Param<string>(bc, "Path")} M={Param<int>(bc, "M")} K=N={Param<int>(bc, "KN")} {Param<string>(bc, "Regime")}",
         SuiteNames.Peers => $"{Param<string>(bc, "Peer")} M={Param<int>(bc, "M")} K=N={Param<int>(bc, "KN")} {Param<string>(bc, "Regime")}",
-        SuiteNames.Rnnt => $"{suite} {Param<string>(bc, "Preset")} T={Param<int>(bc, "ChunkTokens")} N={Param<int>(bc, "Fold")} {RnntPart(bc)}",
-        _ => $"{suite} {Param<string>(bc, "Preset")} T={Param<int>(bc, "ChunkTokens")} N={Param<int>(bc, "Fold")}{VariantLabel(bc)}",
+        SuiteNames.Rnnt => $"{suite} {Param<string>(bc, "Preset")} T={Param<int>(bc, "ChunkTokens")} fold={Param<int>(bc, "Fold")} {RnntPart(bc)}",
+        _ => $"{suite} {Param<string>(bc, "Preset")} T={Param<int>(bc, "ChunkTokens")} fold={Param<int>(bc, "Fold")}{VariantLabel(bc)}",
     };
 
     /// <summary>" reduce block-diagonal qkv ffn": the folding options of a folded case that differ from the paper's defaults.</summary>

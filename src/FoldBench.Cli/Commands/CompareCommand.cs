@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using FoldBench.Cli.Terminal;
 using FoldBench.Regression.Comparison;
 using FoldBench.Regression.Formatting;
 using FoldBench.Regression.Loading;
@@ -9,8 +10,10 @@ namespace FoldBench.Cli.Commands;
 /// <summary>`foldbench compare BASE CURRENT`: the regression gate (statistical for time, exact for instructions).</summary>
 public static class CompareCommand
 {
-    public static Command Create(TextWriter stdout, TextWriter stderr)
+    public static Command Create(CliConsole console)
     {
+        ArgumentNullException.ThrowIfNull(console);
+        TextWriter stdout = console.Out, stderr = console.Error;
         var baseline = new Argument<string>("BASE") { Description = "results folder (or its summary.json), or BenchmarkDotNet *-report-full.json file(s) from any project", Arity = ArgumentArity.ZeroOrOne };
         var current = new Argument<string>("CURRENT") { Description = "the same for the run to judge; cases are matched by full name", Arity = ArgumentArity.ZeroOrOne };
         var metric = CliOptions.OneOf("--metric", "what to judge (default: time)", ["time", "instructions"]);
@@ -50,13 +53,25 @@ public static class CompareCommand
                 FailOnUnstable = p.GetValue(failOnUnstable),
             };
             var report = Comparer.Compare(ResultsLoader.Load(p.GetValue(baseline)!), ResultsLoader.Load(p.GetValue(current)!), options);
-            IReportFormatter formatter = p.GetValue(json) ? new JsonReportFormatter()
-                : p.GetValue(markdown) ? new MarkdownFormatter()
-                : new TextTableFormatter();
-            stdout.Write(formatter.Format(report));
+            if (p.GetValue(json)) stdout.Write(new JsonReportFormatter().Format(report));
+            else if (p.GetValue(markdown)) stdout.Write(new MarkdownFormatter().Format(report));
+            else WriteText(TextReport.Of(report), console.OutRenderer);
             return report.ExitCode;
         }));
         return command;
+    }
+
+    /// <summary>The table drawn on a terminal; in a log, aligned lines with a rule under the header, as the gate's readers expect.</summary>
+    private static void WriteText(TextReport text, IConsoleRenderer output)
+    {
+        foreach (var line in text.Head) output.Line(line);
+        output.Table(new TextTable
+        {
+            Columns = [.. text.Columns.Select(c => new TextColumn(c.Header, c.AlignRight))],
+            Rows = text.Rows,
+            HeaderRule = true,
+        });
+        foreach (var line in text.Tail) output.Line(line);
     }
 
     /// <summary>"0.3ns", "0.3 ns", "2us", "2µs", "1ms", "0.5s", or a bare number of ns.</summary>

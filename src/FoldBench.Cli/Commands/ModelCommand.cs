@@ -52,10 +52,10 @@ public static class ModelCommand
             if (accounts.Count == 1)
             {
                 var (baseline, folded) = (accounts[0].Baseline, accounts[0].Folds);
-                stdout.Write(asJson ? ModelReport.Json(baseline, folded) + Environment.NewLine : ModelReport.Table(baseline, folded));
+                stdout.Write(asJson ? ModelDocument.Of(baseline, folded).ToJson() + Environment.NewLine : ModelReport.Table(baseline, folded));
             }
             else
-                stdout.Write(asJson ? ModelReport.ChunksJson(accounts) + Environment.NewLine : ModelReport.ChunkTable(accounts));
+                stdout.Write(asJson ? ModelDocument.Of(accounts).ToJson() + Environment.NewLine : ModelReport.ChunkTable(accounts));
             return Cli.ExitOk;
         }));
         return command;

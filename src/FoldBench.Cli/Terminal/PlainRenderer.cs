@@ -26,8 +26,9 @@ public sealed class PlainRenderer(TextWriter writer) : IConsoleRenderer
     public void Restore() { }
 
     /// <summary>
-    /// The table as text: its title, then the header and one line per row, indented by two spaces under a title;
-    /// columns padded to their widest cell and two spaces apart, numbers right-aligned, the last column unpadded.
+    /// The table as text: its title, then the header (with a rule of dashes under it when asked) and one line per
+    /// row, indented by two spaces under a title; columns padded to their widest cell and two spaces apart, numbers
+    /// right-aligned, the last column unpadded.
     /// A line break inside a cell becomes a space, so one row stays one line.
     /// </summary>
     public static IReadOnlyList<string> Lines(TextTable table)
@@ -54,6 +55,7 @@ public sealed class PlainRenderer(TextWriter writer) : IConsoleRenderer
         var lines = new List<string>();
         if (table.Title is not null) lines.Add(Flat(table.Title));
         lines.Add(Render(header));
+        if (table.HeaderRule) lines.Add(Render([.. widths.Select(w => new string('-', w))]));
         lines.AddRange(rows.Select(Render));
         return lines;
     }

@@ -2,8 +2,8 @@ namespace FoldBench.Cli.Terminal;
 
 /// <summary>
 /// A table as data: what a command wants shown, not how. <see cref="IConsoleRenderer.Table"/> draws it as a
-/// Spectre table on a terminal and as aligned plain lines (one per row) otherwise. Any command's table can go
-/// through it: `sensors` and `run --instructions` do; `compare` can by building one from its report's rows.
+/// Spectre table on a terminal and as aligned plain lines (one per row) otherwise: `sensors`, `compare` and
+/// `run --instructions` print theirs through it.
 /// </summary>
 public sealed record TextTable
 {
@@ -11,6 +11,12 @@ public sealed record TextTable
     public string? Title { get; init; }
 
     public required IReadOnlyList<TextColumn> Columns { get; init; }
+
+    /// <summary>
+    /// Plain lines only: a line of dashes under the header, as wide as each column. `compare` has always printed
+    /// one, and logs and scripts read its table that way; a drawn table has its own border.
+    /// </summary>
+    public bool HeaderRule { get; init; }
 
     /// <summary>The cells, one list per row, as many as <see cref="Columns"/>.</summary>
     public IReadOnlyList<IReadOnlyList<string>> Rows { get; init; } = [];

@@ -1,20 +1,19 @@
 using System.Text;
-using System.Text.Json;
 using FoldBench.Results.Formatting;
 
 namespace FoldBench.Model;
 
-/// <summary>The accounts of one chunk size: its baseline (normally N = 1) and one account per fold factor.</summary>
+/// <summary>The accounts of one chunk size: its baseline (normally fold 1) and one account per fold factor.</summary>
 public sealed record ChunkAccounts(ModelAccount Baseline, IReadOnlyList<ModelAccount> Folds)
 {
     public int ChunkTokens => Baseline.Config.ChunkTokens;
 }
 
 /// <summary>
-/// Renders accounts of one configuration at several fold factors: a table (one column per fold
-/// factor) and JSON; with several chunk sizes, a table with one row per chunk size and fold factor,
-/// as the paper lays out size, MACs and bytes against the chunk size. Reductions are relative to the
-/// baseline account of the same chunk size (normally N = 1), positive when smaller:
+/// Renders accounts of one configuration at several fold factors as a table, one column per fold factor
+/// (the JSON form is <see cref="ModelDocument"/>); with several chunk sizes, one row per chunk size and fold
+/// factor, as the paper lays out size, MACs and bytes against the chunk size. Reductions are relative to the
+/// baseline account of the same chunk size (normally fold 1), positive when smaller:
 /// 100·(1 − value/baseline).
 /// </summary>
 public static class ModelReport
@@ -72,7 +71,7 @@ public static class ModelReport
             ("  reduction", a => Percent(a.Footprint.TotalBytes, baseline.Footprint.TotalBytes)),
         };
 
-        var headers = accounts.Select(a => $"N={a.Options.Fold}").ToArray();
+        var headers = accounts.Select(a => $"fold={a.Options.Fold}").ToArray();
         Columns(sb, [.. rows.Select(r => (r.Label, accounts.Select(r.Cell).ToArray()))], headers);
         return sb.ToString();
     }
@@ -94,7 +93,7 @@ public static class ModelReport
         var columns = new (string Header, Func<ModelAccount, ModelAccount, string> Cell)[]
         {
             ("chunk T", (a, _) => Units.Count(a.Config.ChunkTokens)),
-            ("N", (a, _) => Units.Count(a.Options.Fold)),
+            ("fold", (a, _) => Units.Count(a.Options.Fold)),
             ("model MiB", (a, _) => Units.Fixed(a.Parameters.Model.MiBFp32, 1)),
             ("red.", (a, b) => Percent(a.ModelParameters, b.ModelParameters)),
             ("resident MiB", (a, _) => Units.Fixed(a.Footprint.TotalBytes / 1048576.0, 2)),
@@ -127,7 +126,7 @@ public static class ModelReport
                       $"left context {c.LeftContextTokens} tokens{(c.Rnnt is null ? " (encoder only: no RNN-T modelled)" : "")}");
         sb.AppendLine($"folding: {FoldingOptions.Names.Of(o.Heads)} heads, {FoldingOptions.Names.Of(o.Sharing)} weights, " +
                       $"{FoldingOptions.Names.Of(o.Projections).ToUpperInvariant()} folded, FFN {(o.FoldFfn ? "folded" : "unfolded")}; " +
-                      $"activation {a.Elementwise.Activation.Name}; reductions vs N={baseline.Options.Fold}");
+                      $"activation {a.Elementwise.Activation.Name}; reductions vs fold={baseline.Options.Fold}");
     }
 
     private static void Columns(StringBuilder sb, IReadOnlyList<(string Label, string[] Cells)> rows, IReadOnlyList<string> headers)
@@ -145,140 +144,5 @@ public static class ModelReport
         }
     }
 
-    public static string Json(ModelAccount baseline, IReadOnlyList<ModelAccount> accounts)
-    {
-        ArgumentNullException.ThrowIfNull(baseline);
-        if (accounts.Count == 0) throw new ArgumentException("no accounts to report", nameof(accounts));
-        return Document(accounts[0], baseline, w =>
-        {
-            w.WriteStartArray("folds");
-            foreach (var a in accounts) WriteAccount(w, a, baseline);
-            w.WriteEndArray();
-        });
-    }
-
-    /// <summary>
-    /// JSON for several chunk sizes: the configuration (with the first chunk size), the options, and
-    /// <c>chunks: [{ chunkTokens, folds: [...] }]</c>, each fold as in <see cref="Json"/>.
-    /// </summary>
-    public static string ChunksJson(IReadOnlyList<ChunkAccounts> chunks)
-    {
-        ArgumentNullException.ThrowIfNull(chunks);
-        if (chunks.Count == 0 || chunks.Any(c => c.Folds.Count == 0)) throw new ArgumentException("no accounts to report", nameof(chunks));
-        return Document(chunks[0].Folds[0], chunks[0].Baseline, w =>
-        {
-            w.WriteStartArray("chunks");
-            foreach (var c in chunks)
-            {
-                w.WriteStartObject();
-                w.WriteNumber("chunkTokens", c.ChunkTokens);
-                w.WriteStartArray("folds");
-                foreach (var a in c.Folds) WriteAccount(w, a, c.Baseline);
-                w.WriteEndArray();
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-        });
-    }
-
-    private static string Document(ModelAccount first, ModelAccount baseline, Action<Utf8JsonWriter> body)
-    {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
-        {
-            var o = first.Options;
-            w.WriteStartObject();
-            w.WritePropertyName("config");
-            using (var config = JsonDocument.Parse(first.Config.ToJson())) config.RootElement.WriteTo(w);
-            w.WriteStartObject("options");
-            w.WriteString("heads", FoldingOptions.Names.Of(o.Heads));
-            w.WriteString("sharing", FoldingOptions.Names.Of(o.Sharing));
-            w.WriteString("projections", FoldingOptions.Names.Of(o.Projections));
-            w.WriteBoolean("foldFfn", o.FoldFfn);
-            w.WriteString("activation", first.Elementwise.Activation.Name.ToLowerInvariant());
-            w.WriteEndObject();
-            w.WriteNumber("baselineFold", baseline.Options.Fold);
-            body(w);
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
-
-    private static void WriteAccount(Utf8JsonWriter w, ModelAccount a, ModelAccount baseline)
-    {
-        var p = a.Parameters;
-        w.WriteStartObject();
-        w.WriteNumber("fold", a.Options.Fold);
-        w.WriteStartObject("parameters");
-        w.WriteNumber("model", p.Model.Parameters);
-        w.WriteNumber("encoder", p.Encoder.Parameters);
-        w.WriteNumber("attentionProjections", p.AttentionProjections.Parameters);
-        w.WriteNumber("ffn", p.Ffn.Parameters);
-        w.WriteNumber("norms", p.Norms.Parameters);
-        w.WriteNumber("restOfModel", p.RestOfModel.Parameters);
-        w.WriteNumber("layer", a.LayerParameters);
-        w.WriteNumber("attentionBlock", a.AttentionBlockParameters);
-        w.WriteEndObject();
-        w.WriteStartObject("bytes");
-        foreach (var (name, g) in new[] { ("model", p.Model), ("encoder", p.Encoder), ("attentionProjections", p.AttentionProjections), ("ffn", p.Ffn) })
-        {
-            w.WriteStartObject(name);
-            w.WriteNumber("fp32", g.BytesFp32);
-            w.WriteNumber("fp16", g.BytesFp16);
-            w.WriteNumber("int8", g.BytesInt8);
-            w.WriteEndObject();
-        }
-        w.WriteEndObject();
-        w.WriteStartObject("reductionPercent");
-        w.WriteNumber("model", Round(ReductionPercent(p.Model.Parameters, baseline.Parameters.Model.Parameters)));
-        w.WriteNumber("encoder", Round(ReductionPercent(p.Encoder.Parameters, baseline.Parameters.Encoder.Parameters)));
-        w.WriteNumber("attentionProjections", Round(ReductionPercent(p.AttentionProjections.Parameters, baseline.Parameters.AttentionProjections.Parameters)));
-        w.WriteNumber("totalMacs", Round(ReductionPercent(a.TotalMacs, baseline.TotalMacs)));
-        w.WriteNumber("bytesMovedPerToken", Round(ReductionPercent(a.BytesMovedPerToken, baseline.BytesMovedPerToken)));
-        w.WriteNumber("residentBytes", Round(ReductionPercent(a.Footprint.TotalBytes, baseline.Footprint.TotalBytes)));
-        w.WriteEndObject();
-        w.WriteStartObject("resident");
-        w.WriteNumber("weightBytes", a.Footprint.WeightBytes);
-        w.WriteNumber("cacheBytes", a.Footprint.CacheBytes);
-        w.WriteNumber("scratchBytes", a.Footprint.ScratchBytes);
-        w.WriteNumber("totalBytes", a.Footprint.TotalBytes);
-        w.WriteEndObject();
-        WriteStep(w, "encoderStep", a.EncoderStep);
-        WriteStep(w, "perLayer", a.PerLayer);
-        WriteStep(w, "attentionBlock", a.AttentionBlock);
-        w.WriteEndObject();
-    }
-
-    private static void WriteStep(Utf8JsonWriter w, string name, StepCost s)
-    {
-        w.WriteStartObject(name);
-        w.WriteNumber("projectionMacs", s.ProjectionMacs);
-        w.WriteNumber("scoreMacs", s.ScoreMacs);
-        w.WriteNumber("ffnMacs", s.FfnMacs);
-        w.WriteNumber("totalMacs", s.TotalMacs);
-        w.WriteNumber("weightBytesRead", s.WeightBytesReadPerStep);
-        w.WriteNumber("activationBytes", s.ActivationBytesPerStep);
-        w.WriteNumber("cacheBytes", s.CacheBytesPerStep);
-        w.WriteNumber("scoreBytes", s.ScoreBytesPerStep);
-        w.WriteNumber("bytesMoved", s.BytesMovedPerStep);
-        w.WriteNumber("bytesMovedPerToken", Round(s.BytesMovedPerToken));
-        w.WriteNumber("arithmeticIntensity", Round(s.ArithmeticIntensity));
-        var e = s.Elementwise;
-        w.WriteStartObject("elementwise");
-        w.WriteNumber("softmaxExps", e.SoftmaxExps);
-        w.WriteNumber("activationElements", e.ActivationElements);
-        w.WriteNumber("activationTranscendentals", e.ActivationTranscendentals);
-        w.WriteNumber("layerNormElements", e.LayerNormElements);
-        w.WriteNumber("layerNormRows", e.LayerNormRows);
-        w.WriteNumber("residualElements", e.ResidualElements);
-        w.WriteNumber("softmaxFlops", e.SoftmaxFlops);
-        w.WriteNumber("layerNormFlops", e.LayerNormFlops);
-        w.WriteNumber("activationFlops", e.ActivationFlops);
-        w.WriteNumber("flops", e.Flops);
-        w.WriteEndObject();
-        w.WriteEndObject();
-    }
-
-    private static double Round(double v) => Math.Round(v, 4);
     private static string Percent(double value, double baseline) => Units.Fixed(ReductionPercent(value, baseline), 1) + " %";
 }

@@ -46,9 +46,9 @@ public sealed record FoldingOptions(
     /// <summary>The same switches at another fold factor.</summary>
     public FoldingOptions WithFold(int fold) => this with { Fold = fold };
 
-    /// <summary>A short human-readable description, e.g. "N=2, keep heads, shared, QKVO".</summary>
+    /// <summary>A short human-readable description, e.g. "fold=2, keep heads, shared weights, qkvo folded, FFN unfolded".</summary>
     public string Describe() =>
-        $"N={Fold}, {Names.Of(Heads)} heads, {Names.Of(Sharing)} weights, {Names.Of(Projections)} folded, FFN {(FoldFfn ? "folded" : "unfolded")}";
+        $"fold={Fold}, {Names.Of(Heads)} heads, {Names.Of(Sharing)} weights, {Names.Of(Projections)} folded, FFN {(FoldFfn ? "folded" : "unfolded")}";
 
     /// <summary>The command-line / JSON spellings of the switches.</summary>
     public static class Names

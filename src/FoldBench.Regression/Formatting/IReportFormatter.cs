@@ -3,14 +3,14 @@ using FoldBench.Results.Formatting;
 
 namespace FoldBench.Regression.Formatting;
 
-/// <summary>Turns a comparison into text for one audience (a terminal, a pull-request comment, a machine).</summary>
+/// <summary>Turns a comparison into a document for one audience (a pull-request comment, a machine); the console's form is <see cref="TextReport"/>.</summary>
 public interface IReportFormatter
 {
     string Format(ComparisonReport report);
 }
 
 /// <summary>
-/// The lines and cells the text and markdown formatters share. Numbers go through
+/// The lines and cells the text form (<see cref="TextReport"/>) and the markdown formatter share. Numbers go through
 /// <see cref="Units"/>, FoldBench's one unit formatter.
 /// </summary>
 public static class ReportText
@@ -135,6 +135,15 @@ public static class ReportText
     {
         bool unique = r.Cases.Select(c => c.DisplayName).Distinct(StringComparer.Ordinal).Count() == r.Cases.Count;
         return unique ? c => c.DisplayName : c => c.FullName;
+    }
+
+    /// <summary>The lists after the table, each with its title: correctness failures, unmatched and skipped cases.</summary>
+    public static IEnumerable<(string Title, IReadOnlyList<string> Items)> Lists(ComparisonReport r)
+    {
+        if (r.CorrectnessFailures.Count > 0) yield return ("Correctness failures in CURRENT", r.CorrectnessFailures);
+        if (r.OnlyInBase.Count > 0) yield return ("Only in BASE", r.OnlyInBase);
+        if (r.OnlyInCurrent.Count > 0) yield return ("Only in CURRENT", r.OnlyInCurrent);
+        if (r.Skipped.Count > 0) yield return ("Not compared", r.Skipped);
     }
 
     public static string Notes(CaseComparison c)

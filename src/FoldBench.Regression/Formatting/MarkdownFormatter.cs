@@ -40,7 +40,7 @@ public sealed class MarkdownFormatter : IReportFormatter
             foreach (var line in evidence) sb.AppendLine(line);
             sb.AppendLine("```");
         }
-        foreach (var (title, list) in TextTableFormatter.Lists(report))
+        foreach (var (title, list) in ReportText.Lists(report))
         {
             sb.AppendLine();
             sb.AppendLine($"**{title}** ({list.Count}):");

@@ -46,12 +46,10 @@ internal static class PeerMarkdown
                 string B(string v) => bold && v != Units.Missing ? $"**{v}**" : v;
                 string ratio = own is not null && c.Unavailable is null && c.MedianNs > 0 ? (c.MedianNs / own.MedianNs).ToString("0.00", CultureInfo.InvariantCulture) + "×" : Units.Missing;
                 string correct = c.Unavailable is not null ? $"not run: {c.Unavailable}" : c.CorrectnessOk switch { true => "yes", false => "**no**", null => Units.Missing };
-                t.Add(c.Regime ?? Units.Missing, Int(c.M), Int(c.K), B(c.Peer!), B(Units.Fixed(c.Gflops, 1)), Units.Percent(c.PctFmaPeak),
+                t.Add(c.Regime ?? Units.Missing, Units.Integer(c.M), Units.Integer(c.K), B(c.Peer!), B(Units.Fixed(c.Gflops, 1)), Units.Percent(c.PctFmaPeak),
                     Units.Percent(c.PctBandwidth), Units.Percent(c.PctRoofline), ratio, correct);
             }
         }
         return t.ToString();
     }
-
-    private static string Int(int? v) => v?.ToString(CultureInfo.InvariantCulture) ?? Units.Missing;
 }

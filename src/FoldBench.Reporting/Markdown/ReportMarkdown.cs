@@ -244,7 +244,7 @@ internal static class ReportMarkdown
             ("GFLOP/s", true), ("% FMA peak", true), ("GB/s", true), ("% bandwidth", true), ("Roofline bound", true), ("% roofline", true),
             ("% machine peak", true), ("CV", true));
         foreach (var c in kernels)
-            t.Add(c.Path, c.Regime ?? Units.Missing, Int(c.M), Int(c.K), Int(c.N), Units.Time(c.MedianNs),
+            t.Add(c.Path, c.Regime ?? Units.Missing, Units.Integer(c.M), Units.Integer(c.K), Units.Integer(c.N), Units.Time(c.MedianNs),
                 Units.Fixed(c.Gflops, 1), Units.Percent(c.PctFmaPeak), Units.Fixed(c.GbPerS, 1), Units.Percent(c.PctBandwidth),
                 RoofCell(c), Units.Percent(c.PctRoofline), Units.Percent(c.PctMachinePeak), Units.FractionAsPercent(c.CoefficientOfVariation));
         return t.ToString();
@@ -261,7 +261,6 @@ internal static class ReportMarkdown
             md.AppendLine($"![{chart.Title}]({plotsFolder}/{chart.FileStem}.png)").AppendLine();
     }
 
-    private static string Int(int? v) => v?.ToString(CultureInfo.InvariantCulture) ?? Units.Missing;
     private static string Or(string? s) => string.IsNullOrWhiteSpace(s) ? Units.Missing : s;
     public static string Utc(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC";
 

@@ -126,6 +126,9 @@ public static class Units
         return hours >= 1 ? string.Create(Inv, $"{hours}:{t.Minutes:00}:{t.Seconds:00}") : string.Create(Inv, $"{t.Minutes}:{t.Seconds:00}");
     }
 
+    /// <summary>A whole number as typed, no separators ("512": a dimension, not a count); null is <see cref="Missing"/>.</summary>
+    public static string Integer(int? v) => v is int i ? i.ToString(Inv) : Missing;
+
     /// <summary>A plain number with no trailing zeros ("0.05", "1"), as options are typed.</summary>
     public static string Plain(double v) => v.ToString(Inv);
 }

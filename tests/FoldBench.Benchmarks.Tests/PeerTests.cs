@@ -31,7 +31,7 @@ public class PeerTests
     {
         // emformer-base: D = 512, right context R = 1, so T + R rows of width D unfolded; fold N gives N·(T + R) rows of D/N.
         // T = 1: 2×512, 4×256, 8×128; T = 4: 5×512, 10×256, 20×128; T = 16: 17×512, 34×256, 68×128; all streamed.
-        var settings = new SweepSettings { KernelM = [1, 4], KernelKN = [512], StepChunkTokens = [1, 4, 16], Folds = [1, 2, 4] };
+        var settings = new SweepSettings { KernelM = [1, 4], KernelKN = [512], PeerChunkTokens = [1, 4, 16], Folds = [1, 2, 4] };
         var expected = new List<(int, int, string)> { (1, 512, "cache"), (1, 512, "streamed"), (4, 512, "cache"), (4, 512, "streamed") };
         foreach (var (m, kn) in new[] { (2, 512), (4, 256), (8, 128), (5, 512), (10, 256), (20, 128), (17, 512), (34, 256), (68, 128) })
             expected.Add((m, kn, "streamed"));

@@ -100,16 +100,19 @@ public class RooflineTests
     }
 
     [Fact]
-    public void AFootprintThatMovesBetweenStartAndEndMakesTheCalibrationUnstable()
+    public void AFootprintThatMovesBetweenStartAndEndIsNotDriftButItsRoofIsTheBetterOfTheTwo()
     {
+        // A footprint near a cache's capacity reads at a rate that depends on where its pages land, allocation by
+        // allocation: its start and end differ without the machine changing, while the levels hold.
         var start = Set(200, 25, 0.01);
         var end = Set(200, 25, 0.01);
-        start.BandwidthGBsByFootprint["1050624"] = 150;
-        end.BandwidthGBsByFootprint["1050624"] = 100;
+        start.BandwidthGBsByFootprint["1050624"] = 140;
+        end.BandwidthGBsByFootprint["1050624"] = 155;
         var c = Cal(start, end);
+        c.BandwidthGBsByFootprint = Roofline.Best(start.BandwidthGBsByFootprint, end.BandwidthGBsByFootprint);
         Roofline.Judge(c, []);
-        Assert.False(c.Stable);
-        Assert.Contains("read footprint 1050624 150.0 → 100.0 GB/s", c.UnstableReason);
+        Assert.True(c.Stable);
+        Assert.Equal(155, c.BandwidthGBsByFootprint["1050624"]);
     }
 
     [Fact]

@@ -94,7 +94,7 @@ public static class SuiteCases
 
     /// <summary>
     /// The peers suite's shapes: the kernel suite's M × K=N × regimes, then the folded projection's kernel call of the
-    /// projections suite for each preset × step chunk × fold (M = fold·(T + R) rows, K = N = D/fold), with weights
+    /// projections suite for each preset × peer chunk × fold (M = fold·(T + R) rows, K = N = D/fold), with weights
     /// streamed as the model's are (a whole encoder's projections, layer after layer, exceed the caches at fold 1) when the
     /// streamed regime is swept; each shape once.
     /// </summary>
@@ -106,7 +106,7 @@ public static class SuiteCases
                 foreach (string regime in settings.Regimes)
                     shapes.Add((m, kn, regime));
         foreach (string preset in settings.Regimes.Contains(RegimeNames.Streamed) ? settings.Presets : [])
-            foreach (int chunk in settings.StepChunkTokens)
+            foreach (int chunk in settings.PeerChunkTokens)
                 foreach (int fold in settings.Folds)
                 {
                     var c = ModelPresets.Get(preset).WithChunk(chunk);

@@ -23,6 +23,8 @@ public sealed record SweepSettings
 
     // Peers suite (its shapes are the kernels suite's and the projections suite's kernel calls: SuiteCases.PeerShapes).
     public IReadOnlyList<string> Peers { get; init; } = Benchmarks.Peers.PeerRegistry.Names;
+    /// <summary>Chunk sizes whose folded projection calls the peers suite runs (a quick run keeps one: each adds a shape per fold per peer).</summary>
+    public IReadOnlyList<int> PeerChunkTokens { get; init; } = [1, 2, 4, 8, 16, 32, 64];
 
     // Model suites.
     public IReadOnlyList<string> Presets { get; init; } = ["emformer-base"];

@@ -22,7 +22,7 @@ public static class RunCommand
             text => SweepJobs.Names.Contains(text) ? text : throw new FormatException($"option --job: unknown job '{text}' (expected one of: {string.Join(", ", SweepJobs.Names)})"));
         public Option<IReadOnlyList<string>> Suites { get; } = CliOptions.NameList("--suites", "suites to run: kernels, projections, attention, encoder, rnnt, peers (default: all but rnnt and peers)", [.. SweepRunner.SuiteTypes.Keys]);
         public Option<IReadOnlyList<string>> Presets { get; } = CliOptions.NameList("--presets", "model presets for the model suites (default: emformer-base)", [.. ModelPresets.Names]);
-        public Option<IReadOnlyList<int>> Chunks { get; } = CliOptions.IntList("--chunks", "chunk sizes in tokens (default: 1,2,4,8,16,32,64; quick: 1,4,16 for attention and encoder)", 1, 4096);
+        public Option<IReadOnlyList<int>> Chunks { get; } = CliOptions.IntList("--chunks", "chunk sizes in tokens (default: 1,2,4,8,16,32,64; quick: 1,4,16 for attention and encoder, 4 for the peers suite's projection shapes)", 1, 4096);
         // One spelling with `model`: --folds; --fold is kept as an alias.
         public Option<IReadOnlyList<int>> Folds { get; } = CliOptions.IntList("--folds", "fold factors (default: 1,2,4)", 1, 64, "--fold");
         // The folding options: lists, so one sweep compares them; each folded case runs once per combination its suite has.
@@ -204,6 +204,7 @@ public static class RunCommand
             Regimes = Or(o.Regimes, defaults.Regimes),
             ChunkTokens = Or(o.Chunks, defaults.ChunkTokens),
             StepChunkTokens = Or(o.Chunks, quick ? [1, 4, 16] : defaults.StepChunkTokens),
+            PeerChunkTokens = Or(o.Chunks, quick ? [4] : defaults.PeerChunkTokens),
             Folds = Or(o.Folds, defaults.Folds),
             Presets = Or(o.Presets, defaults.Presets),
             ModelPath = modelPath,

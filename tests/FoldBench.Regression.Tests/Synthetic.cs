@@ -59,5 +59,18 @@ internal static class Synthetic
         CorrectnessOk = correct,
     };
 
+    /// <summary>A case measured in several processes (BenchmarkDotNet's LaunchCount), one series per launch.</summary>
+    public static BenchmarkCase Launched(string name, params double[][] launches) => new()
+    {
+        FullName = "Synthetic.Bench." + name,
+        DisplayName = name,
+        SamplesNs = launches.SelectMany(l => l).ToList(),
+        Launches = launches,
+    };
+
+    /// <summary>Launches of n iterations each, launch i centred on center·factors[i] with relative Gaussian noise.</summary>
+    public static double[][] Processes(int seed, int n, double center, double noise, params double[] factors) =>
+        factors.Select((f, i) => Normal(seed * 31 + i, n, center * f, noise)).ToArray();
+
     public static ResultSet Set(string source, params BenchmarkCase[] cases) => new(source, "foldbench", cases);
 }

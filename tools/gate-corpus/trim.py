@@ -3,7 +3,7 @@
     trim.py REPORT-full.json OUT.json
 
 Kept: HostEnvironmentInfo; per benchmark its names, DisplayInfo (the job), HardwareIntrinsics, and the
-Workload Warmup/Actual and Overhead Actual measurements (IterationMode, IterationStage, IterationIndex,
+Workload Warmup/Actual and Overhead Actual measurements (IterationMode, IterationStage, LaunchIndex, IterationIndex,
 Operations, Nanoseconds). Dropped: statistics, metrics, pilot and jitting stages. Written compactly.
 """
 import json
@@ -17,7 +17,7 @@ benchmarks = []
 for b in report["Benchmarks"]:
     kept = {k: b[k] for k in ("DisplayInfo", "Namespace", "Type", "Method", "MethodTitle", "Parameters", "FullName", "HardwareIntrinsics") if k in b}
     kept["Measurements"] = [
-        {k: m[k] for k in ("IterationMode", "IterationStage", "IterationIndex", "Operations", "Nanoseconds")}
+        {k: m[k] for k in ("IterationMode", "IterationStage", "LaunchIndex", "IterationIndex", "Operations", "Nanoseconds") if k in m}
         for m in b.get("Measurements", [])
         if (m.get("IterationMode"), m.get("IterationStage")) in keep_stages
     ]

@@ -31,6 +31,13 @@ public enum CompareMethod
     MediansOnly,
     /// <summary>Deterministic instruction counts compared against the threshold.</summary>
     Instructions,
+    /// <summary>Several launches (processes) a side: the Mann-Whitney equivalence test on the launches' levels, one per process.</summary>
+    LaunchesMannWhitney,
+    /// <summary>
+    /// Several launches a side, too few for a rank test to reach the level: slower (faster) only when every
+    /// CURRENT launch is beyond every BASE launch by the margin.
+    /// </summary>
+    LaunchSeparation,
 }
 
 /// <summary>One matched case: both values, their ratio, the verdict and why.</summary>
@@ -67,6 +74,13 @@ public sealed record CaseComparison
     /// <summary>Each side's iterations in the order measured (CURRENT rescaled when normalizing); empty for instructions.</summary>
     public IReadOnlyList<double> BaseSeries { get; init; } = [];
     public IReadOnlyList<double> CurrentSeries { get; init; } = [];
+
+    /// <summary>
+    /// With several launches a side (BenchmarkDotNet's LaunchCount ≥ 2): each usable launch's level (the
+    /// median of its steady iterations), in launch order; the verdict is judged on these. Empty otherwise.
+    /// </summary>
+    public IReadOnlyList<double> BaseLaunchLevels { get; init; } = [];
+    public IReadOnlyList<double> CurrentLaunchLevels { get; init; } = [];
 
     /// <summary>Each side's stationarity check (null for instructions, or before it ran).</summary>
     public StationarityResult? BaseStationarity { get; init; }

@@ -53,7 +53,7 @@ public static class Comparer
 
         double threshold = options.EffectiveThreshold;
         var results = new List<CaseComparison>();
-        var judgedSamples = new Dictionary<string, (IReadOnlyList<double> B, IReadOnlyList<double> C)>(StringComparer.Ordinal);
+        var judgedSamples = new Dictionary<string, Judged>(StringComparer.Ordinal);
         var tiering = (Base: baseline.Host.Jit?.Tiering, Current: current.Host.Jit?.Tiering);
         foreach (var (b, c) in usable)
         {
@@ -124,7 +124,7 @@ public static class Comparer
     /// amounts, which a change of the code explains better than the machine, and the verdicts stand.
     /// </summary>
     private static (MachineDrift?, List<CaseComparison>) JudgeAgainstCommonFactor(
-        List<CaseComparison> results, Dictionary<string, (IReadOnlyList<double> B, IReadOnlyList<double> C)> samples,
+        List<CaseComparison> results, Dictionary<string, Judged> samples,
         double threshold, double noise, double alpha)
     {
         var candidates = results.Where(r => !r.IsReference && r.Verdict != Verdict.Unstable && r.Ratio > 0 && double.IsFinite(r.Ratio) &&
@@ -144,8 +144,9 @@ public static class Comparer
         var rejudged = new Dictionary<string, CaseComparison>(StringComparer.Ordinal);
         foreach (var r in candidates)
         {
-            var (bs, cs) = samples[r.FullName];
-            var relative = Judge(bs, cs.Select(v => v / factor).ToList(), margin, noise, alpha);
+            var (bs, cs, byLaunch) = samples[r.FullName];
+            var scaled = cs.Select(v => v / factor).ToList();
+            var relative = byLaunch ? JudgeLaunches(bs, scaled, margin, noise, alpha) : Judge(bs, scaled, margin, noise, alpha);
             string against = $"the common factor {Units.Ratio(factor)}{(margin > threshold ? $" (margin {Units.FractionAsShortPercent(Math.Round(margin, 3))} from the cases' scatter)" : "")}";
             rejudged[r.FullName] = relative.Verdict switch
             {
@@ -213,6 +214,9 @@ public static class Comparer
         };
     }
 
+    /// <summary>What a case was judged on: iterations, or launch levels (one per process).</summary>
+    private sealed record Judged(IReadOnlyList<double> B, IReadOnlyList<double> C, bool ByLaunch);
+
     /// <summary>A verdict on two sets of samples and how it was reached.</summary>
     private sealed record Judgement(Verdict Verdict, CompareMethod Method, double? PSlower, double? PFaster, double? PEquivalent, string? Note);
 
@@ -242,9 +246,10 @@ public static class Comparer
             $"too few samples for a test ({bs.Count} vs {cs.Count}): medians compared directly");
     }
 
-    private static (CaseComparison, (IReadOnlyList<double>, IReadOnlyList<double>)?) CompareTimes(
+    private static (CaseComparison, Judged?) CompareTimes(
         BenchmarkCase b, BenchmarkCase c, double scale, double threshold, double noise, double alpha, (bool? Base, bool? Current) tiering)
     {
+        if (b.Launches.Count >= 2 && c.Launches.Count >= 2) return CompareLaunches(b, c, scale, threshold, noise, alpha, tiering);
         var bAll = b.TimingValues;
         var cAll = scale == 1 ? c.TimingValues : c.TimingValues.Select(v => v * scale).ToList();
         var bStat = Stationarity.Analyze(bAll, threshold, noise);
@@ -290,6 +295,93 @@ public static class Comparer
         {
             Verdict = j.Verdict, Method = j.Method, PSlower = j.PSlower, PFaster = j.PFaster, PEquivalent = j.PEquivalent,
             BaseModes = bModes, CurrentModes = cModes, Notes = notes,
-        }, (bs, cs));
+        }, new Judged(bs, cs, false));
+    }
+
+    /// <summary>
+    /// Several launches a side (BenchmarkDotNet's LaunchCount ≥ 2, one process each). Two processes of
+    /// unchanged code can differ for the whole of their run (a per-process random string-hash seed, where
+    /// the GC put the heap, which code the JIT produced), steadily, from the first iteration to the last:
+    /// no series of one process can tell that from a slower build. With several processes the process is
+    /// the replicate: each launch is checked for stationarity on its own and reduced to its level (the
+    /// median of its steady iterations, or of its fastest steady level after a step), and the verdict is
+    /// judged on those levels, so a single odd process moves a median of levels, not a verdict.
+    /// </summary>
+    private static (CaseComparison, Judged?) CompareLaunches(
+        BenchmarkCase b, BenchmarkCase c, double scale, double threshold, double noise, double alpha, (bool? Base, bool? Current) tiering)
+    {
+        var notes = new List<string>();
+        var bLevels = LaunchLevels("BASE", b.Launches, 1, threshold, noise, tiering.Base, notes);
+        var cLevels = LaunchLevels("CURRENT", c.Launches, scale, threshold, noise, tiering.Current, notes);
+        var bAll = b.TimingValues;
+        var cAll = scale == 1 ? c.TimingValues : c.TimingValues.Select(v => v * scale).ToList();
+        double bm = SampleStats.Median(bLevels.Count > 0 ? bLevels : bAll), cm = SampleStats.Median(cLevels.Count > 0 ? cLevels : cAll);
+        var common = new CaseComparison
+        {
+            FullName = b.FullName, DisplayName = b.DisplayName, BaseValue = bm, CurrentValue = cm, Ratio = bm > 0 ? cm / bm : double.NaN,
+            Verdict = Verdict.Unstable, Method = CompareMethod.LaunchSeparation, BaseSamples = bAll.Count, CurrentSamples = cAll.Count,
+            BaseSeries = bAll, CurrentSeries = cAll, BaseLaunchLevels = bLevels, CurrentLaunchLevels = cLevels,
+        };
+        if (bLevels.Count < 2 || cLevels.Count < 2)
+        {
+            string which = bLevels.Count < 2 && cLevels.Count < 2 ? "neither side has" : bLevels.Count < 2 ? "BASE has not" : "CURRENT has not";
+            notes.Add($"not judged: {which} two launches in one steady state (BASE {bLevels.Count} of {b.Launches.Count}, CURRENT {cLevels.Count} of {c.Launches.Count}; re-run it)");
+            return (common with { Notes = notes }, null);
+        }
+        notes.Add($"judged on launch levels, one per process: BASE {LevelsText(bLevels)}, CURRENT {LevelsText(cLevels)}");
+        var j = JudgeLaunches(bLevels, cLevels, threshold, noise, alpha);
+        if (j.Note is not null) notes.Add(j.Note);
+        return (common with { Verdict = j.Verdict, Method = j.Method, PSlower = j.PSlower, PFaster = j.PFaster, PEquivalent = j.PEquivalent, Notes = notes },
+                new Judged(bLevels, cLevels, true));
+    }
+
+    /// <summary>Each launch's level: the median of its iterations when steady, of its fastest steady level after a step, none when neither.</summary>
+    private static List<double> LaunchLevels(string side, IReadOnlyList<IReadOnlyList<double>> launches, double scale,
+                                             double threshold, double noise, bool? tiering, List<string> notes)
+    {
+        var levels = new List<double>();
+        for (int i = 0; i < launches.Count; i++)
+        {
+            var values = scale == 1 ? launches[i] : launches[i].Select(v => v * scale).ToList();
+            if (values.Count == 0) continue;
+            var st = Stationarity.Analyze(values, threshold, noise);
+            string label = $"{side} launch {i + 1}";
+            if (st.IsSteady) { levels.Add(SampleStats.Median(values)); continue; }
+            notes.Add(StationarityText.Describe(label, st, values.Count, tiering));
+            if (st.SteadyLevel is { } l)
+            {
+                levels.Add(SampleStats.Median(values.Skip(l.Start).Take(l.Count).ToList()));
+                notes.Add("judged on " + StationarityText.SteadyLevel(label, st, l, values.Count));
+            }
+            else notes.Add($"{label} left out: not one steady state");
+        }
+        return levels;
+    }
+
+    private static string LevelsText(IReadOnlyList<double> levels) =>
+        levels.Count + " (" + string.Join(", ", levels.Select(v => Units.Time(v))) + ")";
+
+    /// <summary>
+    /// The verdict on launch levels: the rank test when the launches are enough for it to reach α (4 against
+    /// 4 and more); with fewer (3 against 3 can never get below 1/20), slower only when every CURRENT launch is
+    /// above every BASE launch by the margin — complete separation, which one or two odd processes on
+    /// either side cannot fake — faster symmetrically, same when the medians of the levels are within the
+    /// margin, noisy otherwise.
+    /// </summary>
+    private static Judgement JudgeLaunches(IReadOnlyList<double> bs, IReadOnlyList<double> cs, double threshold, double noise, double alpha)
+    {
+        if (EquivalenceTest.CanReachSignificance(bs.Count, cs.Count, alpha))
+        {
+            var t = Judge(bs, cs, threshold, noise, alpha);
+            return t with { Method = CompareMethod.LaunchesMannWhitney };
+        }
+        double bMax = bs.Max(), bMin = bs.Min(), bm = SampleStats.Median(bs), cm = SampleStats.Median(cs);
+        double upper = bMax + Math.Max(threshold * bMax, noise), lower = bMin - Math.Max(threshold * bMin, noise);
+        var verdict = cs.Min() > upper ? Verdict.Slower
+            : cs.Max() < lower ? Verdict.Faster
+            : Math.Abs(cm - bm) <= Math.Max(threshold * bm, noise) ? Verdict.Same
+            : Verdict.Noisy;
+        return new Judgement(verdict, CompareMethod.LaunchSeparation, null, null, null,
+            $"{bs.Count} vs {cs.Count} launches are too few for a rank test: slower only when every CURRENT launch is beyond every BASE launch by the margin");
     }
 }

@@ -62,7 +62,9 @@ public sealed record CompareCase(
     string? JudgedOn,
     double? RatioToCommonFactor,
     IReadOnlyList<double> BaseSeries,
-    IReadOnlyList<double> CurrentSeries);
+    IReadOnlyList<double> CurrentSeries,
+    IReadOnlyList<double> BaseLaunchLevels,
+    IReadOnlyList<double> CurrentLaunchLevels);
 
 /// <summary>Enum values as camelCase strings ("time", "mannWhitney").</summary>
 public sealed class CamelCaseEnumConverter<T>() : JsonStringEnumConverter<T>(JsonNamingPolicy.CamelCase) where T : struct, Enum;

@@ -26,7 +26,7 @@ public sealed class JsonReportFormatter : IReportFormatter
                 c.BaseSamples, c.CurrentSamples, c.PSlower, c.PFaster, c.PEquivalent,
                 Statistics.Modality.Describe(c.BaseModes), Statistics.Modality.Describe(c.CurrentModes), c.Notes,
                 Stationarity(c.BaseStationarity), Stationarity(c.CurrentStationarity), c.JudgedOn, c.RatioToCommonFactor,
-                c.BaseSeries, c.CurrentSeries))],
+                c.BaseSeries, c.CurrentSeries, c.BaseLaunchLevels, c.CurrentLaunchLevels))],
             report.OnlyInBase, report.OnlyInCurrent, report.Skipped, report.CorrectnessFailures);
     }
 

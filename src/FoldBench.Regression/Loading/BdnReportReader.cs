@@ -41,12 +41,12 @@ public static partial class BdnReportReader
                 throw new ResultsFormatException($"'{source}': benchmark #{index} is not an object");
             string fullName = FullName(b) ?? throw new ResultsFormatException(
                 $"'{source}': benchmark #{index} has no \"FullName\" (nor Namespace/Type/Method to build one)");
-            var samples = Samples(b, source, fullName);
+            var (samples, launches) = Samples(b, source, fullName);
             double? median = null;
             if (samples.Count == 0 && b.TryGetProperty("Statistics", out var st) && st.ValueKind == JsonValueKind.Object &&
                 st.TryGetProperty("Median", out var med) && med.ValueKind == JsonValueKind.Number)
                 median = med.GetDouble();
-            cases.Add(new BenchmarkCase { FullName = fullName, DisplayName = fullName, SamplesNs = samples, RecordedMedianNs = median });
+            cases.Add(new BenchmarkCase { FullName = fullName, DisplayName = fullName, SamplesNs = samples, Launches = launches, RecordedMedianNs = median });
         }
         return cases;
     }
@@ -126,14 +126,16 @@ public static partial class BdnReportReader
     /// <summary>
     /// Per-operation nanoseconds of the workload's actual iterations, minus the median overhead per
     /// operation (as BenchmarkDotNet computes its results) but with outliers kept: a rank test copes
-    /// with them, and dropping them would hide a slow mode. Falls back to the "Result" stage and then to
+    /// with them, and dropping them would hide a slow mode. With several launches (LaunchCount ≥ 2, one
+    /// process each) every launch keeps its own series and its own overhead, since the processes are the
+    /// replicates a change must be judged against. Falls back to the "Result" stage and then to
     /// Statistics.OriginalValues for exports that lack raw measurements.
     /// </summary>
-    private static List<double> Samples(JsonElement b, string source, string fullName)
+    private static (List<double> Samples, List<IReadOnlyList<double>> Launches) Samples(JsonElement b, string source, string fullName)
     {
-        var actual = new List<double>();
+        var actual = new SortedDictionary<int, List<double>>();
+        var overhead = new SortedDictionary<int, List<double>>();
         var result = new List<double>();
-        var overhead = new List<double>();
         if (b.TryGetProperty("Measurements", out var ms) && ms.ValueKind == JsonValueKind.Array)
         {
             foreach (var m in ms.EnumerateArray())
@@ -145,20 +147,34 @@ public static partial class BdnReportReader
                 double ops = opsEl.GetDouble();
                 if (!(ops > 0)) continue;
                 double perOp = nsEl.GetDouble() / ops;
-                if (mode == "Workload" && stage == "Actual") actual.Add(perOp);
+                int launch = m.TryGetProperty("LaunchIndex", out var li) && li.ValueKind == JsonValueKind.Number && li.TryGetInt32(out int l) ? l : 1;
+                if (mode == "Workload" && stage == "Actual") Add(actual, launch, perOp);
                 else if (mode == "Workload" && stage == "Result") result.Add(perOp);
-                else if (mode == "Overhead" && stage == "Actual") overhead.Add(perOp);
+                else if (mode == "Overhead" && stage == "Actual") Add(overhead, launch, perOp);
             }
         }
         if (actual.Count > 0)
         {
-            double ov = overhead.Count > 0 ? Statistics.SampleStats.Median(overhead) : 0;
-            return actual.Select(v => v - ov).ToList();
+            var allOverhead = overhead.Values.SelectMany(v => v).ToList();
+            double common = allOverhead.Count > 0 ? Statistics.SampleStats.Median(allOverhead) : 0;
+            var launches = new List<IReadOnlyList<double>>();
+            foreach (var (launch, values) in actual)
+            {
+                double ov = overhead.TryGetValue(launch, out var own) && own.Count > 0 ? Statistics.SampleStats.Median(own) : common;
+                launches.Add(values.Select(v => v - ov).ToList());
+            }
+            return (launches.SelectMany(l => l).ToList(), launches.Count > 1 ? launches : []);
         }
-        if (result.Count > 0) return result;
+        if (result.Count > 0) return (result, []);
         if (b.TryGetProperty("Statistics", out var st) && st.ValueKind == JsonValueKind.Object &&
             st.TryGetProperty("OriginalValues", out var ov2) && ov2.ValueKind == JsonValueKind.Array)
-            return ov2.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.Number).Select(v => v.GetDouble()).ToList();
-        return [];
+            return (ov2.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.Number).Select(v => v.GetDouble()).ToList(), []);
+        return ([], []);
+    }
+
+    private static void Add(SortedDictionary<int, List<double>> byLaunch, int launch, double value)
+    {
+        if (!byLaunch.TryGetValue(launch, out var list)) byLaunch[launch] = list = [];
+        list.Add(value);
     }
 }

@@ -12,6 +12,12 @@ public sealed class BenchmarkCase
     /// <summary>Per-operation time of each measured iteration, in nanoseconds (may be empty).</summary>
     public IReadOnlyList<double> SamplesNs { get; init; } = [];
 
+    /// <summary>
+    /// The samples split by process when the producer ran several (BenchmarkDotNet's LaunchCount ≥ 2),
+    /// in launch order; empty for a single process. <see cref="SamplesNs"/> is then their concatenation.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<double>> Launches { get; init; } = [];
+
     /// <summary>The median time per operation as recorded by the producer, when there are no samples.</summary>
     public double? RecordedMedianNs { get; init; }
 
@@ -57,7 +63,7 @@ public sealed class ResultSet
                 while (_byName.ContainsKey($"{c.FullName} #{k}")) k++;
                 named = new BenchmarkCase
                 {
-                    FullName = $"{c.FullName} #{k}", DisplayName = $"{c.DisplayName} #{k}", SamplesNs = c.SamplesNs,
+                    FullName = $"{c.FullName} #{k}", DisplayName = $"{c.DisplayName} #{k}", SamplesNs = c.SamplesNs, Launches = c.Launches,
                     RecordedMedianNs = c.RecordedMedianNs, Instructions = c.Instructions, CorrectnessOk = c.CorrectnessOk,
                     IsReferenceWorkload = c.IsReferenceWorkload,
                 };

@@ -14,6 +14,21 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 out=${GATE_CORPUS_OUT:-$here/../../tests/FoldBench.Regression.Tests/Corpus}
 record() { [ -f "$out/$1.json" ] || "$here/record.sh" "$@"; }   # resumable
 
+# Phase m<block>- and msh- (record-all.sh --launches): every case in three processes (LaunchCount 3,
+#   BenchmarkDotNet's out-of-process toolchain) with 100 ms iterations, blocks 1-3 in the cgroup, then
+#   msh- without it (about 50 minutes).
+if [ "${1:-}" = --launches ]; then
+  export GATE_CORPUS_LAUNCHES=3 GATE_CORPUS_BDN_ARGS="--iterationTime 100"
+  for b in 1 2 3; do
+    for r in "q1 quiet" "s20 quiet 20" "q2 quiet" "s10 quiet 10" "q3 quiet" "s5 quiet 5" "l1 load" "s20l load 20" "l2 load" "o1 onecpu" "o2 onecpu"; do
+      set -- $r; label=m$b-$1; shift; GATE_CORPUS_SHARES=262144 record "$label" "$@"
+    done
+  done
+  for r in "q1 quiet" "s20 quiet 20" "q2 quiet" "s10 quiet 10" "q3 quiet" "l1 load"; do
+    set -- $r; label=msh-$1; shift; record "$label" "$@"
+  done
+  exit 0
+fi
 if [ "${1:-}" = --shared ]; then
   for r in "q1 quiet" "l1 load" "s20-1 quiet 20" "o1 onecpu" "q2 quiet" "s10-1 quiet 10" "l2 load" \
            "b1-q1 quiet" "b1-s20 quiet 20" "b1-q2 quiet" "b1-s10 quiet 10" "b1-q3 quiet" "b1-s5 quiet 5" "b1-l1 load"; do

@@ -382,6 +382,6 @@ public static class Comparer
             : Math.Abs(cm - bm) <= Math.Max(threshold * bm, noise) ? Verdict.Same
             : Verdict.Noisy;
         return new Judgement(verdict, CompareMethod.LaunchSeparation, null, null, null,
-            $"{bs.Count} vs {cs.Count} launches are too few for a rank test: slower only when every CURRENT launch is beyond every BASE launch by the margin");
+            $"{bs.Count} vs {cs.Count} launches, too few for a rank test: slower only when every CURRENT launch is beyond every BASE launch by the margin");
     }
 }

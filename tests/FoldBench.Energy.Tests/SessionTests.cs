@@ -302,6 +302,8 @@ public class SessionTests(ITestOutputHelper output)
             Assert.InRange(Math.Abs(r.GrossJoulesPerOp!.Value - injected), 0, r.UncertaintyJoulesPerOp!.Value + Slack(f.Writer, 25, gauge));
         else
             Assert.Contains("update period", r.Reason);
+        // The raw samples keep the publication marker (energy_now) the period was read from.
+        Assert.Equal("timestamp_ticks,seconds,BAT0_j,BAT0_raw,BAT0_marker", File.ReadAllLines(Path.Combine(dir.Path, session.RunInfo().SampleFiles[0]))[1]);
     }
 
     [Fact]

@@ -261,17 +261,21 @@ public sealed class Sampler : IDisposable
         var sb = new StringBuilder();
         var domains = Source.Domains;
         sb.Append(CultureInfo.InvariantCulture, $"# source={Source.Name} selection={Source.Selection.Name} unit={Source.Unit} stopwatch_frequency={Stopwatch.Frequency}\n");
+        EnergyReading[] copy;
+        lock (_lock) copy = _samples.ToArray();
+        // A gauge's publication markers (energy_now beside power_now) get their own columns: they show when it published.
+        bool markers = copy.Length > 0 && copy[0].Markers is { } m0 && m0.Length == domains.Count;
         sb.Append("timestamp_ticks,seconds");
         foreach (var d in domains) sb.Append(CultureInfo.InvariantCulture, $",{Csv(d.Name)}_j");
         foreach (var d in domains) sb.Append(CultureInfo.InvariantCulture, $",{Csv(d.Name)}_raw");
+        if (markers) foreach (var d in domains) sb.Append(CultureInfo.InvariantCulture, $",{Csv(d.Name)}_marker");
         sb.Append('\n');
-        EnergyReading[] copy;
-        lock (_lock) copy = _samples.ToArray();
         foreach (var r in copy)
         {
             sb.Append(CultureInfo.InvariantCulture, $"{r.Timestamp},{(r.Timestamp - originTicks) / (double)Stopwatch.Frequency:0.000000}");
             foreach (var j in r.Joules) sb.Append(CultureInfo.InvariantCulture, $",{j:R}");
             foreach (var v in r.Raw) sb.Append(CultureInfo.InvariantCulture, $",{v}");
+            if (markers) foreach (var v in r.Markers ?? new long[domains.Count]) sb.Append(CultureInfo.InvariantCulture, $",{v}");
             sb.Append('\n');
         }
         AtomicFile.WriteAllText(path, sb.ToString());

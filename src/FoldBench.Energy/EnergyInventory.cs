@@ -60,6 +60,7 @@ public sealed class EnergyInventory : IDisposable
         Reason = _notes.TryGetValue(s, out var note) ? $"{note}; {s.Reason}" : ReferenceEquals(s, Chosen) ? $"chosen: {s.Reason}; domain {s.Selection.Name} ({s.Selection.Why})" : s.Reason,
         Domains = s.FoundDomains.Count > 0 ? s.FoundDomains.ToList() : s.Domains.Select(d => d.Name).ToList(),
         Estimated = s.Estimated,
+        Provenance = s.Provenance,
     }).ToList();
 
     /// <summary>The run-level energy record when no session could start: the reason, nothing else (never 0 W).</summary>

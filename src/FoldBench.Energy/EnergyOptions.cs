@@ -67,6 +67,12 @@ public sealed record EnergyOptions(
         return new EnergyOptions(sysfs, devCpu, traces, offset, domain, NonEmpty(get(SourceVariable)), battery);
     }
 
+    /// <summary>True when the sysfs root is the machine's own "/": counters read under any other root are simulated.</summary>
+    public bool IsRealSysfsRoot => Path.GetFullPath(SysfsRoot) == Path.GetFullPath("/");
+
+    /// <summary>True when MSRs are read from the machine's own /dev/cpu.</summary>
+    public bool IsRealDevCpuRoot => Path.GetFullPath(DevCpuRoot) == Path.GetFullPath("/dev/cpu");
+
     /// <summary>"/dev/cpu" on a real root, "ROOT/dev/cpu" under a fixture root.</summary>
     public static string DefaultDevCpuRoot(string sysfsRoot) =>
         Path.GetFullPath(sysfsRoot) == Path.GetFullPath("/") ? "/dev/cpu" : Path.Combine(sysfsRoot, "dev", "cpu");

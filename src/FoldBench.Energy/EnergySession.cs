@@ -31,35 +31,56 @@ public sealed class EnergySession : IDisposable
     public IEnergySource Source { get; }
     public string ResultsDir { get; }
 
-    /// <summary>Idle power measured by <see cref="MeasureIdleBaseline"/>; null before, or when it could not be measured.</summary>
+    /// <summary>What every ± bound this session reports covers, and what it does not.</summary>
+    public const string BoundCovers =
+        "± bounds cover the counter's timing at the window edges (its update period; for a power gauge, the energy of the " +
+        "interval it had not published yet), its resolution, and for net energy the idle baseline's noise and drift; they do " +
+        "not cover the counter's own model error (RAPL is itself a model on many parts; a gauge or meter has its own calibration)";
+
+    private readonly List<IdleMeasurement> _idle = [];
+
+    /// <summary>
+    /// Idle power: the mean of the measurements <see cref="MeasureIdleBaseline"/> took (before and after the sweep);
+    /// null before the first, or when none could be measured.
+    /// </summary>
     public double? IdleWatts { get; private set; }
-    /// <summary>± bound on <see cref="IdleWatts"/>.</summary>
+    /// <summary>± bound on <see cref="IdleWatts"/>: the counter's bound, plus the idle's noise and half its drift between measurements.</summary>
     public double? IdleBoundWatts { get; private set; }
     /// <summary>Why the idle baseline is missing, when it is.</summary>
     public string? IdleReason { get; private set; } = "no idle baseline measured (call MeasureIdleBaseline before the sweep)";
+    /// <summary>The idle measurements so far, in order.</summary>
+    public IReadOnlyList<IdleMeasurement> IdleMeasurements { get { lock (_idle) return _idle.ToArray(); } }
+    /// <summary>The settle time used before the idle measurements (the longest one asked for).</summary>
+    public TimeSpan IdleSettle { get; private set; }
 
     internal Sampler Sampler => _sampler;
 
-    private EnergySession(EnergyInventory inventory, IEnergySource source, string resultsDir)
+    private EnergySession(EnergyInventory inventory, IEnergySource source, string resultsDir, IReadOnlyList<int>? samplerCpus)
     {
         Inventory = inventory;
         Source = source;
         ResultsDir = resultsDir;
         _origin = Stopwatch.GetTimestamp();
-        _sampler = new Sampler(source);
+        _sampler = new Sampler(source, cpus: samplerCpus);
     }
+
+    /// <summary>"measured", "simulated" or "trace": where every figure of this session comes from.</summary>
+    public string Provenance => Source.Kind == SourceKind.ExternalMeter ? EnergyProvenance.Trace : Source.Provenance;
 
     /// <summary>
     /// Starts sampling the inventory's chosen source; null when nothing is usable (see
     /// <see cref="EnergyInventory.UnavailableReason"/>). An external trace without a given offset is synchronized
     /// first with the sync pulse (about 5 s of busy/idle on every core).
     /// </summary>
-    public static EnergySession? Start(EnergyInventory inventory, string resultsDir)
+    /// <param name="samplerCpus">CPUs for the sampler thread: every CPU but the benchmark's, so the sampler never shares
+    /// its core. Null: the thread runs wherever its creator may (on Linux it inherits the creator's pin).</param>
+    public static EnergySession? Start(EnergyInventory inventory, string resultsDir, IReadOnlyList<int>? samplerCpus = null)
     {
+        ArgumentNullException.ThrowIfNull(inventory);
         var source = inventory.Chosen;
         if (source is null) return null;
         if (source is ExternalTraceSource trace && trace.NeedsSync && !Synchronize(inventory, trace)) return null;
-        var session = new EnergySession(inventory, source, resultsDir);
+        var session = new EnergySession(inventory, source, resultsDir, samplerCpus);
         session._sampler.Start();
         return session;
     }
@@ -94,26 +115,70 @@ public sealed class EnergySession : IDisposable
     }
 
     /// <summary>
-    /// Measures idle power with the process idle and the sampler running (the same conditions as the sweep). Use a
-    /// duration of at least 100 update periods (RAPL: ≥ 0.1 s; a battery gauge: minutes), ideally as long as one case.
+    /// Measures idle power with the process idle and the sampler running (the same conditions as the sweep), after
+    /// letting the machine settle for <paramref name="settle"/> (a CPU just out of a heavy loop is still hot and clocked
+    /// up). Call it before the sweep and again after it: the baseline is their mean, and its bound takes in their drift
+    /// and each one's noise. Use a duration of at least 100 update periods (RAPL: ≥ 0.1 s; a battery gauge: minutes).
     /// </summary>
-    public void MeasureIdleBaseline(TimeSpan duration)
+    /// <param name="when">A label: "before", "after" (default: the measurement's number).</param>
+    public void MeasureIdleBaseline(TimeSpan duration, string? when = null, TimeSpan settle = default)
     {
+        if (settle > TimeSpan.Zero)
+        {
+            Thread.Sleep(settle);
+            if (settle > IdleSettle) IdleSettle = settle;
+        }
+        int count;
+        lock (_idle) count = _idle.Count;
+        string label = when ?? (count + 1).ToString(CultureInfo.InvariantCulture);
         long start = MarkEdge();
         Thread.Sleep(duration);
         long end = MarkEdge();
-        var window = new EnergyWindow("idle-baseline", start, end);
+        var window = new EnergyWindow($"idle-{label}", start, end);
         lock (_log) _log.Add(window);
         var e = MeasureWindows([window], out string? reason);
         if (e is null)
         {
-            IdleWatts = IdleBoundWatts = null;
-            IdleReason = $"idle baseline not measured: {reason}";
+            // One idle that failed keeps the others; with none at all, net energy has no baseline.
+            if (IdleWatts is null) IdleReason = $"idle baseline not measured: {reason}";
             return;
         }
-        IdleWatts = e.Value.Joules / window.Seconds;
-        IdleBoundWatts = e.Value.Bound / window.Seconds;
+        var m = new IdleMeasurement
+        {
+            When = label,
+            Seconds = window.Seconds,
+            Watts = e.Value.Joules / window.Seconds,
+            BoundWatts = e.Value.Bound / window.Seconds,
+            NoiseWatts = IdleNoise(window),
+        };
+        lock (_idle)
+        {
+            _idle.Add(m);
+            // The mean of all measurements; its bound: the worst counter bound and noise, plus half the drift (range).
+            IdleWatts = _idle.Average(x => x.Watts);
+            double drift = _idle.Max(x => x.Watts) - _idle.Min(x => x.Watts);
+            IdleBoundWatts = _idle.Max(x => x.BoundWatts) + _idle.Max(x => x.NoiseWatts ?? 0) + drift / 2;
+        }
         IdleReason = null;
+    }
+
+    /// <summary>Half the range of the idle's power over four equal sub-windows, when each is long enough to attribute.</summary>
+    private double? IdleNoise(EnergyWindow w)
+    {
+        const int parts = 4;
+        long step = (w.End - w.Start) / parts;
+        if (step / (double)Stopwatch.Frequency < MinimumUpdatePeriods * EffectiveUpdatePeriod().TotalSeconds) return null;
+        var series = _sampler.Series();
+        var publications = Source.IntegratesPower ? _sampler.PublicationTicks() : null;
+        var watts = new List<double>();
+        for (int k = 0; k < parts; k++)
+        {
+            long a = w.Start + k * step, b = k == parts - 1 ? w.End : a + step;
+            var e = WindowIntegrator.Integrate(series, a, b, EffectiveUpdatePeriod(), Source.ResolutionJoules, publications);
+            if (!e.Ok) return null;
+            watts.Add(e.Joules!.Value / e.Seconds);
+        }
+        return (watts.Max() - watts.Min()) / 2;
     }
 
     /// <summary>
@@ -160,8 +225,9 @@ public sealed class EnergySession : IDisposable
         {
             Source = EnergyInventory.Label(Source),
             Domain = Source.Selection.Name,
-            Estimated = Source.Estimated,
-            IdleWatts = IdleWatts,
+            // A simulated counter is modelled, not metered: readers that know only Estimated see that too.
+            Estimated = Source.Estimated || Provenance == EnergyProvenance.Simulated,
+            Provenance = Provenance,
             WindowSeconds = windows.Sum(w => w.Seconds),
         };
         if (windows.Count == 0) return NotAttributable(result, "no actual-run window was recorded for this case (was the harness adapter, e.g. the BenchmarkDotNet EnergyDiagnoser, attached?)");
@@ -171,28 +237,47 @@ public sealed class EnergySession : IDisposable
         var (joules, bound) = e.Value;
         double seconds = result.WindowSeconds;
         bool perToken = double.IsFinite(tokensPerOp) && tokensPerOp > 0;
-        double tokens = operations * (perToken ? tokensPerOp : double.NaN);
 
         result.Attributable = true;
+        result.Operations = operations;
+        result.TokensPerOp = perToken ? tokensPerOp : null;
         result.AverageWatts = joules / seconds;
         result.GrossJoulesPerOp = joules / operations;
-        result.GrossJoulesPerToken = perToken ? joules / tokens : null;
-        double totalBound = bound;
+        result.GrossJoulesPerToken = perToken ? joules / (operations * tokensPerOp) : null;
+        result.GrossUncertaintyJoulesPerOp = bound / operations;
+        ApplyIdle(result);
+        return result;
+    }
+
+    /// <summary>
+    /// (Re)derives a result's net figures and its total bound from its gross ones and the idle baseline as it stands
+    /// now: the sweep attributes each case as it finishes, then calls this again once the idle after the sweep is in.
+    /// </summary>
+    public void ApplyIdle(EnergyResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (!result.Attributable || result.GrossJoulesPerOp is not { } grossPerOp || result.Operations is not { } ops || ops <= 0) return;
+        double seconds = result.WindowSeconds;
+        double joules = grossPerOp * ops;
+        double totalBound = (result.GrossUncertaintyJoulesPerOp ?? 0) * ops;
+        double? tokens = result.TokensPerOp is { } tpo ? ops * tpo : null;
+        result.IdleWatts = IdleWatts;
         if (IdleWatts is { } idle)
         {
             double net = joules - idle * seconds;
             totalBound += (IdleBoundWatts ?? 0) * seconds;
             result.NetWatts = result.AverageWatts - idle;
-            result.NetJoulesPerOp = net / operations;
-            result.NetJoulesPerToken = perToken ? net / tokens : null;
+            result.NetJoulesPerOp = net / ops;
+            result.NetJoulesPerToken = tokens is { } t ? net / t : null;
+            if (result.Reason?.StartsWith("net energy unavailable", StringComparison.Ordinal) == true) result.Reason = null;
         }
         else
         {
+            result.NetWatts = result.NetJoulesPerOp = result.NetJoulesPerToken = null;
             result.Reason = $"net energy unavailable: {IdleReason}";
         }
-        result.UncertaintyJoulesPerOp = totalBound / operations;
-        result.UncertaintyJoulesPerToken = perToken ? totalBound / tokens : null;
-        return result;
+        result.UncertaintyJoulesPerOp = totalBound / ops;
+        result.UncertaintyJoulesPerToken = tokens is { } n ? totalBound / n : null;
     }
 
     private static EnergyResult NotAttributable(EnergyResult r, string reason)
@@ -216,17 +301,19 @@ public sealed class EnergySession : IDisposable
             }
         }
         long lastEnd = windows.Max(w => w.End);
-        WaitForCoverage(lastEnd + (long)(period.TotalSeconds * Stopwatch.Frequency));
+        // A power gauge's edge bound looks at what it publishes up to two periods after the edge.
+        WaitForCoverage(lastEnd + (long)((Source.IntegratesPower ? 2 : 1) * period.TotalSeconds * Stopwatch.Frequency));
         if (_sampler.FailedAt is { } failed && failed <= lastEnd + (long)(period.TotalSeconds * Stopwatch.Frequency) * 2)
         {
             reason = $"the source failed mid-run: {_sampler.FailureReason}";
             return null;
         }
         var series = _sampler.Series();
+        var publications = Source.IntegratesPower ? _sampler.PublicationTicks() : null;
         double joules = 0, bound = 0;
         foreach (var w in windows)
         {
-            var e = WindowIntegrator.Integrate(series, w.Start, w.End, period, Source.ResolutionJoules);
+            var e = WindowIntegrator.Integrate(series, w.Start, w.End, period, Source.ResolutionJoules, publications);
             if (!e.Ok)
             {
                 reason = _sampler.FailureReason is { } f ? $"{e.Reason} (the source failed: {f})" : e.Reason;
@@ -260,10 +347,18 @@ public sealed class EnergySession : IDisposable
         {
             Source = EnergyInventory.Label(Source),
             Domain = Source.Selection.Name,
+            Provenance = Provenance,
             UnavailableReason = _sampler.FailureReason is { } f ? $"the source failed mid-run: {f}" : null,
             IdleWatts = IdleWatts,
+            IdleBoundWatts = IdleBoundWatts,
+            IdleMeasurements = [.. IdleMeasurements],
+            IdleSettleSeconds = IdleSettle > TimeSpan.Zero ? IdleSettle.TotalSeconds : null,
+            BoundCovers = BoundCovers,
             UpdatePeriodSeconds = EffectiveUpdatePeriod().TotalSeconds,
             SamplerOverheadFraction = _sampler.OverheadFraction,
+            SamplerPlacement = _sampler.Placement,
+            SamplerGaps = _sampler.GapCount,
+            SamplerGapReasons = [.. _sampler.Gaps],
             SampleFiles = files,
         };
     }

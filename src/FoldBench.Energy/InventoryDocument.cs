@@ -39,6 +39,7 @@ public sealed record InventoryDocument
                     Reason = infos[i].Reason,
                     Domains = infos[i].Domains,
                     Estimated = s.Estimated,
+                    Provenance = s.Provenance,
                     Kind = s.Kind.ToString(),
                     Chosen = ReferenceEquals(s, inventory.Chosen),
                     Reads = usable ? [.. s.Domains.Select(d => new ReadDocument(d.Name, d.Role.ToString().ToLowerInvariant(), d.Path))] : null,
@@ -77,6 +78,8 @@ public sealed record SourceDocument
     public string? Reason { get; init; }
     public required IReadOnlyList<string> Domains { get; init; }
     public bool Estimated { get; init; }
+    /// <summary>"measured", "simulated" (read under a fixture root) or "trace".</summary>
+    public string Provenance { get; init; } = FoldBench.Results.EnergyProvenance.Measured;
     /// <summary>"EnergyCounter", "BatteryGauge", "WindowsMeter", "ExternalMeter".</summary>
     public required string Kind { get; init; }
     public bool Chosen { get; init; }

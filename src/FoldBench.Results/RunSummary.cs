@@ -151,6 +151,8 @@ public sealed class EnergySourceInfo
     public List<string> Domains { get; set; } = [];
     /// <summary>True when the source models power rather than measuring it.</summary>
     public bool Estimated { get; set; }
+    /// <summary>"measured", "simulated" or "trace" (<see cref="EnergyProvenance"/>).</summary>
+    public string? Provenance { get; set; }
 }
 
 public sealed class Calibration
@@ -213,12 +215,45 @@ public sealed class EnergyRunInfo
     public string? Domain { get; set; }
     /// <summary>Why the energy columns are empty, when they are.</summary>
     public string? UnavailableReason { get; set; }
+    /// <summary>"measured", "simulated" or "trace" (<see cref="EnergyProvenance"/>): every figure of the run comes from this.</summary>
+    public string? Provenance { get; set; }
+    /// <summary>Idle power that net energy is taken above: the mean of the idle measurements (before and after the sweep).</summary>
     public double? IdleWatts { get; set; }
+    /// <summary>
+    /// ± bound on <see cref="IdleWatts"/>: the counter's timing and resolution bound, plus the idle's own noise (spread of
+    /// its sub-windows) and drift (half the difference between before and after). It is scaled by each case's window
+    /// into that case's net bound.
+    /// </summary>
+    public double? IdleBoundWatts { get; set; }
+    /// <summary>Each idle measurement in order ("before", "after"), with its watts and counter bound.</summary>
+    public List<IdleMeasurement> IdleMeasurements { get; set; } = [];
+    /// <summary>Seconds the machine was left to settle before each idle measurement.</summary>
+    public double? IdleSettleSeconds { get; set; }
+    /// <summary>What every ± energy bound covers, and what it does not.</summary>
+    public string? BoundCovers { get; set; }
     public double? UpdatePeriodSeconds { get; set; }
     /// <summary>Sampler cost: fraction of measured time spent sampling (0.003 = 0.3%).</summary>
     public double? SamplerOverheadFraction { get; set; }
+    /// <summary>The CPUs the sampler thread ran on (kept off the benchmark's), e.g. "CPUs 0-6"; null when not placed.</summary>
+    public string? SamplerPlacement { get; set; }
+    /// <summary>Reads that failed without ending the source (gaps in the samples), the first ones with their reason.</summary>
+    public int? SamplerGaps { get; set; }
+    public List<string> SamplerGapReasons { get; set; } = [];
     /// <summary>Raw sample files, relative to the results folder.</summary>
     public List<string> SampleFiles { get; set; } = [];
+}
+
+/// <summary>One idle measurement: the process idle and the sampler running, after the machine settled.</summary>
+public sealed class IdleMeasurement
+{
+    /// <summary>"before" (the sweep) or "after".</summary>
+    public string When { get; set; } = "";
+    public double Seconds { get; set; }
+    public double Watts { get; set; }
+    /// <summary>The counter's timing and resolution bound on <see cref="Watts"/>.</summary>
+    public double BoundWatts { get; set; }
+    /// <summary>Half the range of the watts of its sub-windows (null when too short to split).</summary>
+    public double? NoiseWatts { get; set; }
 }
 
 public sealed class CaseResult
@@ -302,9 +337,17 @@ public sealed class EnergyResult
     /// <summary>False when the window was too short for the counter's update period: then the joule fields are null.</summary>
     public bool Attributable { get; set; }
     public string? Reason { get; set; }
-    /// <summary>True when the figures come from a model rather than a meter.</summary>
+    /// <summary>True when the figures come from a model rather than a meter (simulated counters included).</summary>
     public bool Estimated { get; set; }
+    /// <summary>"measured", "simulated" or "trace" (<see cref="EnergyProvenance"/>); null in results older than the field.</summary>
+    public string? Provenance { get; set; }
     public double WindowSeconds { get; set; }
+    /// <summary>Operations run inside the windows (what the per-op figures divide by).</summary>
+    public long? Operations { get; set; }
+    /// <summary>Tokens one operation processes (null: no per-token figures).</summary>
+    public double? TokensPerOp { get; set; }
+    /// <summary>± bound on the gross joules per op: the counter's timing at the window edges and its resolution.</summary>
+    public double? GrossUncertaintyJoulesPerOp { get; set; }
     public double? GrossJoulesPerOp { get; set; }
     public double? NetJoulesPerOp { get; set; }
     public double? GrossJoulesPerToken { get; set; }
@@ -314,7 +357,10 @@ public sealed class EnergyResult
     /// <summary>Average power above the idle baseline.</summary>
     public double? NetWatts { get; set; }
     public double? IdleWatts { get; set; }
-    /// <summary>± bound on the per-op joules, from counter resolution and update period.</summary>
+    /// <summary>
+    /// ± bound on the per-op joules: the net bound when an idle baseline exists (counter timing and resolution, plus the
+    /// idle's noise and drift over the window), else the gross one. Not covered: the counter's own model error.
+    /// </summary>
     public double? UncertaintyJoulesPerOp { get; set; }
     /// <summary>± bound on the per-token joules.</summary>
     public double? UncertaintyJoulesPerToken { get; set; }

@@ -57,3 +57,19 @@ public static class RegimeNames
     /// <summary>Cache first, then streamed, then anything else (for ordering rows and series).</summary>
     public static int Order(string? regime) => regime switch { Cache => 0, Streamed => 1, _ => 2 };
 }
+
+/// <summary>Where an energy figure comes from (<see cref="EnergyResult.Provenance"/>, <see cref="EnergyRunInfo.Provenance"/>).</summary>
+public static class EnergyProvenance
+{
+    /// <summary>This machine's own counters or meter.</summary>
+    public const string Measured = "measured";
+
+    /// <summary>Counters read under a fixture root (e.g. what `foldbench sensors simulate` writes): not this machine's hardware.</summary>
+    public const string Simulated = "simulated";
+
+    /// <summary>An external meter's log, mapped onto this host's clock.</summary>
+    public const string Trace = "trace";
+
+    /// <summary>True for a figure that is not this machine's measured hardware (null, from results older than the field, is unknown).</summary>
+    public static bool IsNotMeasuredHardware(string? provenance) => provenance is Simulated or Trace;
+}

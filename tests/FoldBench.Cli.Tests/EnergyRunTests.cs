@@ -30,7 +30,7 @@ public class EnergyRunTests
         writer.Start();
         var (code, _, err) = CommandLineTests.Invoke("run", "--job", "quick", "--suites", "kernels", "--paths", "scalar",
             "--m", "1,8", "--kn", "64", "--regimes", "cache", "--no-calibration", "--no-plots", "--cpu", "none",
-            "--sysfs-root", root, "--idle-seconds", "0.5", "--out", dir);
+            "--sysfs-root", root, "--idle-seconds", "0.5", "--settle-seconds", "0.2", "--out", dir);
         writer.Stop();
         Assert.True(code == 0, err);
 
@@ -39,20 +39,30 @@ public class EnergyRunTests
         Assert.NotNull(s.Energy.IdleWatts);
         Assert.Contains(s.Machine.EnergySources, e => e.Name == "powercap-rapl" && e.State == "usable");
         Assert.Contains("samples/windows.csv", s.Energy.SampleFiles);
+        // Counters under a fixture root are simulated, and every figure says so.
+        Assert.Equal("simulated", s.Energy.Provenance);
+        Assert.All(s.Cases, c => Assert.Equal("simulated", c.Energy!.Provenance));
+        Assert.Contains(s.Caveats, c => c.Contains("simulated", StringComparison.Ordinal));
+        // Idle before and after the sweep, each after the settle; the bound they give is stored.
+        Assert.Equal(["before", "after"], s.Energy.IdleMeasurements.Select(m => m.When).ToArray());
+        Assert.Equal(0.2, s.Energy.IdleSettleSeconds);
+        Assert.NotNull(s.Energy.IdleBoundWatts);
+        Assert.Equal(s.Energy.IdleMeasurements.Average(m => m.Watts), s.Energy.IdleWatts!.Value, 9);
 
         var windows = File.ReadLines(Path.Combine(dir, "samples", "windows.csv")).Skip(1)
             .Select(ParseWindow)
             .ToList();
-        var idle = windows.Single(w => w.Label == "idle-baseline");
-        double idleSeconds = (idle.End - idle.Start) / (double)System.Diagnostics.Stopwatch.Frequency;
-        double trueIdleWatts = writer.Injected("package", idle.Start, idle.End) / idleSeconds;
+        var idles = windows.Where(w => w.Label.StartsWith("idle-", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["idle-before", "idle-after"], idles.Select(w => w.Label).ToArray());
+        double idleSeconds = idles.Min(w => (w.End - w.Start) / (double)System.Diagnostics.Stopwatch.Frequency);
+        double trueIdleWatts = idles.Average(w => writer.Injected("package", w.Start, w.End) / ((w.End - w.Start) / (double)System.Diagnostics.Stopwatch.Frequency));
 
         // The writer is a user thread: the counters it publishes lag the ledger by up to its longest
         // tick gap (a hardware counter does not), so each window edge may be off by gap × peak power.
         double peakWatts = 4 + 12 * Environment.ProcessorCount;
         double writerLag = 2 * writer.MaxTickGap.TotalSeconds * peakWatts;
 
-        var caseWindows = windows.Where(w => w.Label != "idle-baseline").ToList();
+        var caseWindows = windows.Where(w => !w.Label.StartsWith("idle-", StringComparison.Ordinal)).ToList();
         Assert.Equal(s.Cases.Count, caseWindows.Count);
         for (int i = 0; i < s.Cases.Count; i++)
         {

@@ -133,4 +133,78 @@ public class BatteryTests
         using var s = BatterySource.Probe(f.Options());
         Assert.Equal(SourceState.Absent, s.State);
     }
+
+    /// <summary>
+    /// A ThinkPad's second (external) pack as ACPI lays it out beside BAT0: its own PNP0C0A device under the embedded
+    /// controller and a class link. An idle pack reads 0 µW.
+    /// </summary>
+    private static void AddSecondPack(Fixture f, string status)
+    {
+        const string dir = "sys/devices/LNXSYSTM:00/LNXSYBUS:00/PNP0A08:00/device:00/PNP0C09:00/PNP0C0A:01/power_supply/BAT1";
+        Directory.CreateDirectory(f.Path(dir));
+        foreach (var (name, content) in new[]
+                 {
+                     ("type", "Battery"), ("status", status), ("present", "1"), ("technology", "Li-ion"), ("power_now", "0"),
+                     ("energy_now", "20410000"), ("energy_full", "23480000"), ("energy_full_design", "23200000"),
+                     ("voltage_now", "12311000"), ("voltage_min_design", "11400000"), ("capacity", "86"), ("capacity_level", "Normal"),
+                     ("manufacturer", "SANYO"), ("model_name", "01AV424"),
+                 })
+            File.WriteAllText(f.Path($"{dir}/{name}"), content + "\n");
+        File.CreateSymbolicLink(f.Path("/sys/class/power_supply/BAT1"), "../../devices/LNXSYSTM:00/LNXSYBUS:00/PNP0A08:00/device:00/PNP0C09:00/PNP0C0A:01/power_supply/BAT1");
+    }
+
+    [Theory]
+    [InlineData("Unknown")]
+    [InlineData("Not charging")]
+    public void An_idle_second_pack_does_not_stop_the_source(string idle)
+    {
+        using var f = new Fixture(FixtureLayout.LaptopBattery, new ConstantPower(9));
+        AddSecondPack(f, idle);
+        using var s = BatterySource.Probe(f.Options());
+        Assert.Equal(SourceState.Usable, s.State);
+        Assert.Equal(["BAT0", "BAT1"], s.Domains.Select(d => d.Name).ToArray());
+        Assert.Equal([0, 1], s.Selection.Indices);
+    }
+
+    [Fact]
+    public void A_charging_second_pack_stops_the_source()
+    {
+        using var f = new Fixture(FixtureLayout.LaptopBattery, new ConstantPower(9));
+        AddSecondPack(f, "Charging");
+        using var s = BatterySource.Probe(f.Options());
+        Assert.Equal(SourceState.Charging, s.State);
+        Assert.Contains("BAT1", s.Reason);
+        Assert.Contains("'Charging'", s.Reason);
+    }
+
+    [Fact]
+    public void Packs_that_are_all_idle_mean_external_power()
+    {
+        // On the adapter with a charge threshold reached, every pack reads "Not charging": none measures the machine.
+        using var f = new Fixture(FixtureLayout.LaptopBattery, new ConstantPower(9));
+        f.Write("/sys/class/power_supply/BAT0/status", "Not charging\n");
+        AddSecondPack(f, "Unknown");
+        using var s = BatterySource.Probe(f.Options());
+        Assert.Equal(SourceState.Charging, s.State);
+        Assert.Contains("no pack is discharging", s.Reason);
+    }
+
+    [Fact]
+    public void The_embedded_controller_switching_packs_mid_run_is_accepted()
+    {
+        using var f = new Fixture(FixtureLayout.LaptopBattery, new ConstantPower(9));
+        AddSecondPack(f, "Unknown");
+        using var s = BatterySource.Probe(f.Options());
+        s.Read();
+        // ThinkPads drain the external pack first, then switch: BAT0 goes idle, BAT1 discharges.
+        f.Write("/sys/class/power_supply/BAT0/status", "Unknown\n");
+        f.Write("/sys/class/power_supply/BAT1/status", "Discharging\n");
+        f.Write("/sys/class/power_supply/BAT1/power_now", "9000000\n");
+        var r = s.Read();
+        Assert.Equal(9000000, r.Raw[1]);
+        // …and plugging in (every pack idle) fails the read from then on.
+        f.Write("/sys/class/power_supply/BAT1/status", "Not charging\n");
+        var e = Assert.Throws<IO.EnergySourceException>(() => s.Read());
+        Assert.Equal(SourceState.Charging, e.State);
+    }
 }

@@ -44,9 +44,9 @@ public class EmiTests
         Assert.Equal("RAPL", m.Model);
         Assert.Equal(3, m.Revision);
         Assert.Equal(["RAPL_Package0_PKG", "RAPL_Package0_PP0", "RAPL_Package0_DRAM"], m.Channels);
-        var (indices, choice, _) = EmiBuffers.Choose(m.Channels);
-        Assert.Equal([0], indices);
-        Assert.Equal("package", choice);
+        var choice = EmiBuffers.ChooseAcross([m.Channels]);
+        Assert.Equal([(0, 0)], choice.Channels);
+        Assert.Equal("package", choice.Name);
     }
 
     [Fact]
@@ -88,9 +88,36 @@ public class EmiTests
     [Fact]
     public void Overlapping_channels_without_a_package_are_never_summed()
     {
-        Assert.Equal([1], EmiBuffers.Choose(["CPU_CLUSTER_0", "SYS_TOTAL", "GPU"]).Indices);
-        Assert.Equal([0], EmiBuffers.Choose(["CPU", "GPU"]).Indices);
-        Assert.Equal([0, 2], EmiBuffers.Choose(["RAPL_Package0_PKG", "RAPL_Package0_PP0", "RAPL_Package1_PKG"]).Indices);
+        Assert.Equal([(0, 1)], EmiBuffers.ChooseAcross([["CPU_CLUSTER_0", "SYS_TOTAL", "GPU"]]).Channels);
+        Assert.Equal([(0, 0), (0, 2)], EmiBuffers.ChooseAcross([["RAPL_Package0_PKG", "RAPL_Package0_PP0", "RAPL_Package1_PKG"]]).Channels);
+        Assert.Equal([(0, 0)], EmiBuffers.ChooseAcross([["VDD_CPU"]]).Channels); // a single channel is the meter
+    }
+
+    [Fact]
+    public void A_package_metered_by_two_devices_counts_once_and_a_system_meter_is_not_added()
+    {
+        // The Intel energy meter driver's RAPL device, plus a platform provider that repeats the package beside its
+        // system rail: adding every device's chosen channels counted the package twice.
+        var choice = EmiBuffers.ChooseAcross([
+            ["RAPL_Package0_PKG", "RAPL_Package0_PP0", "RAPL_Package0_DRAM"],
+            ["RAPL_Package0_PKG", "SYS_TOTAL"],
+        ]);
+        Assert.Null(choice.Refusal);
+        Assert.Equal([(0, 0)], choice.Channels);
+        Assert.Equal("package", choice.Name);
+        Assert.Contains("1 channel(s) repeating a package", choice.Why);
+        // Two sockets metered by two devices: one package channel each.
+        Assert.Equal([(0, 0), (1, 0)], EmiBuffers.ChooseAcross([["RAPL_Package0_PKG"], ["RAPL_Package1_PKG", "RAPL_Package0_PKG"]]).Channels);
+    }
+
+    [Fact]
+    public void Unknown_channel_names_are_refused_not_guessed()
+    {
+        var choice = EmiBuffers.ChooseAcross([["CPU", "GPU"]]);
+        Assert.Empty(choice.Channels);
+        Assert.Contains("does not guess", choice.Refusal);
+        Assert.Contains("'CPU'", choice.Refusal);
+        Assert.NotNull(EmiBuffers.ChooseAcross([["VDD_CPU"], ["VDD_GPU"]]).Refusal); // one channel on each of two devices: overlap unknown
     }
 
     private static byte[] Fixed(string s)

@@ -13,6 +13,7 @@ public class FixtureLayoutTests
     [InlineData("laptop-battery", true)]
     [InlineData("phone-battery", false)]
     [InlineData("phone-battery", true)]
+    [InlineData("xeon6-server", false)]
     public void Writer_lays_out_exactly_the_layout_files_tree(string layout, bool charging)
     {
         using var dir = new TempDir();

@@ -144,4 +144,41 @@ public class MsrTests
         // Each counter quantizes to one unit, at each end.
         Assert.Equal(injected, s.Selection.Sum(r1.Joules) - s.Selection.Sum(r0.Joules), 2 * s.ResolutionJoules);
     }
+
+    [Theory]
+    [InlineData(0x37)] // Silvermont (Bay Trail)
+    [InlineData(0x4A)] // Silvermont (Merrifield)
+    [InlineData(0x4C)] // Airmont (Cherry Trail)
+    [InlineData(0x5A)] // Airmont (Moorefield)
+    public void Silvermont_and_airmont_atoms_count_in_2_to_the_esu_microjoules(int model)
+    {
+        using var f = new Fixture(FixtureLayout.IntelLaptop, new ConstantPower(3));
+        File.WriteAllText(f.Path("/proc/cpuinfo"), File.ReadAllText(f.Path("/proc/cpuinfo")).Replace("model\t\t: 140", $"model\t\t: {model}"));
+        // A Bay Trail's MSR 0x606 reads ESU = 5: one count is 2^5 µJ = 32 µJ (the kernel's rapl_check_unit_atom).
+        using (var msr = new FileStream(f.Path("/dev/cpu/0/msr"), FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
+            RandomAccess.Write(msr.SafeFileHandle, BitConverter.GetBytes(0x000A0503UL), 0x606);
+        using var s = MsrRaplSource.Probe(f.Options());
+        Assert.Equal(SourceState.Usable, s.State);
+        Assert.Equal(32e-6, s.ResolutionJoules, 12);
+        Assert.Contains("µJ", s.Unit);
+        long t = Stopwatch.GetTimestamp();
+        f.Writer.Advance(t);
+        var r0 = s.Read();
+        f.Writer.Advance(t + Stopwatch.Frequency);
+        var r1 = s.Read();
+        double counts = (r1.Raw[0] - r0.Raw[0] + (1L << 32)) % (1L << 32);
+        Assert.True(counts > 0);
+        Assert.Equal(counts * 32e-6, r1.Joules[0] - r0.Joules[0], 9);
+    }
+
+    [Fact]
+    public void The_capability_is_never_advised_for_the_shared_dotnet_host()
+    {
+        string advice = MsrRaplSource.GrantCommand(["/dev/cpu/0/msr"], "/usr/share/dotnet/dotnet");
+        Assert.DoesNotContain("setcap cap_sys_rawio=ep /usr/share/dotnet/dotnet", advice);
+        Assert.Contains("PublishSingleFile=true", advice);
+        Assert.Contains("setcap cap_sys_rawio=ep ~/foldbench/foldbench", advice);
+        // A published single-file foldbench gets the capability itself.
+        Assert.Contains("setcap cap_sys_rawio=ep /opt/foldbench/foldbench`", MsrRaplSource.GrantCommand(["/dev/cpu/0/msr"], "/opt/foldbench/foldbench"));
+    }
 }

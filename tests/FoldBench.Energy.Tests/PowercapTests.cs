@@ -171,4 +171,52 @@ public class PowercapTests
         Assert.Contains("modprobe intel_rapl_msr", s.Reason);
         Assert.Contains("virtual machine", s.Reason);
     }
+
+    [Fact]
+    public void Amd_core_zone_is_refused_because_it_holds_only_the_first_cpus_core()
+    {
+        // On AMD the kernel reads a package's core zone through the package's lead CPU: the per-core counter of that
+        // one core, while the benchmark runs pinned elsewhere. --domain core must not attribute it.
+        using var f = new Fixture(FixtureLayout.AmdServer, new ConstantPower(180));
+        using var s = PowercapRaplSource.Probe(f.Options(new EnergyOptions(Domain: "core")));
+        Assert.Equal(SourceState.Usable, s.State);
+        Assert.Equal("package", s.Selection.Name);
+        Assert.Equal(["package-0", "package-1"], s.Domains.Select(d => d.Name).ToArray());
+        Assert.Contains("core", s.Selection.Why);
+        Assert.Contains(s.FoundDomains, d => d.Contains("intel-rapl:0:0") && d.Contains("one core"));
+    }
+
+    [Fact]
+    public void Xeon6_tpmi_zones_are_matched_and_summed()
+    {
+        using var f = new Fixture(FixtureLayout.Xeon6Server, new ConstantPower(300));
+        using var s = PowercapRaplSource.Probe(f.Options());
+        Assert.Equal(SourceState.Usable, s.State);
+        Assert.Equal(["package-0", "package-1"], s.Domains.Select(d => d.Name).ToArray());
+        Assert.All(s.Domains, d => Assert.Contains("intel-rapl-tpmi:", d.Path));
+        long t0 = Stopwatch.GetTimestamp();
+        f.Writer.Advance(t0);
+        double before = f.Writer.Total("package");
+        var r0 = s.Read();
+        f.Writer.Advance(t0 + Stopwatch.Frequency);
+        var r1 = s.Read();
+        Assert.Equal(f.Writer.Total("package") - before, s.Selection.Sum(r1.Joules) - s.Selection.Sum(r0.Joules), 1e-4);
+    }
+
+    [Fact]
+    public void Tpmi_zone_repeating_an_msr_package_is_skipped()
+    {
+        using var f = new Fixture(FixtureLayout.Xeon6Server, new ConstantPower(300));
+        // The MSR interface's zone for package 0 beside TPMI's: the same counter, reached twice.
+        string msrZone = f.Path("/sys/devices/virtual/powercap/intel-rapl/intel-rapl:0");
+        Directory.CreateDirectory(msrZone);
+        File.WriteAllText(Path.Combine(msrZone, "name"), "package-0\n");
+        File.WriteAllText(Path.Combine(msrZone, "energy_uj"), "5000\n");
+        File.WriteAllText(Path.Combine(msrZone, "max_energy_range_uj"), "262143328850\n");
+        File.CreateSymbolicLink(f.Path("/sys/class/powercap/intel-rapl:0"), "../../devices/virtual/powercap/intel-rapl/intel-rapl:0");
+        using var s = PowercapRaplSource.Probe(f.Options());
+        Assert.Equal(["intel-rapl:0/energy_uj", "intel-rapl-tpmi:1/energy_uj"],
+            s.Domains.Select(d => string.Join('/', d.Path.Split('/')[^2..])).ToArray());
+        Assert.Contains(s.FoundDomains, d => d.Contains("intel-rapl-tpmi:0") && d.Contains("duplicate"));
+    }
 }

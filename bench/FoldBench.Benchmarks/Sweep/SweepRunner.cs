@@ -37,6 +37,8 @@ public interface ISweepObserver
     void BeforeSweep(RunSummary summary);
     /// <summary>Called after each case; may fill fields of <paramref name="result"/>.</summary>
     void AfterCase(BenchmarkCase benchmarkCase, BenchmarkReport report, CaseResult result);
+    /// <summary>Called once after the last case of a sweep that ran to its end, before the end calibration heats the machine again.</summary>
+    void AfterCases(RunSummary summary) { }
     /// <summary>Called once at the end (also after an interruption); may fill summary.Energy and caveats.</summary>
     void AfterSweep(RunSummary summary);
 }
@@ -162,6 +164,13 @@ public sealed class SweepRunner
             WriteSummary();
         }
         progress.SweepFinished(cancel.IsCancellationRequested ? done : plan.Count, plan.Count, sweepClock.Elapsed);
+        if (!cancel.IsCancellationRequested && _options.Observer is { } observer)
+        {
+            progress.Note("measuring idle power again, after the sweep…");
+            // Not under the gate: the settle and the idle take seconds, and Ctrl-C's Finish needs the gate meanwhile.
+            observer.AfterCases(_summary);
+            WriteSummary();
+        }
         if (start is not null && !cancel.IsCancellationRequested)
         {
             progress.Note("calibrating again, to check the roofs held during the run…");

@@ -6,6 +6,7 @@ using FoldBench.Benchmarks.Sweep;
 using FoldBench.Cli.Terminal;
 using FoldBench.Energy;
 using FoldBench.Model;
+using FoldBench.Platform;
 using FoldBench.Reporting;
 using FoldBench.Results;
 
@@ -46,7 +47,8 @@ public static class RunCommand
         public Option<bool> NoPlots { get; } = CliOptions.Flag("--no-plots", "don't draw charts and report at the end");
         public Option<bool> Verbose { get; } = CliOptions.Flag("--verbose", "show BenchmarkDotNet's log on the terminal (always kept in benchmarkdotnet.log)");
         public SensorsCommand.EnergyOptionSet Energy { get; } = new();
-        public Option<double> IdleSeconds { get; } = CliOptions.Double("--idle-seconds", "S", "length of the idle baseline measured before the sweep (default 5)", 0, 3600);
+        public Option<double> IdleSeconds { get; } = CliOptions.Double("--idle-seconds", "S", "length of each idle measurement, before and after the sweep (default 5; quick: 2)", 0, 3600);
+        public Option<double> SettleSeconds { get; } = CliOptions.Double("--settle-seconds", "S", "time the machine is left idle to settle before each idle measurement (default 5; quick: 2)", 0, 600);
         public Option<bool> NoEnergy { get; } = CliOptions.Flag("--no-energy", "don't sample energy");
         public Option<bool> Instructions { get; } = CliOptions.Flag("--instructions", "deterministic mode: count instructions per kernel call under valgrind " +
             "(no timing); takes --paths, --m, --kn (or --k and --n), --reps, --out, --machine, --timeout");
@@ -55,7 +57,7 @@ public static class RunCommand
         public IEnumerable<Option> All =>
         [
             Quick, Job, Suites, Presets, Chunks, Folds, Heads, Sharing, Projections, FoldFfn, .. Kernel.All, Regimes, ModelPath, Out, Machine, Cpu, NoCalibration, NoPlots, Verbose,
-            .. Energy.All, IdleSeconds, NoEnergy, Instructions, Timeout,
+            .. Energy.All, IdleSeconds, SettleSeconds, NoEnergy, Instructions, Timeout,
         ];
 
         /// <summary>`--fold-ffn` alone folds the encoder's FFN too; `--fold-ffn no,yes` compares both.</summary>
@@ -131,18 +133,25 @@ public static class RunCommand
             var energyOptions = o.Energy.Resolve(p);
             using var inventory = EnergyDiscovery.Discover(energyOptions);
             options.Machine!.EnergySources = [.. inventory.Describe()];
+            // The sampler thread goes on every CPU but the benchmark's (read before the pin, which new threads inherit).
+            var samplerCpus = pinCpu is int pinned && ThreadAffinity.OfCurrentThread() is { } allowed && allowed.Any(c => c != pinned)
+                ? allowed.Where(c => c != pinned).ToList() : null;
             if (pinCpu is int cpu) Pin(cpu, stderr);
             Directory.CreateDirectory(options.OutDir);
-            using var energy = p.GetValue(o.NoEnergy) ? null
-                : EnergyObserver.Start(inventory, options.OutDir, TimeSpan.FromSeconds(p.Given(o.IdleSeconds) ? p.GetValue(o.IdleSeconds) : 5));
+            bool quick = p.GetValue(o.Quick);
+            var idle = new IdleBaseline(
+                TimeSpan.FromSeconds(p.Given(o.IdleSeconds) ? p.GetValue(o.IdleSeconds) : quick ? 2 : 5),
+                TimeSpan.FromSeconds(p.Given(o.SettleSeconds) ? p.GetValue(o.SettleSeconds) : quick ? 2 : 5));
+            using var energy = p.GetValue(o.NoEnergy) ? null : EnergyObserver.Start(inventory, options.OutDir, idle, samplerCpus);
             string? energyMissing = p.GetValue(o.NoEnergy) ? "energy measurement switched off (--no-energy)"
                 : energy is null ? inventory.UnavailableReason ?? "no energy source was usable" : null;
             if (energyMissing is not null) stderr.WriteLine($"foldbench run: no energy figures: {energyMissing}");
             options = options with { Observer = energy };
             var runner = new SweepRunner(options);
-            if (energy is not null && energyOptions.SysfsRoot != "/")
-                runner.Summary.Caveats.Add($"energy counters were read under {energyOptions.SysfsRoot}, not /: the figures measure whatever " +
-                                           "writes there (e.g. `foldbench sensors simulate`), not this machine's hardware");
+            // Counters read under a fixture root (--sysfs-root, or --dev-cpu-root for the MSRs) are simulated: say where.
+            if (energy is not null && inventory.Chosen?.Provenance == EnergyProvenance.Simulated)
+                runner.Summary.Caveats.Add($"energy counters were read under {energyOptions.SysfsRoot} (MSRs under {energyOptions.DevCpuRoot}), not this " +
+                                           "machine's own: the figures are simulated (they measure whatever writes there, e.g. `foldbench sensors simulate`)");
             // The reason is stored once, in energy.unavailableReason; the report and the notes below derive their caveat from it.
             if (energyMissing is not null) runner.Summary.Energy = new EnergyRunInfo { UnavailableReason = energyMissing };
             stdout.WriteLine($"foldbench run: job {options.Job}, results in {options.OutDir}");

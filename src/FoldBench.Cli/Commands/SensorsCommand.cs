@@ -114,7 +114,7 @@ public static class SensorsCommand
                 rows.Add(("resolution", Units.Energy(s.ResolutionJoules)));
                 rows.Add(("update period", Units.Time(s.UpdatePeriod.TotalNanoseconds)));
                 rows.Add(("wrap-around", s.WrapJoules is { } wrap ? $"at {Units.Energy(wrap)}" : "does not wrap"));
-                rows.Add(("kind", s.Estimated ? "estimated" : "measured"));
+                rows.Add(("kind", s.Provenance != EnergyProvenance.Measured ? s.Provenance : s.Estimated ? "estimated" : "measured"));
                 rows.Add(("needs", s.Privilege));
                 return rows.Select(r => (IReadOnlyList<string>)[infos[i].Name, r.Property, r.Value]);
             })],

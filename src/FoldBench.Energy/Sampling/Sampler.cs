@@ -10,7 +10,9 @@ namespace FoldBench.Energy.Sampling;
 /// <summary>
 /// A background thread that reads one source at its sample interval and keeps every raw sample. Benchmark
 /// windows take an extra synchronous sample at their edges (<see cref="SampleNow"/>), so each edge has a sample
-/// within one read of it. The thread measures its own CPU time: that is the sampler's cost.
+/// within one read of it. The thread measures its own CPU time: that is the sampler's cost. A read that fails with
+/// anything but the source's own "this counter is gone" (<see cref="IOException"/>, which ends the source) is a
+/// recorded gap: the sample is skipped and sampling goes on. The thread can be kept off the benchmark's CPU.
 /// </summary>
 public sealed class Sampler : IDisposable
 {
@@ -25,9 +27,20 @@ public sealed class Sampler : IDisposable
     private long _cpuTicks;             // sampler thread CPU time so far (TimeSpan ticks)
     private bool _cpuMeasured;
     private long _readTicks, _reads;    // Stopwatch ticks spent inside Read, on any thread
+    private readonly List<string> _gaps = [];
+    private int _consecutiveErrors;
+    private readonly IReadOnlyList<int>? _cpus;
+
+    /// <summary>Consecutive failed reads after which the source counts as failed rather than hiccuping.</summary>
+    public const int MaxConsecutiveErrors = 100;
 
     public IEnergySource Source { get; }
     public TimeSpan Interval { get; }
+
+    /// <summary>Where the sampler thread runs: "CPUs 0-2", "not placed (…)", or null before it starts or when no CPUs were given.</summary>
+    public string? Placement { get; private set; }
+    /// <summary>The sampler thread's kernel id (Linux), once it runs.</summary>
+    public int? ThreadId { get; private set; }
 
     /// <summary>Set when the source failed mid-run (vanished, unreadable, garbage, started charging).</summary>
     public string? FailureReason { get; private set; }
@@ -35,11 +48,18 @@ public sealed class Sampler : IDisposable
     public long? FailedAt { get; private set; }
     public bool Running => _thread is not null && _stopTicks == 0;
 
-    public Sampler(IEnergySource source, TimeSpan? interval = null)
+    /// <param name="cpus">CPUs the sampler thread runs on (the benchmark's CPU left out); null: wherever it is started.</param>
+    public Sampler(IEnergySource source, TimeSpan? interval = null, IReadOnlyList<int>? cpus = null)
     {
         Source = source;
         Interval = interval ?? source.SampleInterval;
+        _cpus = cpus is { Count: > 0 } ? cpus : null;
     }
+
+    /// <summary>Reads that failed without ending the source, each "at S s: Type: message" (the first 20).</summary>
+    public IReadOnlyList<string> Gaps { get { lock (_lock) return _gaps.ToArray(); } }
+    public int GapCount { get { lock (_lock) return _gapCount; } }
+    private int _gapCount;
 
     public void Start()
     {
@@ -61,6 +81,9 @@ public sealed class Sampler : IDisposable
 
     private void Loop()
     {
+        ThreadId = ThreadAffinity.CurrentThreadId();
+        if (_cpus is not null)
+            Placement = ThreadAffinity.TrySetCurrentThread(_cpus) is { } why ? $"not placed ({why})" : $"CPUs {ThreadAffinity.Format(_cpus)}";
         TimeSpan? cpuStart = ThreadCpuClock.TryNow();
         _cpuMeasured = cpuStart is not null;
         TakeSample();
@@ -111,6 +134,7 @@ public sealed class Sampler : IDisposable
             try
             {
                 var r = Source.Read();
+                _consecutiveErrors = 0;
                 // An external trace returns its newest row again when nothing new arrived: keep timestamps strictly increasing.
                 if (_samples.Count == 0 || r.Timestamp > _samples[^1].Timestamp) _samples.Add(r);
                 return r;
@@ -123,6 +147,21 @@ public sealed class Sampler : IDisposable
             {
                 FailureReason = e.Message;
                 FailedAt = Stopwatch.GetTimestamp();
+                return null;
+            }
+            catch (Exception e)
+            {
+                // A reply the reader could not parse (a short EMI buffer throws FormatException), or any other reader
+                // fault: a gap in the samples, never a crash of the sampler thread or the benchmark's window edge.
+                long at = Stopwatch.GetTimestamp();
+                _gapCount++;
+                if (_gaps.Count < 20)
+                    _gaps.Add($"at {(at - _startTicks) / (double)Stopwatch.Frequency:0.###} s: {e.GetType().Name}: {e.Message}");
+                if (++_consecutiveErrors >= MaxConsecutiveErrors)
+                {
+                    FailureReason = $"{_consecutiveErrors} reads in a row failed, the last with {e.GetType().Name}: {e.Message}";
+                    FailedAt = at;
+                }
                 return null;
             }
             finally
@@ -170,19 +209,42 @@ public sealed class Sampler : IDisposable
     public double? MeanReadSeconds { get { lock (_lock) return _reads == 0 ? null : _readTicks / (double)Stopwatch.Frequency / _reads; } }
 
     /// <summary>
-    /// The median interval between changes of the selected counters, when it is resolvable: clearly longer than the
-    /// median interval between samples actually taken (a starved sampler sees a change at every sample, which says
-    /// nothing about the counter). Null otherwise. A gauge slower than its nominal period shows up here.
+    /// The median interval between publications of the counter, when it is resolvable: clearly longer than the median
+    /// interval between samples actually taken (a starved sampler sees a change at every sample, which says nothing
+    /// about the counter). Null otherwise. A gauge slower than its nominal period shows up here. Publications are
+    /// read from the raw register values (<see cref="PublicationTicks"/>), not the joules: a power reading integrated
+    /// into joules changes the total at every sample, however rarely the gauge publishes.
     /// </summary>
     public TimeSpan? ObservedUpdatePeriod()
     {
-        var s = Series();
-        var changes = new List<long>();
-        for (int i = 1; i < s.Count; i++)
-            if (s.Joules[i] != s.Joules[i - 1]) changes.Add(s.Ticks[i]);
-        if (changes.Count < 5) return null;
-        double changeGap = MedianGap(changes.ToArray()), sampleGap = MedianGap(s.Ticks);
+        var changes = PublicationTicks();
+        if (changes.Length < 5) return null;
+        long[] ticks;
+        lock (_lock) ticks = _samples.Select(x => x.Timestamp).ToArray();
+        double changeGap = MedianGap(changes), sampleGap = MedianGap(ticks);
         return changeGap > 1.5 * sampleGap ? TimeSpan.FromSeconds(changeGap) : null;
+    }
+
+    /// <summary>
+    /// Timestamps of the samples at which the counter published something new: the raw value of a selected domain, or
+    /// one of the reading's <see cref="EnergyReading.Markers"/> (a gauge's energy_now beside its power_now), differs
+    /// from the sample before.
+    /// </summary>
+    public long[] PublicationTicks()
+    {
+        var changes = new List<long>();
+        lock (_lock)
+        {
+            var selected = Source.Selection.Indices;
+            for (int i = 1; i < _samples.Count; i++)
+            {
+                EnergyReading a = _samples[i - 1], b = _samples[i];
+                bool changed = selected.Any(k => k < a.Raw.Length && k < b.Raw.Length && a.Raw[k] != b.Raw[k]);
+                if (!changed && a.Markers is { } ma && b.Markers is { } mb) changed = !ma.AsSpan().SequenceEqual(mb);
+                if (changed) changes.Add(b.Timestamp);
+            }
+        }
+        return [.. changes];
     }
 
     private static double MedianGap(long[] ticks)
@@ -199,17 +261,21 @@ public sealed class Sampler : IDisposable
         var sb = new StringBuilder();
         var domains = Source.Domains;
         sb.Append(CultureInfo.InvariantCulture, $"# source={Source.Name} selection={Source.Selection.Name} unit={Source.Unit} stopwatch_frequency={Stopwatch.Frequency}\n");
+        EnergyReading[] copy;
+        lock (_lock) copy = _samples.ToArray();
+        // A gauge's publication markers (energy_now beside power_now) get their own columns: they show when it published.
+        bool markers = copy.Length > 0 && copy[0].Markers is { } m0 && m0.Length == domains.Count;
         sb.Append("timestamp_ticks,seconds");
         foreach (var d in domains) sb.Append(CultureInfo.InvariantCulture, $",{Csv(d.Name)}_j");
         foreach (var d in domains) sb.Append(CultureInfo.InvariantCulture, $",{Csv(d.Name)}_raw");
+        if (markers) foreach (var d in domains) sb.Append(CultureInfo.InvariantCulture, $",{Csv(d.Name)}_marker");
         sb.Append('\n');
-        EnergyReading[] copy;
-        lock (_lock) copy = _samples.ToArray();
         foreach (var r in copy)
         {
             sb.Append(CultureInfo.InvariantCulture, $"{r.Timestamp},{(r.Timestamp - originTicks) / (double)Stopwatch.Frequency:0.000000}");
             foreach (var j in r.Joules) sb.Append(CultureInfo.InvariantCulture, $",{j:R}");
             foreach (var v in r.Raw) sb.Append(CultureInfo.InvariantCulture, $",{v}");
+            if (markers) foreach (var v in r.Markers ?? new long[domains.Count]) sb.Append(CultureInfo.InvariantCulture, $",{v}");
             sb.Append('\n');
         }
         AtomicFile.WriteAllText(path, sb.ToString());

@@ -5,7 +5,7 @@ using FoldBench.Energy.Sources.Msr;
 
 namespace FoldBench.Energy.Simulation;
 
-public enum FixtureLayout { IntelLaptop, AmdServer, LaptopBattery, PhoneBattery }
+public enum FixtureLayout { IntelLaptop, AmdServer, LaptopBattery, PhoneBattery, Xeon6Server }
 
 /// <param name="NearWrap">Start every counter about 0.4 s before its wrap-around, so a wrap falls inside the first window.</param>
 /// <param name="Charging">Battery layouts: on the charger (status Charging, adapter online).</param>
@@ -29,6 +29,7 @@ public sealed class FixtureWriter : IDisposable
         ["amd-server"] = FixtureLayout.AmdServer,
         ["laptop-battery"] = FixtureLayout.LaptopBattery,
         ["phone-battery"] = FixtureLayout.PhoneBattery,
+        ["xeon6-server"] = FixtureLayout.Xeon6Server,
     };
 
     private abstract class Counter

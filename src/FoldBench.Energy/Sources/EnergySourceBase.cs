@@ -21,6 +21,8 @@ public abstract class EnergySourceBase : IEnergySource
     public abstract double? WrapJoules { get; }
     public abstract string Privilege { get; }
     public virtual bool Estimated => false;
+    public string Provenance { get; protected set; } = FoldBench.Results.EnergyProvenance.Measured;
+    public virtual bool IntegratesPower => false;
     // Ten update periods, 10 ms to 1 s: window edges get their own samples (EnergySession.MarkEdge), so the periodic
     // rate only has to keep provenance and outrun wrap-arounds (minutes away), at a fraction of a percent of a core.
     public virtual TimeSpan SampleInterval =>
@@ -41,6 +43,18 @@ public abstract class EnergySourceBase : IEnergySource
 
     /// <summary>Fills cumulative joules and raw values for every domain.</summary>
     protected abstract void ReadInto(double[] joules, long[] raw);
+
+    /// <summary>
+    /// Marks the source "simulated" when it reads under a root other than the machine's own: the sysfs root (sys/,
+    /// proc/), and for a source that opens /dev/cpu/N/msr also the MSR root. A new source that reads files under the
+    /// configured roots calls this from its probe.
+    /// </summary>
+    protected void NoteRoots(EnergyOptions options, bool readsDevCpu = false)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        bool simulated = !options.IsRealSysfsRoot || readsDevCpu && !options.IsRealDevCpuRoot;
+        Provenance = simulated ? FoldBench.Results.EnergyProvenance.Simulated : FoldBench.Results.EnergyProvenance.Measured;
+    }
 
     protected void SetUnusable(SourceState state, string reason)
     {

@@ -43,6 +43,21 @@ public interface IEnergySource : IDisposable
     /// <summary>True when the figures are modelled rather than measured.</summary>
     bool Estimated { get; }
 
+    /// <summary>
+    /// Where the figures come from: "measured" (this machine's hardware), "simulated" (counters read under a fixture
+    /// root, e.g. what `foldbench sensors simulate` writes) or "trace" (an external meter's log);
+    /// <see cref="FoldBench.Results.EnergyProvenance"/> holds the names. Sources that read under the configured roots
+    /// set it from them (<see cref="EnergySourceBase.NoteRoots"/>).
+    /// </summary>
+    string Provenance => FoldBench.Results.EnergyProvenance.Measured;
+
+    /// <summary>
+    /// True when the cumulative joules are integrated from a published power (or current) reading rather than read
+    /// from an energy counter. Such a reading lags the truth by up to an update period, and what the power did in
+    /// that unobserved interval is unknown, so each window edge's bound covers the energy of that interval.
+    /// </summary>
+    bool IntegratesPower => false;
+
     /// <summary>The source's preferred sampling interval, derived from its update period.</summary>
     TimeSpan SampleInterval { get; }
 
@@ -100,4 +115,11 @@ public sealed record DomainSelection(string Name, IReadOnlyList<int> Indices, st
 /// <param name="Timestamp">Stopwatch ticks (the one monotonic clock shared with benchmark windows).</param>
 /// <param name="Joules">Cumulative, unwrapped joules per domain since the source was opened.</param>
 /// <param name="Raw">The raw values as read (counter counts, µW, µA…), for provenance.</param>
-public sealed record EnergyReading(long Timestamp, double[] Joules, long[] Raw);
+public sealed record EnergyReading(long Timestamp, double[] Joules, long[] Raw)
+{
+    /// <summary>
+    /// Raw values read only to see when the device publishes (a gauge's energy_now beside the power_now it integrates:
+    /// the power can stay the same across publications, the remaining energy cannot); null when a source has none.
+    /// </summary>
+    public long[]? Markers { get; init; }
+}

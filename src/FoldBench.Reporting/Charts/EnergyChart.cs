@@ -24,7 +24,7 @@ internal sealed class EnergyChart(SweepGroup group, EnergyRunInfo? runEnergy, bo
         {
             Title = Title,
             Notices = notices,
-            Notes = EnergyNotices.Source(group.Cases, runEnergy),
+            Notes = [.. EnergyNotices.Source(group.Cases, runEnergy), .. EnergyNotices.BoundNote(group.Cases)],
             Legend = none ? [] : LinePanel.Legend(Series(_ => null, _ => null)),
             Columns = 2,
             PanelWidth = 640,
@@ -83,10 +83,32 @@ internal static class EnergyNotices
                          ?? "no energy recorded";
             notices.Add($"{cases.Count - with} of {cases.Count} cases have no attributable energy ({reason.TrimEnd('.')}) and are left out.");
         }
-        if (cases.Any(c => c.Energy is { Attributable: true, Estimated: true }))
+        if (NotMeasured(cases, run) is { } provenance)
+            notices.Add(provenance);
+        else if (cases.Any(c => c.Energy is { Attributable: true, Estimated: true }))
             notices.Add("Estimated by a power model, not metered: compare trends, not absolute joules.");
         return notices;
     }
+
+    /// <summary>
+    /// The label a run that is not this machine's measured hardware carries on every energy chart and in the report:
+    /// simulated counters, or an external meter's trace; null for measured hardware (or results older than the field).
+    /// </summary>
+    public static string? NotMeasured(IReadOnlyList<CaseResult> cases, EnergyRunInfo? run)
+    {
+        var provenances = cases.Where(HasEnergy).Select(c => c.Energy!.Provenance).Append(run?.Source is null ? null : run.Provenance).ToList();
+        if (provenances.Contains(EnergyProvenance.Simulated))
+            return "SIMULATED energy: the counters were read under a fixture root (e.g. `foldbench sensors simulate`), not this machine's hardware.";
+        if (provenances.Contains(EnergyProvenance.Trace))
+            return "Energy from an external meter's trace, mapped onto this host's clock: not this machine's own counters.";
+        return null;
+    }
+
+    /// <summary>What the ± bound drawn on net energy covers, and what it does not.</summary>
+    public static IReadOnlyList<string> BoundNote(IReadOnlyList<CaseResult> cases) =>
+        cases.Any(HasEnergy)
+            ? ["± bound: counter timing and resolution, idle noise and drift; not the counter's own model error."]
+            : [];
 
     /// <summary>Where the joules come from, when there are any.</summary>
     public static IReadOnlyList<string> Source(IReadOnlyList<CaseResult> cases, EnergyRunInfo? run)

@@ -40,8 +40,13 @@ internal sealed class DeviceSweepChart(string stem, string title, ComparedSweep 
         var notices = Missing(s, runs, "no cases of this suite").ToList();
         foreach (var line in s.Lines.Where(l => !l.Group.Cases.Any(EnergyNotices.HasEnergy)))
             notices.Add($"No energy on {line.Label}: {EnergyNotices.UnavailableReason(line.Group.Cases, line.Device.Summary.Energy).TrimEnd('.')} — not plotted.");
-        foreach (var line in s.Lines.Where(l => l.Group.Cases.Any(c => c.Energy is { Attributable: true, Estimated: true })))
-            notices.Add($"Energy on {line.Label} is estimated by a power model, not metered.");
+        foreach (var line in s.Lines)
+        {
+            if (EnergyNotices.NotMeasured(line.Group.Cases, line.Device.Summary.Energy) is { } provenance)
+                notices.Add($"{line.Label}: {provenance}");
+            else if (line.Group.Cases.Any(c => c.Energy is { Attributable: true, Estimated: true }))
+                notices.Add($"Energy on {line.Label} is estimated by a power model, not metered.");
+        }
         static double? Net(CaseResult c) => c.Energy is { Attributable: true } e ? e.NetJoulesPerToken : null;
         static double? Err(CaseResult c) => c.Energy is { Attributable: true } e ? e.UncertaintyJoulesPerToken : null;
         static double? Watts(CaseResult c) => c.Energy is { Attributable: true } e ? e.AverageWatts : null;

@@ -29,7 +29,9 @@ internal static class Caveats
         else if (withEnergy < measured.Count)
             list.Add($"Energy is missing for {measured.Count - withEnergy} of {measured.Count} cases " +
                      "(no energy recorded, or a window too short for the counter's update period).");
-        if (measured.Any(c => c.Energy is { Attributable: true, Estimated: true }))
+        if (EnergyNotices.NotMeasured(measured, s.Energy) is { } provenance)
+            list.Add(provenance);
+        else if (measured.Any(c => c.Energy is { Attributable: true, Estimated: true }))
             list.Add("Energy is estimated by a power model, not metered.");
         // A dry job's timings are not measurements, so their spread says nothing about the machine.
         if (s.Job != "dry" && RunSelection.Noise(s) is var (median, max, noisiest, _) && max > NoisyCv)

@@ -135,7 +135,12 @@ internal static class ReportMarkdown
         if (e?.Source is null)
             return "none — no usable energy source (why: see Caveats).";
         var parts = new List<string> { $"{e.Source}" + (string.IsNullOrWhiteSpace(e.Domain) ? "" : $" ({e.Domain})") };
-        if (e.IdleWatts is double w) parts.Add($"idle baseline {Units.Watts(w)} (net = gross − idle)");
+        if (e.Provenance is { } provenance) parts.Add(provenance == EnergyProvenance.Measured ? "measured" : $"**{provenance}**, not measured hardware");
+        if (e.IdleWatts is double w)
+            parts.Add($"idle baseline {Units.Watts(w)}" + (e.IdleBoundWatts is double ib ? $" ± {Units.Watts(ib)}" : "") + " (net = gross − idle" +
+                      (e.IdleMeasurements.Count > 0 ? $"; measured {string.Join(" and ", e.IdleMeasurements.Select(m => $"{m.When} the sweep ({Units.Watts(m.Watts)})"))}" : "") +
+                      (e.IdleSettleSeconds is double settle ? $", each after {settle:0.#} s to settle" : "") + ")");
+        parts.Add("± bounds cover the counter's timing and resolution and the idle's noise and drift, not the counter's own model error");
         if (e.UpdatePeriodSeconds is double up) parts.Add($"counter update period {Units.Time(up * 1e9)}");
         if (e.SamplerOverheadFraction is double o) parts.Add($"sampler overhead {Units.FractionAsPercent(o)}");
         if (e.SampleFiles.Count > 0) parts.Add($"raw samples in {string.Join(", ", e.SampleFiles.Select(f => $"`{f}`"))}");
@@ -225,7 +230,9 @@ internal static class ReportMarkdown
         var na = g.Cases.FirstOrDefault(c => c.Energy is { Attributable: false });
         if (na is not null)
             md.AppendLine().AppendLine($"Energy \"n/a\": not attributable — {(na.Energy!.Reason ?? "measurement window too short for the counter").TrimEnd('.')}.");
-        if (g.Cases.Any(c => c.Energy is { Attributable: true, Estimated: true }))
+        if (EnergyNotices.NotMeasured(g.Cases, s.Energy) is { } provenance)
+            md.AppendLine().AppendLine(provenance);
+        else if (g.Cases.Any(c => c.Energy is { Attributable: true, Estimated: true }))
             md.AppendLine().AppendLine("Energy figures are estimated by a power model, not metered.");
     }
 

@@ -22,6 +22,7 @@ public sealed class BatterySource : EnergySourceBase
         public required CounterFile Status;
         public required CounterFile Primary;       // power_now, current_now, energy_now or charge_now
         public CounterFile? Voltage;               // voltage_now where the method needs it
+        public CounterFile? Marker;                // energy_now or charge_now beside a power or current reading: it moves at every publication
         public double LastWatts = double.NaN;
         public long LastTimestamp;
         public double Cumulative;
@@ -34,11 +35,13 @@ public sealed class BatterySource : EnergySourceBase
             Status.Dispose();
             Primary.Dispose();
             Voltage?.Dispose();
+            Marker?.Dispose();
         }
     }
 
     private readonly List<Cell> _cells = [];
     private readonly TimeSpan _updatePeriod;
+    private long[]? _markers;
 
     public override string Name => SourceName;
     public override SourceKind Kind => SourceKind.BatteryGauge;
@@ -54,6 +57,8 @@ public sealed class BatterySource : EnergySourceBase
     public override TimeSpan UpdatePeriod => _updatePeriod;
     public override double? WrapJoules => null;
     public override string Privilege => "none (power_supply attributes are world-readable)";
+    // power_now and current_now × voltage_now are integrated here; energy_now and charge_now are the gauge's own counters.
+    public override bool IntegratesPower => _cells.Any(c => c.Method is Method.PowerNow or Method.CurrentVoltage);
     // Sample several times per gauge update so no update is missed, but not faster than 2 ms.
     public override TimeSpan SampleInterval => TimeSpan.FromTicks(Math.Clamp(_updatePeriod.Ticks / 4, TimeSpan.FromMilliseconds(2).Ticks, TimeSpan.FromMilliseconds(250).Ticks));
 
@@ -74,6 +79,7 @@ public sealed class BatterySource : EnergySourceBase
 
     private void ProbeCore(EnergyOptions options)
     {
+        NoteRoots(options);
         string classDir = SysText.UnderRoot(options.SysfsRoot, ClassPath);
         if (!Directory.Exists(classDir))
         {
@@ -100,13 +106,15 @@ public sealed class BatterySource : EnergySourceBase
             return;
         }
 
+        var states = new List<(string Name, string Status)>();
         foreach (var dir in batteries)
         {
             string name = Path.GetFileName(dir);
             string statusPath = Path.Combine(dir, "status");
             var status = CounterFile.Open(options.Files, statusPath, $"`sudo chmod o+r {statusPath}`");
             string state = status.ReadText().Trim();
-            if (state != "Discharging")
+            states.Add((name, state));
+            if (state == "Charging")
             {
                 status.Dispose();
                 Fail(SourceState.Charging, ChargingReason(name, state));
@@ -114,8 +122,17 @@ public sealed class BatterySource : EnergySourceBase
             }
             _cells.Add(OpenCell(options, dir, name, status));
         }
+        // Dual-battery laptops drain one pack at a time: the other reads Unknown or Not charging (idle) and is read
+        // too, since the embedded controller may switch packs mid-run. With no pack discharging the machine runs on
+        // its adapter (all packs "Not charging" at a charge threshold, or "Full"), which no battery measures.
+        if (!states.Any(x => x.Status == "Discharging"))
+        {
+            Fail(SourceState.Charging, NoneDischargingReason(states));
+            return;
+        }
 
         Domains = _cells.Select(c => new EnergyDomain(c.Name, DomainRole.Battery, c.Primary.Path)).ToList();
+        if (_cells.Any(c => c.Marker is not null)) _markers = new long[_cells.Count];
         Selection = new DomainSelection("battery", Enumerable.Range(0, _cells.Count).ToArray(),
             _cells.Count == 1 ? "the whole machine as seen by its battery" : "sum of the system batteries (each powers the whole machine in turn)");
         var joules = new double[_cells.Count];
@@ -126,6 +143,10 @@ public sealed class BatterySource : EnergySourceBase
 
     public static string ChargingReason(string battery, string status) =>
         $"{battery} status is '{status}': the battery only measures the machine while discharging — unplug the charger (status must read 'Discharging')";
+
+    private static string NoneDischargingReason(IEnumerable<(string Name, string Status)> states) =>
+        $"no pack is discharging ({string.Join(", ", states.Select(x => $"{x.Name} '{x.Status}'"))}): the machine runs on its adapter, " +
+        "which the batteries do not measure — unplug the charger (one pack must read 'Discharging')";
 
     private static string Describe(Method m) => m switch
     {
@@ -139,12 +160,16 @@ public sealed class BatterySource : EnergySourceBase
     {
         string P(string f) => Path.Combine(dir, f);
         CounterFile Open(string f) => CounterFile.Open(options.Files, P(f), $"`sudo chmod o+r {P(f)}`");
+        // The gauge's remaining energy (or charge) moves at every publication even while the power it reports does not:
+        // read beside a power reading, it shows how often the gauge really publishes.
+        CounterFile? Marker() =>
+            File.Exists(P("energy_now")) ? Open("energy_now") : File.Exists(P("charge_now")) ? Open("charge_now") : File.Exists(P("charge_counter")) ? Open("charge_counter") : null;
         try
         {
             if (File.Exists(P("power_now")))
-                return new Cell { Name = name, Method = Method.PowerNow, Status = status, Primary = Open("power_now") };
+                return new Cell { Name = name, Method = Method.PowerNow, Status = status, Primary = Open("power_now"), Marker = Marker() };
             if (File.Exists(P("current_now")) && File.Exists(P("voltage_now")))
-                return new Cell { Name = name, Method = Method.CurrentVoltage, Status = status, Primary = Open("current_now"), Voltage = Open("voltage_now") };
+                return new Cell { Name = name, Method = Method.CurrentVoltage, Status = status, Primary = Open("current_now"), Voltage = Open("voltage_now"), Marker = Marker() };
             if (File.Exists(P("energy_now")))
                 return new Cell { Name = name, Method = Method.EnergyNow, Status = status, Primary = Open("energy_now") };
             // Android gauges often name the coulomb counter charge_counter.
@@ -163,12 +188,21 @@ public sealed class BatterySource : EnergySourceBase
 
     protected override void ReadInto(double[] joules, long[] raw)
     {
+        // Every pack's status first: a charging pack, or none discharging, ends the source before anything is integrated.
+        bool discharging = false;
+        foreach (var c in _cells)
+        {
+            string status = c.Status.ReadText().Trim();
+            if (status == "Charging")
+                throw new EnergySourceException(SourceState.Charging, $"{c.Name} switched to 'Charging' mid-run: energy after this point is not measurable");
+            discharging |= status == "Discharging";
+        }
+        if (!discharging)
+            throw new EnergySourceException(SourceState.Charging,
+                $"no pack is discharging any more ({string.Join(", ", _cells.Select(c => c.Name))}): the machine switched to its adapter mid-run; energy after this point is not measurable");
         for (int i = 0; i < _cells.Count; i++)
         {
             var c = _cells[i];
-            string status = c.Status.ReadText().Trim();
-            if (status != "Discharging")
-                throw new EnergySourceException(SourceState.Charging, $"{c.Name} switched to '{status}' mid-run: energy after this point is not measurable");
             long now = Stopwatch.GetTimestamp();
             switch (c.Method)
             {
@@ -210,7 +244,15 @@ public sealed class BatterySource : EnergySourceBase
             }
             c.LastTimestamp = now;
             joules[i] = c.Cumulative;
+            if (_markers is not null) _markers[i] = c.Marker?.ReadInteger("µWh or µAh") ?? 0;
         }
+    }
+
+    /// <summary>Adds the publication markers (energy_now / charge_now beside a power reading) to the reading.</summary>
+    public override EnergyReading Read()
+    {
+        var r = base.Read();
+        return _markers is null ? r : r with { Markers = (long[])_markers.Clone() };
     }
 
     /// <summary>Trapezoid between this reading and the previous one: the gauge reports power, not energy.</summary>

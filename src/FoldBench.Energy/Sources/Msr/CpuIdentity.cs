@@ -17,6 +17,12 @@ public sealed record CpuIdentity(string Vendor, int Family, int Model)
         0x3F /* Haswell-EP */ or 0x4F /* Broadwell-EP */ or 0x56 /* Broadwell-DE */ or 0x55 /* Skylake/Cascade Lake-SP */ or
         0x6A or 0x6C /* Ice Lake-SP */ or 0x8F /* Sapphire Rapids */ or 0xCF /* Emerald Rapids */ or 0x57 or 0x85 /* Xeon Phi */;
 
+    /// <summary>
+    /// Silvermont and Airmont Atoms (Bay Trail 0x37, Merrifield 0x4A, Cherry Trail 0x4C, Moorefield 0x5A), whose energy
+    /// status unit counts 2^ESU µJ instead of 2^-ESU J: the models the kernel checks with rapl_check_unit_atom.
+    /// </summary>
+    public bool HasAtomEnergyUnit => IsIntel && Family == 6 && Model is 0x37 or 0x4A or 0x4C or 0x5A;
+
     public static CpuIdentity? Read(string sysfsRoot)
     {
         string? text = SysText.TryReadAll(SysText.UnderRoot(sysfsRoot, "/proc/cpuinfo"));

@@ -43,6 +43,9 @@ public sealed class MsrRaplSource : EnergySourceBase
 
     private void ProbeCore(EnergyOptions options)
     {
+        // It reads the CPU's identity and topology under the sysfs root and the registers under the MSR root: either
+        // one pointing at a fixture makes the figures simulated.
+        NoteRoots(options, readsDevCpu: true);
         string virt = HostFacts.VirtualizationNote(options.SysfsRoot, "RAPL MSRs");
         var cpu = CpuIdentity.Read(options.SysfsRoot);
         if (cpu is null)
@@ -97,8 +100,8 @@ public sealed class MsrRaplSource : EnergySourceBase
             ulong? unitRaw = file.ReadUInt64At(cpu.IsIntel ? MsrRegisters.IntelPowerUnit : MsrRegisters.AmdPowerUnit);
             if (unitRaw is null or 0)
                 throw new EnergySourceException(SourceState.Malformed, $"{file.Path}: the power-unit MSR 0x{(cpu.IsIntel ? MsrRegisters.IntelPowerUnit : MsrRegisters.AmdPowerUnit):X} is unreadable or zero");
-            double unit = MsrRegisters.EnergyUnitJoules(unitRaw.Value);
-            _unit = $"2^-{(int)((unitRaw.Value >> 8) & 0x1F)} J (MSR 0x{(cpu.IsIntel ? MsrRegisters.IntelPowerUnit : MsrRegisters.AmdPowerUnit):X} bits 12:8)";
+            double unit = MsrRegisters.EnergyUnitJoules(unitRaw.Value, cpu);
+            _unit = $"{MsrRegisters.DescribeUnit(unitRaw.Value, cpu)} (MSR 0x{(cpu.IsIntel ? MsrRegisters.IntelPowerUnit : MsrRegisters.AmdPowerUnit):X} bits 12:8{(cpu.HasAtomEnergyUnit ? ", Silvermont/Airmont Atom" : "")})";
             uint packageRegister = cpu.IsIntel ? MsrRegisters.IntelPackageEnergy : MsrRegisters.AmdPackageEnergy;
             if (!Implemented(file, packageRegister))
                 throw new EnergySourceException(SourceState.Malformed, $"{file.Path}: the package energy MSR 0x{packageRegister:X} is not implemented");
@@ -201,7 +204,23 @@ public sealed class MsrRaplSource : EnergySourceBase
         return byPackage.Select(kv => (kv.Key, kv.Value)).ToList();
     }
 
-    public static string GrantCommand(IEnumerable<string> msrFiles) =>
-        $"`sudo chmod o+r {string.Join(' ', msrFiles)} && sudo setcap cap_sys_rawio=ep {HostFacts.ProcessPath()}` " +
-        "(or prefer the powercap interface, which needs no capability)";
+    public static string GrantCommand(IEnumerable<string> msrFiles) => GrantCommand(msrFiles, HostFacts.ProcessPath());
+
+    /// <summary>
+    /// The commands that grant MSR access to <paramref name="processPath"/>. A capability set on the shared `dotnet`
+    /// host would give raw I/O to every .NET program on the machine, so for that host the advice is to publish
+    /// FoldBench as one self-contained file and grant the capability to that file alone.
+    /// </summary>
+    public static string GrantCommand(IEnumerable<string> msrFiles, string processPath)
+    {
+        ArgumentNullException.ThrowIfNull(processPath);
+        string chmod = $"sudo chmod o+r {string.Join(' ', msrFiles)}";
+        string exe = Path.GetFileNameWithoutExtension(processPath);
+        if (exe is "dotnet" || processPath.Contains("$(", StringComparison.Ordinal))
+            return $"`{chmod}`, then publish FoldBench as one file and grant the capability to that file only (never to the shared " +
+                   "`dotnet` host, which would give raw I/O to every .NET program): `dotnet publish src/FoldBench.Cli -c Release -r linux-x64 " +
+                   "-p:PublishSingleFile=true --self-contained -o ~/foldbench && sudo setcap cap_sys_rawio=ep ~/foldbench/foldbench` " +
+                   "(or prefer the powercap interface, which needs no capability)";
+        return $"`{chmod} && sudo setcap cap_sys_rawio=ep {processPath}` (or prefer the powercap interface, which needs no capability)";
+    }
 }

@@ -5,7 +5,8 @@ namespace FoldBench.Energy.Sources.Powercap;
 
 /// <summary>
 /// Linux powercap RAPL: /sys/class/powercap/intel-rapl:* (Intel, and AMD on kernels ≥ 5.11, which reuse the
-/// intel-rapl names) and intel-rapl-mmio:*. Zones are identified by their <c>name</c> file, never by index.
+/// intel-rapl names), intel-rapl-mmio:* and intel-rapl-tpmi:* (Xeon 6 and later). Zones are identified by their
+/// <c>name</c> file, never by index.
 /// </summary>
 public sealed partial class PowercapRaplSource : EnergySourceBase
 {
@@ -27,7 +28,13 @@ public sealed partial class PowercapRaplSource : EnergySourceBase
     private double? _wrapJoules;
 
     /// <summary>One zone as the kernel lays it out.</summary>
-    public sealed record Zone(string Id, string Directory, string Name, DomainRole? Role, int? Package, bool Mmio, string? ParentName);
+    /// <param name="Interface">"" for the MSR-backed intel-rapl zones, "mmio" or "tpmi" for the other two control types.</param>
+    public sealed record Zone(string Id, string Directory, string Name, DomainRole? Role, int? Package, string Interface, string? ParentName)
+    {
+        /// <summary>intel-rapl-mmio and intel-rapl-tpmi reach a package's counter by another path than the MSR zones.</summary>
+        public bool Mmio => Interface == "mmio";
+        public bool OtherInterface => Interface.Length > 0;
+    }
 
     private PowercapRaplSource() { }
 
@@ -46,6 +53,7 @@ public sealed partial class PowercapRaplSource : EnergySourceBase
 
     private void ProbeCore(EnergyOptions options)
     {
+        NoteRoots(options);
         string classDir = SysText.UnderRoot(options.SysfsRoot, ClassPath);
         string virt = HostFacts.VirtualizationNote(options.SysfsRoot, "RAPL");
         if (!System.IO.Directory.Exists(classDir))
@@ -62,24 +70,34 @@ public sealed partial class PowercapRaplSource : EnergySourceBase
         }
 
         // intel-rapl-mmio exposes the same package counter again through MMIO: use it only for a package the
-        // MSR interface lacks, otherwise the package would be counted twice.
-        var msrPackages = zones.Where(z => !z.Mmio && z.Role == DomainRole.Package).Select(z => z.Name).ToHashSet();
+        // MSR interface lacks, otherwise the package would be counted twice. intel-rapl-tpmi (Xeon 6) is a package's
+        // own interface, used the same way: a package the MSR zones already cover is not read again. Packages are
+        // matched by number, since TPMI may name a die ("package-0-die-1") where the MSR zone says "package-0".
+        var msrPackages = zones.Where(z => !z.OtherInterface && z.Role == DomainRole.Package).Select(z => z.Package).ToHashSet();
+        // On AMD the kernel reads a package's core zone through the package's lead CPU: MSR 0xC001029A of that one
+        // core, not the cores of the package, and not the core the benchmark is pinned to.
+        bool amd = Msr.CpuIdentity.Read(options.SysfsRoot)?.IsAmd ?? false;
         var used = new List<Zone>();
         var found = new List<string>();
         foreach (var z in zones)
         {
             string label = $"{z.Id} '{z.Name}'";
             if (z.Role is null) { found.Add($"{label} (unknown zone name, skipped)"); continue; }
-            if (z.Mmio && (z.Role != DomainRole.Package || msrPackages.Contains(z.Name)))
+            if (z.Mmio && z.Role != DomainRole.Package || z.OtherInterface && z.Role == DomainRole.Package && msrPackages.Contains(z.Package))
             {
-                found.Add($"{label} (intel-rapl-mmio duplicate of {z.Name}, skipped)");
+                found.Add($"{label} (intel-rapl-{z.Interface} duplicate of {z.Name}, skipped)");
+                continue;
+            }
+            if (amd && z.Role == DomainRole.Core)
+            {
+                found.Add($"{label} (AMD: the per-core counter of one core only, the package's first CPU; not read)");
                 continue;
             }
             found.Add(label);
             used.Add(z);
         }
 
-        var (selection, members) = Select(used, options.Domain);
+        var (selection, members) = Select(used, options.Domain, amd);
         FoundDomains = found;
         if (members.Count == 0)
         {
@@ -148,7 +166,7 @@ public sealed partial class PowercapRaplSource : EnergySourceBase
     /// The domain choice. psys ⊇ package ⊇ core/uncore, and dram is separate from package (even where sysfs
     /// lists it as a subzone of the package), so "package" sums package-N and adds nothing that they contain.
     /// </summary>
-    private static (DomainSelection, List<Zone>) Select(List<Zone> zones, string? wanted)
+    private static (DomainSelection, List<Zone>) Select(List<Zone> zones, string? wanted, bool amd)
     {
         var packages = zones.Where(z => z.Role == DomainRole.Package).OrderBy(z => z.Package).ToList();
         var drams = zones.Where(z => z.Role == DomainRole.Dram).ToList();
@@ -164,6 +182,9 @@ public sealed partial class PowercapRaplSource : EnergySourceBase
             case "core" when cores.Count > 0:
                 return (new DomainSelection("core", [], "core (PP0) zones only: the cores' share of each package"), cores);
             case null or "package":
+                break;
+            case "core" when amd:
+                note = " (domain 'core' refused: AMD's core zones hold the per-core counter of each package's first CPU only)";
                 break;
             default:
                 note = $" (domain '{wanted}' is not exposed here)";
@@ -196,7 +217,7 @@ public sealed partial class PowercapRaplSource : EnergySourceBase
             string id = Path.GetFileName(entry);
             var m = ZoneId().Match(id);
             if (!m.Success || !System.IO.Directory.Exists(entry)) continue;
-            bool mmio = m.Groups["mmio"].Success;
+            string iface = m.Groups["iface"].Success ? m.Groups["iface"].Value : "";
             string? name = SysText.TryRead(options.Files, Path.Combine(entry, "name"));
             if (name is null)
                 throw new EnergySourceException(SourceState.Malformed, $"{Path.Combine(entry, "name")} is missing: cannot tell which domain {id} is");
@@ -207,7 +228,7 @@ public sealed partial class PowercapRaplSource : EnergySourceBase
                 parentName = SysText.TryRead(options.Files, Path.Combine(classDir, parentId, "name"));
             }
             var (role, package) = Classify(name, parentName);
-            zones.Add(new Zone(id, entry, name, role, package, mmio, parentName));
+            zones.Add(new Zone(id, entry, name, role, package, iface, parentName));
         }
         return zones;
     }
@@ -227,7 +248,7 @@ public sealed partial class PowercapRaplSource : EnergySourceBase
         };
     }
 
-    [GeneratedRegex(@"^intel-rapl(?<mmio>-mmio)?:\d+(?<sub>:\d+)?$")]
+    [GeneratedRegex(@"^intel-rapl(-(?<iface>mmio|tpmi))?:\d+(?<sub>:\d+)?$")]
     private static partial Regex ZoneId();
 
     // "package-0", and "package-0-die-1" on multi-die parts.

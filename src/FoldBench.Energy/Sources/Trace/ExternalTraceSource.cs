@@ -12,6 +12,9 @@ public sealed class ExternalTraceSource : IEnergySource
 {
     public const string SourceName = "external-trace";
 
+    /// <summary>An external meter's log, mapped onto this host's clock.</summary>
+    public string Provenance => FoldBench.Results.EnergyProvenance.Trace;
+
     private readonly TraceCsv? _csv;
     private readonly string _path;
     private int _consumed;

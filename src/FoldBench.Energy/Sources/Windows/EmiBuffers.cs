@@ -63,17 +63,36 @@ public static class EmiBuffers
     }
 
     /// <summary>
-    /// Which channels to sum: package channels (RAPL_Package*_PKG) when present, else one platform channel
-    /// (PSYS/SYS), else the only channel, else the first; never several overlapping ones.
+    /// Which channels to sum across every EMI device, so nothing is counted twice: one package channel
+    /// (RAPL_Package<i>N</i>_PKG) per package, whichever device lists it first (a package metered by two providers is one
+    /// package); else one platform channel (PSYS/SYS) of all; else the only channel of a single one-channel device.
+    /// Channel names that say neither are not guessed at: <see cref="EmiChoice.Refusal"/> then says why nothing is chosen.
     /// </summary>
-    public static (int[] Indices, string Name, string Why) Choose(IReadOnlyList<string> channels)
+    public static EmiChoice ChooseAcross(IReadOnlyList<IReadOnlyList<string>> devices)
     {
-        var pkg = Enumerable.Range(0, channels.Count).Where(i => channels[i].Contains("_PKG", StringComparison.OrdinalIgnoreCase)).ToArray();
-        if (pkg.Length > 0) return (pkg, "package", "sum of the package (PKG) channels: PP0/PP1 are inside them, PSYS contains them, DRAM is separate");
-        int sys = Enumerable.Range(0, channels.Count).FirstOrDefault(i => channels[i].Contains("SYS", StringComparison.OrdinalIgnoreCase), -1);
-        if (sys >= 0) return ([sys], "psys", $"the platform channel '{channels[sys]}' alone: other channels are parts of it");
-        if (channels.Count == 1) return ([0], "meter", $"the only channel '{channels[0]}'");
-        return ([0], "meter", $"the first channel '{channels[0]}' of {channels.Count}: their overlap is unknown, so they are not summed");
+        ArgumentNullException.ThrowIfNull(devices);
+        var all = devices.SelectMany((channels, d) => channels.Select((name, c) => (Device: d, Channel: c, Name: name))).ToList();
+        var packages = new List<(int Device, int Channel)>();
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var x in all.Where(x => x.Name.Contains("_PKG", StringComparison.OrdinalIgnoreCase)))
+            if (seen.Add(x.Name.Trim())) packages.Add((x.Device, x.Channel));
+        if (packages.Count > 0)
+        {
+            int repeats = all.Count(x => x.Name.Contains("_PKG", StringComparison.OrdinalIgnoreCase)) - packages.Count;
+            return new EmiChoice(packages, "package",
+                "one package (PKG) channel per package: PP0/PP1 are inside them, PSYS contains them, DRAM is separate" +
+                (repeats > 0 ? $"; {repeats} channel(s) repeating a package another device already meters left out" : ""), null);
+        }
+        var platform = all.FirstOrDefault(x => x.Name.Contains("SYS", StringComparison.OrdinalIgnoreCase));
+        if (platform.Name is not null)
+            return new EmiChoice([(platform.Device, platform.Channel)], "psys", $"the platform channel '{platform.Name}' alone: other channels are parts of it", null);
+        if (all.Count == 1)
+            return new EmiChoice([(all[0].Device, all[0].Channel)], "meter", $"the only channel '{all[0].Name}'", null);
+        return new EmiChoice([], "none", "no channel chosen",
+            all.Count == 0
+                ? "the EMI devices list no channel"
+                : $"the EMI channels ({string.Join(", ", all.Select(x => $"'{x.Name}'"))}) are neither package (…_PKG) nor platform (…SYS) channels: " +
+                  "how they overlap is unknown, so FoldBench does not guess which to add");
     }
 
     private static void Require(ReadOnlySpan<byte> b, int length, string what)
@@ -83,3 +102,6 @@ public static class EmiBuffers
 
     private static string Utf16(ReadOnlySpan<byte> b) => Encoding.Unicode.GetString(b).TrimEnd('\0');
 }
+
+/// <summary>The EMI channels to sum, as (device, channel) indices, or why none is chosen.</summary>
+public sealed record EmiChoice(IReadOnlyList<(int Device, int Channel)> Channels, string Name, string Why, string? Refusal);

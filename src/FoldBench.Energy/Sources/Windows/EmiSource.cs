@@ -61,13 +61,14 @@ public sealed class EmiSource : EnergySourceBase
                 "no device implements GUID_DEVICE_ENERGY_METER: this platform ships no EMI provider (on Intel it comes with the Intel energy meter / DTT driver)");
         var domains = new List<EnergyDomain>();
         var found = new List<string>();
-        var names = new List<string>();
+        var opened = new List<(SafeFileHandle Handle, string Path, IReadOnlyList<string> Channels)>();
         foreach (var path in paths)
         {
             var h = EmiNative.CreateFile(path, EmiNative.GenericRead, EmiNative.FileShareRead | EmiNative.FileShareWrite, 0, EmiNative.OpenExisting, 0, 0);
             if (h.IsInvalid)
             {
                 int err = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+                foreach (var o in opened) o.Handle.Dispose();
                 if (err == EmiNative.ErrorAccessDenied)
                     throw new EnergySourceException(SourceState.PermissionDenied,
                         $"EMI device {path} denied read access: run FoldBench from an elevated prompt (right-click → Run as administrator); FoldBench never elevates itself");
@@ -76,14 +77,25 @@ public sealed class EmiSource : EnergySourceBase
             ushort version = BitConverter.ToUInt16(EmiNative.Query(h, EmiBuffers.IoctlGetVersion, 2));
             uint size = BitConverter.ToUInt32(EmiNative.Query(h, EmiBuffers.IoctlGetMetadataSize, 4));
             var meta = EmiBuffers.ParseMetadata(version, EmiNative.Query(h, EmiBuffers.IoctlGetMetadata, (int)size));
-            var (chosen, _, _) = EmiBuffers.Choose(meta.Channels);
             foreach (var c in meta.Channels) found.Add($"{meta.Oem} {meta.Model}: {c}");
-            foreach (int i in chosen) { domains.Add(new EnergyDomain(meta.Channels[i], DomainRole.Channel, path)); names.Add(meta.Channels[i]); }
-            _devices.Add((h, meta.Channels.Count, chosen));
+            opened.Add((h, path, meta.Channels));
         }
-        var choice = EmiBuffers.Choose(names);
-        Domains = domains;
         FoundDomains = found;
+        // The choice is made across devices: a package metered by two providers is counted once.
+        var choice = EmiBuffers.ChooseAcross([.. opened.Select(o => o.Channels)]);
+        if (choice.Refusal is { } refusal)
+        {
+            foreach (var o in opened) o.Handle.Dispose();
+            throw new EnergySourceException(SourceState.Malformed, refusal);
+        }
+        for (int d = 0; d < opened.Count; d++)
+        {
+            int[] chosen = [.. choice.Channels.Where(x => x.Device == d).Select(x => x.Channel)];
+            foreach (int i in chosen) domains.Add(new EnergyDomain(opened[d].Channels[i], DomainRole.Channel, opened[d].Path));
+            if (chosen.Length > 0) _devices.Add((opened[d].Handle, opened[d].Channels.Count, chosen));
+            else opened[d].Handle.Dispose();
+        }
+        Domains = domains;
         Selection = new DomainSelection(choice.Name, Enumerable.Range(0, domains.Count).ToArray(), choice.Why);
         _start = new ulong[domains.Count];
         ReadRaw(out var raw);

@@ -12,13 +12,17 @@ public static class FoldedProjection
     /// T×D, <paramref name="output"/> is T×D (unfolded).
     /// </summary>
     public static void Project(ReadOnlySpan<float> chunk, int tokens, int width, int fold, PackedWeights weights,
-        Span<float> output, bool accumulate = false)
+        Span<float> output, bool accumulate = false) => Project(chunk, tokens, width, fold, weights, output, accumulate, null);
+
+    /// <summary>As above, the output panels split across <paramref name="pool"/>'s threads (null: this thread alone).</summary>
+    public static void Project(ReadOnlySpan<float> chunk, int tokens, int width, int fold, PackedWeights weights,
+        Span<float> output, bool accumulate, ProjectionPool? pool)
     {
         ArgumentNullException.ThrowIfNull(weights);
         int sub = SubWidth(width, fold);
         CheckWeights(weights, sub, "weights");
         CheckChunk(chunk.Length, output.Length, tokens, width);
-        Linear.Project(chunk, tokens * fold, weights, output, accumulate);
+        Linear.Project(chunk, tokens * fold, weights, output, accumulate, pool);
     }
 
     /// <summary>D/N, or a clear error when the fold factor does not divide the width.</summary>

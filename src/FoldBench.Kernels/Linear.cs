@@ -21,7 +21,14 @@ namespace FoldBench.Kernels;
 public static unsafe partial class Linear
 {
     /// <summary>Contiguous rows: X is exactly M×K, Y exactly M×N.</summary>
-    public static void Project(ReadOnlySpan<float> x, int m, PackedWeights w, Span<float> y, bool accumulate = false)
+    public static void Project(ReadOnlySpan<float> x, int m, PackedWeights w, Span<float> y, bool accumulate = false) =>
+        Project(x, m, w, y, accumulate, null);
+
+    /// <summary>
+    /// Contiguous rows, the output panels split across <paramref name="pool"/>'s threads (null or one thread: this
+    /// thread alone). The result is bit for bit the single-threaded one: each thread runs the same tiles over its panels.
+    /// </summary>
+    public static void Project(ReadOnlySpan<float> x, int m, PackedWeights w, Span<float> y, bool accumulate, ProjectionPool? pool)
     {
         ArgumentNullException.ThrowIfNull(w);
         int k = w.InputCount, n = w.OutputCount;
@@ -29,14 +36,18 @@ public static unsafe partial class Linear
             throw new ArgumentException($"X has {x.Length} elements but M×K = {m}×{k} = {(long)m * k}", nameof(x));
         if (m >= 0 && y.Length != (long)m * n)
             throw new ArgumentException($"Y has {y.Length} elements but M×N = {m}×{n} = {(long)m * n}", nameof(y));
-        Project(x, m, k, w, y, n, accumulate);
+        Project(x, m, k, w, y, n, accumulate, pool);
     }
 
     /// <summary>
     /// Strided rows: row i of X starts at <c>i·ldx</c>, row i of Y at <c>i·ldy</c>. Strides let a
     /// block-diagonal folded projection address one sub-position of every token without a copy.
     /// </summary>
-    public static void Project(ReadOnlySpan<float> x, int m, int ldx, PackedWeights w, Span<float> y, int ldy, bool accumulate = false)
+    public static void Project(ReadOnlySpan<float> x, int m, int ldx, PackedWeights w, Span<float> y, int ldy, bool accumulate = false) =>
+        Project(x, m, ldx, w, y, ldy, accumulate, null);
+
+    /// <summary>Strided rows, the output panels split across <paramref name="pool"/>'s threads (see the contiguous overload).</summary>
+    public static void Project(ReadOnlySpan<float> x, int m, int ldx, PackedWeights w, Span<float> y, int ldy, bool accumulate, ProjectionPool? pool)
     {
         ArgumentNullException.ThrowIfNull(w);
         int k = w.InputCount, n = w.OutputCount;
@@ -45,7 +56,13 @@ public static unsafe partial class Linear
         fixed (float* px = x)
         fixed (float* py = y)
         {
-            Dispatch(px, m, ldx, w, py, ldy, accumulate);
+            if (pool is null || pool.Threads == 1) Dispatch(px, m, ldx, w, py, ldy, accumulate, 0, 1);
+            else
+            {
+                // A path the CPU lacks fails here, on the caller's thread, before any worker starts.
+                KernelPaths.EnsureSupported(w.Path);
+                pool.Run(px, m, ldx, w, py, ldy, accumulate);
+            }
         }
     }
 
@@ -54,23 +71,27 @@ public static unsafe partial class Linear
     /// turns into a constant: the other ISAs' code is dropped, and a path the CPU lacks is an
     /// error, never a silent fallback.
     /// </summary>
-    private static void Dispatch(float* x, int m, int ldx, PackedWeights w, float* y, int ldy, bool accumulate)
+    /// <remarks>
+    /// <paramref name="share"/> of <paramref name="shares"/>: the part of the output panels this call computes (0 of 1:
+    /// all of them). <see cref="ProjectionPool"/> runs one share per thread.
+    /// </remarks>
+    internal static void Dispatch(float* x, int m, int ldx, PackedWeights w, float* y, int ldy, bool accumulate, int share, int shares)
     {
         float* pw = w.PackedPointer, bias = w.BiasPointer;
         int k = w.InputCount, ldw = w.WeightStride, n = w.OutputCount;
         KernelPath path = w.Path;
         if (path == KernelPath.Avx512 && Avx512F.IsSupported)
-            RunPanels<Avx512Step>(x, m, ldx, pw, k, ldw, n, bias, y, ldy, accumulate);
+            RunPanels<Avx512Step>(x, m, ldx, pw, k, ldw, n, bias, y, ldy, accumulate, share, shares);
         else if (path == KernelPath.Avx2 && Avx2.IsSupported && Fma.IsSupported)
-            RunPanels<Avx2Step>(x, m, ldx, pw, k, ldw, n, bias, y, ldy, accumulate);
+            RunPanels<Avx2Step>(x, m, ldx, pw, k, ldw, n, bias, y, ldy, accumulate, share, shares);
         else if (path == KernelPath.Neon && AdvSimd.Arm64.IsSupported)
-            RunPanels<NeonStep>(x, m, ldx, pw, k, ldw, n, bias, y, ldy, accumulate);
+            RunPanels<NeonStep>(x, m, ldx, pw, k, ldw, n, bias, y, ldy, accumulate, share, shares);
         else if (path == KernelPath.Portable && Vector256.IsHardwareAccelerated)
-            RunPanels<Portable256Step>(x, m, ldx, pw, k, ldw, n, bias, y, ldy, accumulate);
+            RunPanels<Portable256Step>(x, m, ldx, pw, k, ldw, n, bias, y, ldy, accumulate, share, shares);
         else if (path == KernelPath.Portable && Vector128.IsHardwareAccelerated)
-            RunPanels<Portable128Step>(x, m, ldx, pw, k, ldw, n, bias, y, ldy, accumulate);
+            RunPanels<Portable128Step>(x, m, ldx, pw, k, ldw, n, bias, y, ldy, accumulate, share, shares);
         else if (path == KernelPath.Scalar)
-            RunScalar(x, m, ldx, pw, k, ldw, n, bias, y, ldy, accumulate);
+            RunScalar(x, m, ldx, pw, k, ldw, n, bias, y, ldy, accumulate, share, shares);
         else
         {
             KernelPaths.EnsureSupported(path);
@@ -87,13 +108,17 @@ public static unsafe partial class Linear
     /// <c>TStep.MaxRows</c> rows (<see cref="RowBlocks"/>) and each block runs the step type's
     /// register tile for its height. <typeparamref name="TStep"/> is a struct, so this method is
     /// compiled once per path with every <c>TStep</c> member a constant or a direct call.
+    /// With more than one share, share s runs the s-th contiguous run of whole tiles (<see cref="ShareOf"/>): the
+    /// same tiles over the same panels as one share would, so the bits are the same.
     /// </summary>
-    private static void RunPanels<TStep>(float* x, int m, int ldx, float* w, int k, int ldw, int n, float* bias, float* y, int ldy, bool accumulate)
+    private static void RunPanels<TStep>(float* x, int m, int ldx, float* w, int k, int ldw, int n, float* bias, float* y, int ldy, bool accumulate,
+        int share, int shares)
         where TStep : struct, IPanelStep
     {
         var blocks = new RowBlocks(m, TStep.MaxRows);
         int panels = PackLayout.PanelCount(n);
-        for (int p = 0; p < panels; p += TStep.PanelsPerTile)
+        var (first, end) = ShareOf(panels, TStep.PanelsPerTile, share, shares);
+        for (int p = first; p < end; p += TStep.PanelsPerTile)
         {
             // A tile covers PanelsPerTile adjacent panels; the last one of an odd count gets fewer
             // columns (cols ≤ 16), which tells the step it has one panel only.
@@ -106,7 +131,7 @@ public static unsafe partial class Linear
             // ones re-read them from L2. Meanwhile the next tile's panels are prefetched into L2, one panel per block
             // (block 0 the first, block 1 the second), a line per K step, so their memory latency overlaps this
             // tile's compute. One row block has no compute to hide it behind: there it measured slower.
-            bool prefetch = TStep.Prefetches && blocks.Count > 1 && p + TStep.PanelsPerTile < panels;
+            bool prefetch = TStep.Prefetches && blocks.Count > 1 && p + TStep.PanelsPerTile < end;
             nint next = (nint)TStep.PanelsPerTile * ldw;
             for (int b = 0; b < blocks.Count; b++)
             {
@@ -139,6 +164,18 @@ public static unsafe partial class Linear
                 yb += (nint)rows * ldy;
             }
         }
+    }
+
+    /// <summary>
+    /// The panels [first, end) of share <paramref name="share"/> of <paramref name="shares"/>: whole tiles of
+    /// <paramref name="panelsPerTile"/> panels, as evenly spread as they divide (a share may be empty).
+    /// </summary>
+    internal static (int First, int End) ShareOf(int panels, int panelsPerTile, int share, int shares)
+    {
+        if (shares == 1) return (0, panels);
+        int tiles = (panels + panelsPerTile - 1) / panelsPerTile;
+        int firstTile = (int)((long)tiles * share / shares), endTile = (int)((long)tiles * (share + 1) / shares);
+        return (firstTile * panelsPerTile, Math.Min(endTile * panelsPerTile, panels));
     }
 
     internal static void Validate(int xLength, int yLength, int m, int k, int n, int ldx, int ldy)

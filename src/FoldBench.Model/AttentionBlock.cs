@@ -31,23 +31,24 @@ public sealed class AttentionBlock
     private int _cachedTokens, _ringNext;
 
     /// <summary>Seeded random weights (the same as <see cref="AttentionWeights.Random"/> with that seed).</summary>
-    public AttentionBlock(ModelConfig c, FoldingOptions o, KernelPath path, int seed)
-        : this(c, o, path, AttentionWeights.Random(c, o, seed)) { }
+    /// <param name="pool">Threads each projection is split across (null: the calling thread alone); the caller disposes it.</param>
+    public AttentionBlock(ModelConfig c, FoldingOptions o, KernelPath path, int seed, ProjectionPool? pool = null)
+        : this(c, o, path, AttentionWeights.Random(c, o, seed), pool) { }
 
     /// <summary>Given weights, in the shapes <see cref="EmformerLayout.AttentionTensors"/> lists for these options.</summary>
-    public AttentionBlock(ModelConfig c, FoldingOptions o, KernelPath path, AttentionWeights weights)
-        : this(new FoldGeometry(c, o), path, weights, null) { }
+    public AttentionBlock(ModelConfig c, FoldingOptions o, KernelPath path, AttentionWeights weights, ProjectionPool? pool = null)
+        : this(new FoldGeometry(c, o), path, weights, null, pool) { }
 
-    internal AttentionBlock(FoldGeometry g, KernelPath path, AttentionWeights weights, Workspace? workspace)
+    internal AttentionBlock(FoldGeometry g, KernelPath path, AttentionWeights weights, Workspace? workspace, ProjectionPool? pool)
     {
         ArgumentNullException.ThrowIfNull(weights);
         EmformerLayout.Check(EmformerLayout.AttentionTensors(g), EmformerLayout.Flatten(weights), "attention weights");
         _g = g;
         Path = path;
         _norm = weights.NormInput;
-        _query = new FoldedLinear(weights.Query, g.Fold, path, g.ScoreScale);
-        _keyValue = new FoldedLinear(weights.KeyValue, g.Fold, path);
-        _output = new FoldedLinear(weights.Output, g.OutputFold, path);
+        _query = new FoldedLinear(weights.Query, g.Fold, path, g.ScoreScale, pool);
+        _keyValue = new FoldedLinear(weights.KeyValue, g.Fold, path, pool: pool);
+        _output = new FoldedLinear(weights.Output, g.OutputFold, path, pool: pool);
         _ws = workspace ?? new Workspace(g);
         _keyValueRows = new float[(g.CacheTokens + g.QueryTokens) * 2 * g.Width];
     }

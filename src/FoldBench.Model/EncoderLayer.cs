@@ -19,23 +19,24 @@ public sealed class EncoderLayer
     private readonly FoldedLinear _expand, _contract;
     private readonly Workspace _ws;
 
-    public EncoderLayer(ModelConfig c, FoldingOptions o, KernelPath path, int seed)
-        : this(c, o, path, LayerWeights.Random(c, o, seed)) { }
+    /// <param name="pool">Threads each projection is split across (null: the calling thread alone); the caller disposes it.</param>
+    public EncoderLayer(ModelConfig c, FoldingOptions o, KernelPath path, int seed, ProjectionPool? pool = null)
+        : this(c, o, path, LayerWeights.Random(c, o, seed), pool) { }
 
-    public EncoderLayer(ModelConfig c, FoldingOptions o, KernelPath path, LayerWeights weights)
-        : this(new FoldGeometry(c, o), path, weights, null, "layer weights") { }
+    public EncoderLayer(ModelConfig c, FoldingOptions o, KernelPath path, LayerWeights weights, ProjectionPool? pool = null)
+        : this(new FoldGeometry(c, o), path, weights, null, "layer weights", pool) { }
 
-    internal EncoderLayer(FoldGeometry g, KernelPath path, LayerWeights weights, Workspace? workspace, string what)
+    internal EncoderLayer(FoldGeometry g, KernelPath path, LayerWeights weights, Workspace? workspace, string what, ProjectionPool? pool)
     {
         ArgumentNullException.ThrowIfNull(weights);
         EmformerLayout.Check(EmformerLayout.LayerTensors(g), EmformerLayout.Flatten(weights), what);
         _g = g;
         Path = path;
         _ws = workspace ?? new Workspace(g);
-        Attention = new AttentionBlock(g, path, weights.Attention, _ws);
+        Attention = new AttentionBlock(g, path, weights.Attention, _ws, pool);
         _ffnNorm = weights.FeedForward.Norm;
-        _expand = new FoldedLinear(weights.FeedForward.Expand, g.FfnFold, path);
-        _contract = new FoldedLinear(weights.FeedForward.Contract, g.FfnFold, path);
+        _expand = new FoldedLinear(weights.FeedForward.Expand, g.FfnFold, path, pool: pool);
+        _contract = new FoldedLinear(weights.FeedForward.Contract, g.FfnFold, path, pool: pool);
         _outputNorm = weights.NormOutput;
     }
 

@@ -23,13 +23,14 @@ public sealed class StreamingEncoder
     /// generated and packed one layer at a time so that the unpacked copy of the whole model never
     /// exists (it would double the memory a large configuration needs while it is built).
     /// </summary>
-    public StreamingEncoder(ModelConfig c, FoldingOptions o, KernelPath path, int seed)
-        : this(new FoldGeometry(c, o), path, RandomLayers(c, o, seed)) { }
+    /// <param name="pool">Threads each projection is split across (null: the calling thread alone); the caller disposes it.</param>
+    public StreamingEncoder(ModelConfig c, FoldingOptions o, KernelPath path, int seed, ProjectionPool? pool = null)
+        : this(new FoldGeometry(c, o), path, RandomLayers(c, o, seed), pool) { }
 
-    public StreamingEncoder(ModelConfig c, FoldingOptions o, KernelPath path, EncoderWeights weights)
-        : this(new FoldGeometry(c, o), path, GivenLayers(c, weights)) { }
+    public StreamingEncoder(ModelConfig c, FoldingOptions o, KernelPath path, EncoderWeights weights, ProjectionPool? pool = null)
+        : this(new FoldGeometry(c, o), path, GivenLayers(c, weights), pool) { }
 
-    private StreamingEncoder(FoldGeometry g, KernelPath path, IEnumerable<LayerWeights> layers)
+    private StreamingEncoder(FoldGeometry g, KernelPath path, IEnumerable<LayerWeights> layers, ProjectionPool? pool)
     {
         _g = g;
         Path = path;
@@ -38,7 +39,7 @@ public sealed class StreamingEncoder
         int i = 0;
         foreach (var weights in layers)
         {
-            _layers[i] = new EncoderLayer(g, path, weights, _ws, $"layer {i} weights");
+            _layers[i] = new EncoderLayer(g, path, weights, _ws, $"layer {i} weights", pool);
             i++;
         }
         _rows = new float[g.QueryTokens * g.Width];

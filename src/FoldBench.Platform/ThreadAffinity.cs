@@ -5,7 +5,7 @@ namespace FoldBench.Platform;
 
 /// <summary>
 /// The CPUs the calling thread may run on, read and set (Linux: sched_getaffinity/sched_setaffinity on the thread
-/// itself; Windows: SetThreadAffinityMask). A benchmark pinned to one CPU keeps helper threads such as the energy
+/// itself; Windows: SetThreadAffinityMask). A projection's workers pin themselves with it, and a benchmark pinned to one CPU keeps helper threads such as the energy
 /// sampler off that CPU with it; on Linux a new thread inherits its creator's set, so a thread started after the pin
 /// would otherwise share the benchmark's CPU. macOS has no affinity call: there the calls say so.
 /// </summary>
@@ -76,6 +76,10 @@ public static partial class ThreadAffinity
         }
         return $"{RuntimeInformation.OSDescription} has no thread affinity call";
     }
+
+    /// <summary>Pins the calling thread to one CPU (a projection's worker, the benchmark thread); null on success, else why not.</summary>
+    public static string? TryPinCurrentThread(int cpu) =>
+        cpu < 0 || cpu >= MaskWords * 64 ? $"CPU {cpu} is outside what an affinity mask holds" : TrySetCurrentThread([cpu]);
 
     /// <summary>The kernel's id of the calling thread on Linux (the name of its /proc/thread-self task folder); null elsewhere.</summary>
     public static int? CurrentThreadId()

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using FoldBench.Platform;
+using FoldBench.Platform.Topology;
 
 namespace FoldBench.Results;
 
@@ -36,6 +37,9 @@ public sealed class RunSummary
     /// <summary>What the run knew about energy: sources, the idle baseline, why energy is missing.</summary>
     public EnergyRunInfo? Energy { get; set; }
 
+    /// <summary>Where the measuring thread ran (`--cpu`): its CPU, that CPU's type and why it was chosen; the workers of `--threads`.</summary>
+    public PlacementInfo? Placement { get; set; }
+
     /// <summary>The peer libraries of the peers suite: whether each could run and what ran (version, core type); null without that suite.</summary>
     public List<PeerInfo>? Peers { get; set; }
 
@@ -65,6 +69,8 @@ public sealed class MachineInfo
     public bool Emulated { get; set; }
     /// <summary>The energy sources found and their state (usable or why not).</summary>
     public List<EnergySourceInfo> EnergySources { get; set; } = [];
+    /// <summary>Each CPU's type (big, mid, little, uniform, unknown) and the facts behind it; null in files written before it was recorded.</summary>
+    public CpuTypesInfo? CpuTypes { get; set; }
     /// <summary>
     /// How the JIT was configured in the measuring process (null in files written before it was recorded):
     /// with tiered compilation on, a method starts in unoptimized tier-0 code and is promoted later, so a
@@ -85,6 +91,7 @@ public sealed class MachineInfo
         DotnetVersion = System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription,
         Emulated = MachineProbe.IsEmulated(),
         Jit = JitSettingsOf(Environment.GetEnvironmentVariable, AppContext.GetData),
+        CpuTypes = CpuTypesInfo.Of(CpuTopology.Current()),
     };
 
     /// <summary>
@@ -323,6 +330,8 @@ public sealed class CaseResult
     public string? Peer { get; set; }
     /// <summary>Why the case did not run here (a peer library that is not installed); its figures are then empty.</summary>
     public string? Unavailable { get; set; }
+    /// <summary>Threads the case's projections were split across (`--threads`); 1 single-threaded, null in files written before it was recorded.</summary>
+    public int? Threads { get; set; }
     /// <summary>Whether the case's output matched its double-precision reference (null when not checked).</summary>
     public bool? CorrectnessOk { get; set; }
 
@@ -375,4 +384,68 @@ public sealed class PeerInfo
     public string? Reason { get; set; }
     /// <summary>What ran: version, core type and configuration, formulation, session options.</summary>
     public Dictionary<string, string> Notes { get; set; } = [];
+}
+
+/// <summary>The machine's core types, from FoldBench.Platform's topology probe (<see cref="CpuTopology"/>).</summary>
+public sealed class CpuTypesInfo
+{
+    /// <summary>What told the types apart ("cpu_capacity", "Intel hybrid core type …", "MIDR part", …) or why all are one type.</summary>
+    public string Basis { get; set; } = "";
+    /// <summary>More than one type of core.</summary>
+    public bool Hybrid { get; set; }
+    /// <summary>"big: CPUs 4-7 (Cortex-A76), little: CPUs 0-3 (Cortex-A55); cpu_capacity".</summary>
+    public string Summary { get; set; } = "";
+    /// <summary>Every online CPU; empty where the OS does not number them by type (macOS: see <see cref="Summary"/>).</summary>
+    public List<CpuTypeInfo> Cpus { get; set; } = [];
+
+    public static CpuTypesInfo Of(CpuTopology topology)
+    {
+        ArgumentNullException.ThrowIfNull(topology);
+        return new CpuTypesInfo
+        {
+            Basis = topology.Basis,
+            Hybrid = topology.IsHybrid,
+            Summary = topology.Describe(),
+            Cpus = [.. topology.Cores.Select(c => new CpuTypeInfo
+            {
+                Cpu = c.Cpu, Type = c.Type, Capacity = c.Capacity, MaxFrequencyKHz = c.MaxFrequencyKHz, Implementer = c.Implementer,
+                Part = c.Part, PartName = c.PartName, HybridType = c.HybridType, EfficiencyClass = c.EfficiencyClass,
+            })],
+        };
+    }
+}
+
+/// <summary>One CPU's type and the facts it was decided from (null where the OS does not give them).</summary>
+public sealed class CpuTypeInfo
+{
+    public int Cpu { get; set; }
+    /// <summary>"big", "mid", "little", "uniform" or "unknown".</summary>
+    public string Type { get; set; } = "";
+    /// <summary>Linux cpu_capacity (1024 for the fastest CPU).</summary>
+    public int? Capacity { get; set; }
+    /// <summary>Linux cpufreq cpuinfo_max_freq, kHz.</summary>
+    public long? MaxFrequencyKHz { get; set; }
+    /// <summary>ARM MIDR implementer and part number ("0x41", "0xd0b"), and the part's name ("Cortex-A76").</summary>
+    public string? Implementer { get; set; }
+    public string? Part { get; set; }
+    public string? PartName { get; set; }
+    /// <summary>Intel hybrid: "core" (P-core) or "atom" (E-core).</summary>
+    public string? HybridType { get; set; }
+    /// <summary>Windows: the CPU set's efficiency class (higher is faster).</summary>
+    public int? EfficiencyClass { get; set; }
+}
+
+/// <summary>Where a run's measuring thread and its projection workers ran.</summary>
+public sealed class PlacementInfo
+{
+    /// <summary>The CPU the benchmark thread was pinned to; null when unpinned.</summary>
+    public int? Cpu { get; set; }
+    /// <summary>That CPU's type ("big", "little", "uniform", …); null when unpinned.</summary>
+    public string? CoreType { get; set; }
+    /// <summary>Why that CPU, in words (the default on a hybrid machine says which type it chose and why).</summary>
+    public string Reason { get; set; } = "";
+    /// <summary>x86 hybrid: the core type CPUID leaf 0x1A reported on the pinned thread ("core", "atom"); null where not said.</summary>
+    public string? CpuidCoreType { get; set; }
+    /// <summary>Per thread count above 1 (invariant decimal): the CPUs of its workers, in worker order.</summary>
+    public Dictionary<string, List<int>>? WorkerCpus { get; set; }
 }

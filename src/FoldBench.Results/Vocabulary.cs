@@ -22,6 +22,9 @@ public static class SuiteNames
 
     /// <summary>The suites a sweep runs by default, in the order it runs them (peers only when asked for).</summary>
     public static IReadOnlyList<string> Default { get; } = [Kernels, Projections, Attention, Encoder];
+
+    /// <summary>The model suites: their projections go through the model's layers and can be split across threads (`--threads`).</summary>
+    public static IReadOnlyList<string> Model { get; } = [Projections, Attention, Encoder, Rnnt];
 }
 
 /// <summary>

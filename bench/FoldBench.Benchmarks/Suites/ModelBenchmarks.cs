@@ -23,6 +23,25 @@ public abstract class ModelSuiteBase
     public string Projections { get; set; } = FoldingOptions.Names.Of(FoldedProjections.Qkvo);
     public bool FoldFfn { get; set; }
     public string Path { get; set; } = "scalar";
+    /// <summary>Threads each projection is split across (`--threads`); 1, the default, runs the kernels on the benchmark thread alone.</summary>
+    public int Threads { get; set; } = 1;
+
+    /// <summary>The projection workers of a case with <see cref="Threads"/> above 1 (<see cref="ProjectionThreads"/>); null otherwise.</summary>
+    protected ProjectionPool? Pool { get; private set; }
+
+    /// <summary>Starts the case's projection workers; a suite's setup calls it before it builds its model.</summary>
+    protected ProjectionPool? StartThreads()
+    {
+        Pool?.Dispose();
+        return Pool = ProjectionThreads.Start(Threads);
+    }
+
+    [GlobalCleanup]
+    public void StopThreads()
+    {
+        Pool?.Dispose();
+        Pool = null;
+    }
 
     protected ModelConfig Config() => ModelPresets.Get(Preset).WithChunk(ChunkTokens);
 
@@ -58,7 +77,7 @@ public class AttentionBlockBenchmarks : ModelSuiteBase
         var c = Config();
         var o = Options();
         c.Validate(o);
-        _block = new AttentionBlock(c, o, KernelPath, seed: 11);
+        _block = new AttentionBlock(c, o, KernelPath, seed: 11, StartThreads());
         _input = Inputs.Uniform(new Random(3), _block.InputLength);
         _output = new float[_block.OutputLength];
     }
@@ -79,7 +98,7 @@ public class EncoderStepBenchmarks : ModelSuiteBase
         var c = Config();
         var o = Options();
         c.Validate(o);
-        _encoder = new StreamingEncoder(c, o, KernelPath, seed: 13);
+        _encoder = new StreamingEncoder(c, o, KernelPath, seed: 13, StartThreads());
         _input = Inputs.Uniform(new Random(5), _encoder.InputLength);
         _output = new float[_encoder.OutputLength];
     }

@@ -46,12 +46,13 @@ public class ProjectionBenchmarks : ModelSuiteBase
         _projections = [.. Enumerable.Range(0, c.Layers).SelectMany(_ => Layer(g, rng, path))];
         _x = Inputs.Uniform(rng, _rows * c.Width);
         _y = new float[_rows * c.Width];
+        StartThreads();
     }
 
     [Benchmark]
     public void Step()
     {
-        foreach (var p in _projections) p.Apply(_x, _rows, _y);
+        foreach (var p in _projections) p.Apply(_x, _rows, _y, Pool);
     }
 }
 
@@ -87,16 +88,16 @@ public sealed class AttentionProjection
     public int Sub { get; }
     public int Blocks => _blocks.Length;
 
-    /// <summary>y[rows × D] = the projection of x[rows × D].</summary>
-    public void Apply(ReadOnlySpan<float> x, int rows, Span<float> y)
+    /// <summary>y[rows × D] = the projection of x[rows × D], each kernel call split across <paramref name="pool"/>'s threads (null: this thread).</summary>
+    public void Apply(ReadOnlySpan<float> x, int rows, Span<float> y, ProjectionPool? pool = null)
     {
         if (_blocks.Length == 1)
         {
-            FoldedProjection.Project(x, rows, Width, Fold, _blocks[0], y);
+            FoldedProjection.Project(x, rows, Width, Fold, _blocks[0], y, accumulate: false, pool);
             return;
         }
         // Block j reads columns [j·sub, (j+1)·sub) of every token and writes the same columns: a strided call of M = rows.
         for (int j = 0; j < _blocks.Length; j++)
-            Linear.Project(x[(j * Sub)..(rows * Width)], rows, Width, _blocks[j], y[(j * Sub)..(rows * Width)], Width);
+            Linear.Project(x[(j * Sub)..(rows * Width)], rows, Width, _blocks[j], y[(j * Sub)..(rows * Width)], Width, accumulate: false, pool);
     }
 }

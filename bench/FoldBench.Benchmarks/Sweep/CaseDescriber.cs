@@ -34,9 +34,17 @@ public static class CaseDescriber
     {
         SuiteNames.Kernels => $"{Param<string>(bc, "Path")} M={Param<int>(bc, "M")} K=N={Param<int>(bc, "KN")} {Param<string>(bc, "Regime")}",
         SuiteNames.Peers => $"{Param<string>(bc, "Peer")} M={Param<int>(bc, "M")} K=N={Param<int>(bc, "KN")} {Param<string>(bc, "Regime")}",
-        SuiteNames.Rnnt => $"{suite} {Param<string>(bc, "Preset")} T={Param<int>(bc, "ChunkTokens")} fold={Param<int>(bc, "Fold")} {RnntPart(bc)}",
-        _ => $"{suite} {Param<string>(bc, "Preset")} T={Param<int>(bc, "ChunkTokens")} fold={Param<int>(bc, "Fold")}{VariantLabel(bc)}",
+        SuiteNames.Rnnt => $"{suite} {Param<string>(bc, "Preset")} T={Param<int>(bc, "ChunkTokens")} fold={Param<int>(bc, "Fold")} {RnntPart(bc)}{ThreadsLabel(bc)}",
+        _ => $"{suite} {Param<string>(bc, "Preset")} T={Param<int>(bc, "ChunkTokens")} fold={Param<int>(bc, "Fold")}{VariantLabel(bc)}{ThreadsLabel(bc)}",
     };
+
+    /// <summary>The threads a case's projections ran on: its "Threads" parameter, 1 for suites and runs without one.</summary>
+    public static int ThreadsOf(BenchmarkCase bc) =>
+        bc.Parameters.Items.Any(p => p.Name == nameof(ModelSuiteBase.Threads)) ? Param<int>(bc, nameof(ModelSuiteBase.Threads)) : 1;
+
+    /// <summary>" threads=2" where the run varies the thread count; nothing otherwise, as before threads existed.</summary>
+    private static string ThreadsLabel(BenchmarkCase bc) =>
+        bc.Parameters.Items.Any(p => p.Name == nameof(ModelSuiteBase.Threads)) ? $" threads={ThreadsOf(bc)}" : "";
 
     /// <summary>" reduce block-diagonal qkv ffn": the folding options of a folded case that differ from the paper's defaults.</summary>
     private static string VariantLabel(BenchmarkCase bc)
@@ -88,6 +96,7 @@ public static class CaseDescriber
             SamplesNs = samples,
             AllocatedBytes = report.GcStats.GetBytesAllocatedPerOperation(bc),
             Path = suite == SuiteNames.Peers ? PeerPath(bc) : Param<string>(bc, "Path"),
+            Threads = ThreadsOf(bc),
         };
         Fill(suite, bc, result, cal);
         return result;
@@ -245,6 +254,13 @@ public static class CaseDescriber
     /// </summary>
     public static void Rerate(CaseResult r, Calibration cal)
     {
+        if (r.Threads is > 1)
+        {
+            // The roofs are one core's; several cores have no measured roof, and one core's would read above 100%.
+            r.PctFmaPeak = r.PctBandwidth = r.PctMachinePeak = r.RooflineGflops = r.PctRoofline = null;
+            r.RoofWidth = r.RoofLevel = null;
+            return;
+        }
         r.PctFmaPeak = r.Gflops is double g && cal.FmaPeakGflops > 0 ? 100 * g / cal.FmaPeakGflops : null;
         double? roof = r.Regime == RegimeNames.Streamed ? cal.BandwidthGBs : cal.CacheBandwidthGBs;
         r.PctBandwidth = r.GbPerS is double gb && roof is > 0 ? 100 * gb / roof : null;

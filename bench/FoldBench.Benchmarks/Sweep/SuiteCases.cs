@@ -70,6 +70,7 @@ public static class SuiteCases
                     ("Fold", typeof(int), [.. settings.Folds.Cast<object>()]),
                     ("Path", typeof(string), [modelPath]),
                     ("SymbolStepsPerFrame", typeof(int), [settings.RnntSymbolStepsPerFrame]),
+                    .. ThreadsParameter(settings),
                 ];
                 rows = Product([.. parameters.Select(p => p.Values)]);
                 break;
@@ -164,13 +165,21 @@ public static class SuiteCases
         parameters.AddRange(folding.Select((name, i) => (name, name == nameof(ModelSuiteBase.FoldFfn) ? typeof(bool) : typeof(string),
             variants.Select(v => Values(v)[i]).Distinct().ToArray())));
         parameters.Add(("Path", typeof(string), [modelPath]));
+        parameters.AddRange(ThreadsParameter(settings));
+        IEnumerable<object[]> threads = settings.ThreadsVary ? settings.Threads.Distinct().Select(t => new object[] { t }) : [[]];
 
+        // Thread counts innermost: the counts of one case run one after another, in the same sitting.
         var rows = from preset in settings.Presets
                    from chunk in chunks
                    from o in variants
-                   select (object[])[preset, chunk, o.Fold, .. Values(o), modelPath];
+                   from t in threads
+                   select (object[])[preset, chunk, o.Fold, .. Values(o), modelPath, .. t];
         return (parameters, rows);
     }
+
+    /// <summary>The model suites' "Threads" parameter when the settings vary it; none when every case runs on one thread.</summary>
+    private static IEnumerable<(string, Type, object[])> ThreadsParameter(SweepSettings settings) =>
+        settings.ThreadsVary ? [(nameof(ModelSuiteBase.Threads), typeof(int), [.. settings.Threads.Distinct().Cast<object>()])] : [];
 
     /// <summary>Why the case cannot run in this process (a peer library that is not installed), or null.</summary>
     public static string? Unavailable(string suite, BenchmarkCase bc) =>

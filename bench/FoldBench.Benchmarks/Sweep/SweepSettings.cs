@@ -47,4 +47,13 @@ public sealed record SweepSettings
     public IReadOnlyList<WeightSharing> Sharing { get; init; } = [WeightSharing.Shared];
     public IReadOnlyList<FoldedProjections> Projections { get; init; } = [FoldedProjections.Qkvo];
     public IReadOnlyList<bool> FoldFfn { get; init; } = [false];
+
+    /// <summary>
+    /// Threads each projection of the model suites is split across (`--threads`); one case per count. [1], the default,
+    /// adds no parameter to the cases, so their names stay those of runs before threads existed.
+    /// </summary>
+    public IReadOnlyList<int> Threads { get; init; } = [1];
+
+    /// <summary>Whether the model suites' cases carry a thread-count parameter (any count other than 1 was asked for).</summary>
+    public bool ThreadsVary => Threads.Any(t => t != 1);
 }

@@ -6,7 +6,9 @@ using FoldBench.Benchmarks.Sweep;
 using FoldBench.Cli.Terminal;
 using FoldBench.Energy;
 using FoldBench.Model;
+using FoldBench.Benchmarks.Suites;
 using FoldBench.Platform;
+using FoldBench.Platform.Topology;
 using FoldBench.Reporting;
 using FoldBench.Results;
 
@@ -42,7 +44,10 @@ public static class RunCommand
         public Option<string> ModelPath { get; } = CliOptions.OneOf("--model-path", "kernel path for the model suites (default: best)", KernelCases.PathNames.ToArray());
         public Option<string> Out { get; } = CliOptions.Text("--out", "DIR", "results folder (default: results/<machine>/<UTC timestamp>, with --instructions …-instructions)");
         public Option<string> Machine { get; } = CliOptions.Text("--machine", "NAME", "machine name for the default results folder");
-        public Option<string> Cpu { get; } = CliOptions.Text("--cpu", "N|none", "pin the benchmark thread to CPU N (default: the last CPU)");
+        public Option<string> Cpu { get; } = CliOptions.Text("--cpu", "N|big|little|last|none",
+            "pin the benchmark thread to CPU N, or to the last big or little core (default: the last CPU; on a hybrid machine the last big core)");
+        public Option<IReadOnlyList<int>> Threads { get; } = CliOptions.IntList("--threads",
+            "threads each projection of the model suites is split across, e.g. 2; a list compares them, e.g. 1,2 (default 1)", 1, 1024);
         public Option<bool> NoCalibration { get; } = CliOptions.Flag("--no-calibration", "skip measuring the FMA peak and bandwidth");
         public Option<bool> NoPlots { get; } = CliOptions.Flag("--no-plots", "don't draw charts and report at the end");
         public Option<bool> Verbose { get; } = CliOptions.Flag("--verbose", "show BenchmarkDotNet's log on the terminal (always kept in benchmarkdotnet.log)");
@@ -56,7 +61,7 @@ public static class RunCommand
 
         public IEnumerable<Option> All =>
         [
-            Quick, Job, Suites, Presets, Chunks, Folds, Heads, Sharing, Projections, FoldFfn, .. Kernel.All, Regimes, ModelPath, Out, Machine, Cpu, NoCalibration, NoPlots, Verbose,
+            Quick, Job, Suites, Presets, Chunks, Folds, Heads, Sharing, Projections, FoldFfn, .. Kernel.All, Regimes, ModelPath, Out, Machine, Cpu, Threads, NoCalibration, NoPlots, Verbose,
             .. Energy.All, IdleSeconds, SettleSeconds, NoEnergy, Instructions, Timeout,
         ];
 
@@ -124,7 +129,7 @@ public static class RunCommand
     private static int Sweep(ParseResult p, RunOptions o, CliConsole console)
     {
         TextWriter stdout = console.Out, stderr = console.Error;
-        var (options, pinCpu) = BuildOptions(p, o);
+        var (options, placement) = BuildOptions(p, o);
         if (File.Exists(Path.Combine(options.OutDir, SummaryStore.FileName)))
             throw new IOException($"'{options.OutDir}' already holds a {SummaryStore.FileName}; choose another --out");
 
@@ -134,9 +139,13 @@ public static class RunCommand
             using var inventory = EnergyDiscovery.Discover(energyOptions);
             options.Machine!.EnergySources = [.. inventory.Describe()];
             // The sampler thread goes on every CPU but the benchmark's (read before the pin, which new threads inherit).
-            var samplerCpus = pinCpu is int pinned && ThreadAffinity.OfCurrentThread() is { } allowed && allowed.Any(c => c != pinned)
+            var samplerCpus = placement.Cpu is int pinned && ThreadAffinity.OfCurrentThread() is { } allowed && allowed.Any(c => c != pinned)
                 ? allowed.Where(c => c != pinned).ToList() : null;
-            if (pinCpu is int cpu) Pin(cpu, stderr);
+            if (placement.Cpu is int cpu)
+            {
+                if (Pin(cpu, stderr)) placement.CpuidCoreType = HybridCpuId.CurrentCoreType();
+                else (placement.Cpu, placement.CoreType, placement.Reason) = (null, null, placement.Reason + "; not pinned: this OS refused or cannot");
+            }
             Directory.CreateDirectory(options.OutDir);
             bool quick = p.GetValue(o.Quick);
             var idle = new IdleBaseline(
@@ -148,6 +157,10 @@ public static class RunCommand
             if (energyMissing is not null) stderr.WriteLine($"foldbench run: no energy figures: {energyMissing}");
             options = options with { Observer = energy };
             var runner = new SweepRunner(options);
+            runner.Summary.Placement = placement;
+            // On a hybrid machine the core type changes every figure: say which one runs and why.
+            if (options.Machine.CpuTypes?.Hybrid == true || p.GetValue(o.Cpu) is CoreTypes.Big or CoreTypes.Little)
+                stdout.WriteLine($"foldbench run: {(placement.Cpu is int c ? $"pinned to CPU {c} ({placement.CoreType})" : "unpinned")}: {placement.Reason}");
             // Counters read under a fixture root (--sysfs-root, or --dev-cpu-root for the MSRs) are simulated: say where.
             if (energy is not null && inventory.Chosen?.Provenance == EnergyProvenance.Simulated)
                 runner.Summary.Caveats.Add($"energy counters were read under {energyOptions.SysfsRoot} (MSRs under {energyOptions.DevCpuRoot}), not this " +
@@ -193,7 +206,7 @@ public static class RunCommand
             return summary.Complete ? Cli.ExitOk : Cli.ExitFailure;
     }
 
-    private static (SweepOptions Options, int? PinCpu) BuildOptions(ParseResult p, RunOptions o)
+    private static (SweepOptions Options, PlacementInfo Placement) BuildOptions(ParseResult p, RunOptions o)
     {
         bool quick = p.GetValue(o.Quick);
         string job = p.GetValue(o.Job) ?? (quick ? "quick" : "default");
@@ -221,7 +234,10 @@ public static class RunCommand
             Sharing = p.Given(o.Sharing) ? [.. p.GetValue(o.Sharing)!.Select(FoldingOptions.Names.ParseSharing).Distinct()] : defaults.Sharing,
             Projections = p.Given(o.Projections) ? [.. p.GetValue(o.Projections)!.Select(FoldingOptions.Names.ParseProjections).Distinct()] : defaults.Projections,
             FoldFfn = p.Given(o.FoldFfn) ? [.. (p.GetValue(o.FoldFfn) ?? [true]).Distinct()] : defaults.FoldFfn,
+            Threads = p.Given(o.Threads) ? [.. p.GetValue(o.Threads)!.Distinct()] : defaults.Threads,
         };
+        if (p.Given(o.Threads) && !settings.Suites.Any(SuiteNames.Model.Contains))
+            throw new UsageException($"option --threads changes none of the suites asked for (it applies to {string.Join(", ", SuiteNames.Model)})");
 
         // A folding option no chosen suite has would silently change nothing.
         foreach (var (option, parameter) in o.Folding)
@@ -250,12 +266,22 @@ public static class RunCommand
         var machine = MachineInfo.Describe(p.GetValue(o.Machine));
         string outDir = p.GetValue(o.Out) ?? Path.Combine("results", machine.Name, DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'"));
 
-        int? pin = null;
-        string cpu = p.GetValue(o.Cpu) ?? "last";
-        if (cpu == "last") pin = Environment.ProcessorCount - 1;
-        else if (cpu != "none")
-            pin = int.TryParse(cpu, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) && n < Environment.ProcessorCount
-                ? n : throw new UsageException($"option --cpu expects a CPU number below {Environment.ProcessorCount}, last or none, got '{cpu}'");
+        // The CPU and, per thread count, the workers' CPUs: decided here once, so a bad --cpu or --threads is one line
+        // before anything runs; the suites place their workers by the same rule (ProjectionThreads) and so match this record.
+        var topology = CpuTopology.Current();
+        PlacementInfo placement;
+        try
+        {
+            var choice = CorePlacement.Choose(topology, p.GetValue(o.Cpu), Environment.ProcessorCount);
+            placement = new PlacementInfo { Cpu = choice.Cpu, CoreType = choice.Type, Reason = choice.Reason };
+            foreach (int threads in settings.Threads.Where(t => t > 1))
+                if (ProjectionThreads.WorkerCpus(topology, choice.Cpu, threads) is { } workers)
+                    (placement.WorkerCpus ??= [])[threads.ToString(System.Globalization.CultureInfo.InvariantCulture)] = [.. workers];
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message);
+        }
 
         var options = new SweepOptions
         {
@@ -267,21 +293,24 @@ public static class RunCommand
             Machine = machine,
             CommandLine = "foldbench run " + string.Join(' ', p.Tokens.Skip(1).Select(t => t.Value)),
         };
-        return (options, pin);
+        return (options, placement);
     }
 
-    private static void Pin(int cpu, TextWriter stderr)
+    /// <summary>Pins the process's thread to <paramref name="cpu"/>; false (and a note) when it could not.</summary>
+    private static bool Pin(int cpu, TextWriter stderr)
     {
-        if (!(OperatingSystem.IsLinux() || OperatingSystem.IsWindows())) return;
+        if (!(OperatingSystem.IsLinux() || OperatingSystem.IsWindows())) return false;
         try
         {
             // On Linux this pins the calling thread; threads it starts (BenchmarkDotNet's runner) inherit it.
             using var p = Process.GetCurrentProcess();
             p.ProcessorAffinity = (nint)(1L << cpu);
+            return true;
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or PlatformNotSupportedException or InvalidOperationException)
         {
             stderr.WriteLine($"foldbench run: could not pin to CPU {cpu} ({e.Message}); running unpinned");
+            return false;
         }
     }
 }

@@ -7,17 +7,21 @@ namespace FoldBench.Model.Compute;
 /// sub-tokens (no copy) and projected by one shared block or by one block per sub-position.
 /// Square shared layers go through <see cref="FoldedProjection.Project"/>; rectangular ones (the
 /// fused key/value projection, the FFN) through <see cref="Linear"/> on the same reinterpreted
-/// view, and block-diagonal ones through the strided <see cref="Linear"/> overload per sub-position.
+/// view, and block-diagonal ones through the strided <see cref="Linear"/> overload per sub-position. With a
+/// <see cref="ProjectionPool"/> each of those calls splits its output panels across the pool's threads.
 /// </summary>
 internal sealed class FoldedLinear
 {
     private readonly PackedWeights[] _blocks;
     private readonly int _fold, _inSub, _outSub;
+    private readonly ProjectionPool? _pool;
 
     /// <param name="scale">Multiplies weights and bias before packing (the query's 1/√headWidth).</param>
-    public FoldedLinear(ProjectionWeights weights, int fold, KernelPath path, float scale = 1f)
+    /// <param name="pool">Threads each projection is split across (null: the calling thread alone); not owned.</param>
+    public FoldedLinear(ProjectionWeights weights, int fold, KernelPath path, float scale = 1f, ProjectionPool? pool = null)
     {
         _fold = fold;
+        _pool = pool;
         _inSub = weights.Blocks[0].Inputs;
         _outSub = weights.Blocks[0].Outputs;
         _blocks = new PackedWeights[weights.Blocks.Count];
@@ -49,8 +53,8 @@ internal sealed class FoldedLinear
         var ys = y[..(tokens * outWidth)];
         if (_blocks.Length == 1)
         {
-            if (_inSub == _outSub) FoldedProjection.Project(xs, tokens, inWidth, _fold, _blocks[0], ys, accumulate);
-            else Linear.Project(xs, tokens * _fold, _blocks[0], ys, accumulate);
+            if (_inSub == _outSub) FoldedProjection.Project(xs, tokens, inWidth, _fold, _blocks[0], ys, accumulate, _pool);
+            else Linear.Project(xs, tokens * _fold, _blocks[0], ys, accumulate, _pool);
         }
         else
         {
@@ -58,7 +62,7 @@ internal sealed class FoldedLinear
             // one strided projection per block, for square and rectangular blocks alike
             // (the fused K/V and the folded FFN blocks are rectangular).
             for (int j = 0; j < _blocks.Length; j++)
-                Linear.Project(xs[(j * _inSub)..], tokens, inWidth, _blocks[j], ys[(j * _outSub)..], outWidth, accumulate);
+                Linear.Project(xs[(j * _inSub)..], tokens, inWidth, _blocks[j], ys[(j * _outSub)..], outWidth, accumulate, _pool);
         }
     }
 }

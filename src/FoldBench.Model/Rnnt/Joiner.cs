@@ -14,12 +14,13 @@ public sealed class Joiner
     private readonly JoinerActivation _activation;
     private readonly float[] _sum;
 
-    public Joiner(ModelConfig c, KernelPath path, JoinerWeights weights)
+    /// <param name="pool">Threads each projection is split across (null: the calling thread alone); the caller disposes it.</param>
+    public Joiner(ModelConfig c, KernelPath path, JoinerWeights weights, ProjectionPool? pool = null)
     {
         ArgumentNullException.ThrowIfNull(weights);
         var r = RnntLayout.Rnnt(c);
         Transcriber.Check(weights.Linear, r.Vocabulary, r.EncoderOutputWidth, "joiner.linear");
-        _linear = new FoldedLinear(new ProjectionWeights(weights.Linear), 1, path);
+        _linear = new FoldedLinear(new ProjectionWeights(weights.Linear), 1, path, pool: pool);
         _activation = r.JoinerActivation;
         _sum = new float[r.EncoderOutputWidth];
         Symbols = r.Vocabulary;

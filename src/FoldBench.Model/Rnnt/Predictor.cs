@@ -34,7 +34,8 @@ public sealed class Predictor
         public float[] C { get; } = new float[width];
     }
 
-    public Predictor(ModelConfig c, KernelPath path, PredictorWeights weights)
+    /// <param name="pool">Threads each projection is split across (null: the calling thread alone); the caller disposes it.</param>
+    public Predictor(ModelConfig c, KernelPath path, PredictorWeights weights, ProjectionPool? pool = null)
     {
         ArgumentNullException.ThrowIfNull(weights);
         var r = RnntLayout.Rnnt(c);
@@ -53,11 +54,11 @@ public sealed class Predictor
             Transcriber.Check(l.HiddenToGates, 4 * p, p, $"predictor.lstm_layers.{j}.p2g");
             if ((l.GateNorm is null) != (l.CellNorm is null) || (l.GateNorm is not null) != r.LstmLayerNorm)
                 throw new ArgumentException($"predictor.lstm_layers.{j}: rnnt.lstmLayerNorm = {(r.LstmLayerNorm ? "true" : "false")} needs {(r.LstmLayerNorm ? "both" : "neither of")} g_norm and c_norm");
-            _layers[j] = new Lstm(new FoldedLinear(new ProjectionWeights(l.InputToGates), 1, path),
-                new FoldedLinear(new ProjectionWeights(l.HiddenToGates), 1, path), l.GateNorm, l.CellNorm, p);
+            _layers[j] = new Lstm(new FoldedLinear(new ProjectionWeights(l.InputToGates), 1, path, pool: pool),
+                new FoldedLinear(new ProjectionWeights(l.HiddenToGates), 1, path, pool: pool), l.GateNorm, l.CellNorm, p);
         }
         Transcriber.Check(weights.Linear, r.EncoderOutputWidth, p, "predictor.linear");
-        _linear = new FoldedLinear(new ProjectionWeights(weights.Linear), 1, path);
+        _linear = new FoldedLinear(new ProjectionWeights(weights.Linear), 1, path, pool: pool);
         _outputNorm = weights.OutputNorm;
         _lstmEpsilon = (float)r.LstmLayerNormEpsilon;
         _width = p;

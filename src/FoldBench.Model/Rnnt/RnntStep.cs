@@ -24,19 +24,20 @@ public sealed class RnntStep
     /// <see cref="StreamingEncoder(ModelConfig, FoldingOptions, KernelPath, int)"/>), so the unpacked
     /// copy of the whole model never exists.
     /// </summary>
-    public RnntStep(ModelConfig c, FoldingOptions o, KernelPath path, int seed, int symbolStepsPerFrame)
-        : this(c, path, symbolStepsPerFrame, new StreamingEncoder(c, o, path, seed),
-            RnntLayout.Assemble(new FoldGeometry(c, o), RandomInit.Source(seed + 1), encoder: false)) { }
+    /// <param name="pool">Threads each projection is split across (null: the calling thread alone); the caller disposes it.</param>
+    public RnntStep(ModelConfig c, FoldingOptions o, KernelPath path, int seed, int symbolStepsPerFrame, ProjectionPool? pool = null)
+        : this(c, path, symbolStepsPerFrame, new StreamingEncoder(c, o, path, seed, pool),
+            RnntLayout.Assemble(new FoldGeometry(c, o), RandomInit.Source(seed + 1), encoder: false), pool) { }
 
-    public RnntStep(ModelConfig c, FoldingOptions o, KernelPath path, RnntWeights weights, int symbolStepsPerFrame)
-        : this(c, path, symbolStepsPerFrame, new StreamingEncoder(c, o, path, (weights ?? throw new ArgumentNullException(nameof(weights))).Transcriber.Encoder), weights) { }
+    public RnntStep(ModelConfig c, FoldingOptions o, KernelPath path, RnntWeights weights, int symbolStepsPerFrame, ProjectionPool? pool = null)
+        : this(c, path, symbolStepsPerFrame, new StreamingEncoder(c, o, path, (weights ?? throw new ArgumentNullException(nameof(weights))).Transcriber.Encoder, pool), weights, pool) { }
 
-    private RnntStep(ModelConfig c, KernelPath path, int symbolStepsPerFrame, StreamingEncoder encoder, RnntWeights weights)
+    private RnntStep(ModelConfig c, KernelPath path, int symbolStepsPerFrame, StreamingEncoder encoder, RnntWeights weights, ProjectionPool? pool)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(symbolStepsPerFrame, 1);
-        Transcriber = new Transcriber(c, path, encoder, weights.Transcriber);
-        Predictor = new Predictor(c, path, weights.Predictor);
-        Joiner = new Joiner(c, path, weights.Joiner);
+        Transcriber = new Transcriber(c, path, encoder, weights.Transcriber, pool);
+        Predictor = new Predictor(c, path, weights.Predictor, pool);
+        Joiner = new Joiner(c, path, weights.Joiner, pool);
         SymbolStepsPerFrame = symbolStepsPerFrame;
         _encoded = new float[Transcriber.OutputLength];
         _predicted = new float[Predictor.OutputWidth];

@@ -17,11 +17,12 @@ public sealed class Transcriber
     private readonly float[] _tokens, _encoded;
     private readonly int _stride, _features, _outputWidth;
 
-    public Transcriber(ModelConfig c, FoldingOptions o, KernelPath path, TranscriberWeights weights)
-        : this(c, path, new StreamingEncoder(c, o, path, (weights ?? throw new ArgumentNullException(nameof(weights))).Encoder), weights) { }
+    /// <param name="pool">Threads each projection is split across (null: the calling thread alone); the caller disposes it.</param>
+    public Transcriber(ModelConfig c, FoldingOptions o, KernelPath path, TranscriberWeights weights, ProjectionPool? pool = null)
+        : this(c, path, new StreamingEncoder(c, o, path, (weights ?? throw new ArgumentNullException(nameof(weights))).Encoder, pool), weights, pool) { }
 
     /// <summary>Around an encoder built already; <paramref name="weights"/>' own encoder layers are not used.</summary>
-    internal Transcriber(ModelConfig c, KernelPath path, StreamingEncoder encoder, TranscriberWeights weights)
+    internal Transcriber(ModelConfig c, KernelPath path, StreamingEncoder encoder, TranscriberWeights weights, ProjectionPool? pool)
     {
         ArgumentNullException.ThrowIfNull(weights);
         var r = RnntLayout.Rnnt(c);
@@ -30,8 +31,8 @@ public sealed class Transcriber
         Check(weights.OutputLinear, r.EncoderOutputWidth, c.Width, "transcriber.output_linear");
         if (weights.LayerNorm.Width != r.EncoderOutputWidth)
             throw new ArgumentException($"transcriber.layer_norm has width {weights.LayerNorm.Width} but rnnt.encoderOutputWidth = {r.EncoderOutputWidth}", nameof(weights));
-        _input = new FoldedLinear(new ProjectionWeights(weights.InputLinear), 1, path);
-        _output = new FoldedLinear(new ProjectionWeights(weights.OutputLinear), 1, path);
+        _input = new FoldedLinear(new ProjectionWeights(weights.InputLinear), 1, path, pool: pool);
+        _output = new FoldedLinear(new ProjectionWeights(weights.OutputLinear), 1, path, pool: pool);
         _norm = weights.LayerNorm;
         _stride = r.TimeReductionStride;
         _features = r.InputFeatures;

@@ -10,12 +10,17 @@ internal static class RunSelection
     /// options group of their suite, preset and path, as the baseline its savings are measured against. File suffixes are
     /// unique within the run.
     /// </summary>
+    /// <summary>The fewest threads any case ran on (1 in runs without `--threads`): the fold tables show those cases.</summary>
+    public static int BaseThreads(RunSummary s) => s.Cases.Select(c => c.Threads ?? 1).DefaultIfEmpty(1).Min();
+
     public static IReadOnlyList<SweepGroup> FoldSweeps(RunSummary s)
     {
         var groups = new List<SweepGroup>();
         foreach (var suite in Suites.FoldSweeps)
         {
-            var cases = s.Cases.Where(c => c.Suite == suite && c.ChunkTokens is not null).ToList();
+            // One thread count per fold table: the run's fewest (the threads scaling section compares the counts).
+            int threads = BaseThreads(s);
+            var cases = s.Cases.Where(c => c.Suite == suite && c.ChunkTokens is not null && (c.Threads ?? 1) == threads).ToList();
             var keys = cases.Select(c => (c.Preset, c.Path)).Distinct()
                 .OrderBy(k => k.Preset ?? "", StringComparer.Ordinal).ThenBy(k => k.Path, StringComparer.Ordinal).ToList();
             bool manyPresets = keys.Select(k => k.Preset).Distinct().Count() > 1;

@@ -48,6 +48,7 @@ internal static class ReportMarkdown
         }
 
         RnntMarkdown.Append(md, s);
+        ThreadsMarkdown.Append(md, s);
 
         var kernels = RunSelection.Kernels(s);
         if (kernels.Count > 0)
@@ -86,6 +87,10 @@ internal static class ReportMarkdown
         t.Add("Architecture", Or(m.Architecture) + (m.Emulated ? " (**emulated**)" : ""));
         t.Add("ISA features", m.IsaFeatures.Count == 0 ? Units.Missing : string.Join(", ", m.IsaFeatures));
         t.Add("Cores", m.Cores > 0 ? m.Cores.ToString(CultureInfo.InvariantCulture) : Units.Missing);
+        if (m.CpuTypes is { } types) t.Add("Core types", types.Summary.Length > 0 ? types.Summary : types.Basis);
+        if (s.Placement is { } at)
+            t.Add("Benchmark thread", (at.Cpu is int cpu ? $"CPU {cpu}" + (at.CoreType is { } type ? $" ({type})" : "") : "unpinned") + $": {at.Reason}" +
+                                      (at.CpuidCoreType is { } id ? $"; CPUID says {id}" : ""));
         t.Add("OS", Or(m.Os));
         t.Add(".NET", Or(m.DotnetVersion));
         // States only: when nothing is usable the Caveats give the reasons once (they are long),

@@ -18,7 +18,9 @@ internal static class RnntMarkdown
 
     public static void Append(StringBuilder md, RunSummary s)
     {
-        var cases = s.Cases.Where(c => c.Suite == SuiteNames.Rnnt && c.Part is not null && c.ChunkTokens is not null && c.Unavailable is null).ToList();
+        int threads = RunSelection.BaseThreads(s);
+        var cases = s.Cases.Where(c => c.Suite == SuiteNames.Rnnt && c.Part is not null && c.ChunkTokens is not null && c.Unavailable is null
+                                       && (c.Threads ?? 1) == threads).ToList();
         foreach (var g in cases.GroupBy(c => (c.Preset, c.Path, c.SymbolStepsPerFrame)).OrderBy(g => g.Key.Preset, StringComparer.Ordinal))
         {
             var (preset, path, k) = g.Key;

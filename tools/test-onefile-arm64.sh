@@ -97,6 +97,8 @@ EOF
 check "summary.json says complete, with cases" summary_check complete
 check "every case ran the neon path and matched its reference" summary_check neon
 check "the machine is marked emulated by qemu-user, with how it was detected" summary_check emulated
+python3 -c 'import json,sys; e=(json.load(open(sys.argv[1]))["machine"].get("emulation") or {}); print("test-onefile-arm64: machine.emulation:", json.dumps(e))' \
+  "$out/summary.json" 2>/dev/null || true
 check "report.md says it is an emulated run before anything else" \
   bash -c 'sed -n 3p "$1/report.md" | grep -q "^> \*\*Emulated run\*\*: the arm64 process ran under qemu-user"' _ "$out"
 

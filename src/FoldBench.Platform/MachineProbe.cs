@@ -78,17 +78,8 @@ public static class MachineProbe
         return null;
     }
 
-    /// <summary>qemu-user reports the guest architecture; the host's CPU shows through /proc/cpuinfo.</summary>
-    public static bool IsEmulated()
-    {
-        if (RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm)
-        {
-            string model = CpuModel();
-            if (model.Contains("AMD", StringComparison.OrdinalIgnoreCase) || model.Contains("Intel", StringComparison.OrdinalIgnoreCase))
-                return true;
-        }
-        return false;
-    }
+    /// <summary>Whether this process runs emulated (qemu-user, Rosetta 2, Windows on ARM): see <see cref="Emulation.EmulationProbe"/>.</summary>
+    public static bool IsEmulated() => Emulation.EmulationProbe.Detect().Emulated;
 
     /// <summary>
     /// A name that is one folder under results/: letters, digits, '-', '_' and '.', anything else '-'. A name of

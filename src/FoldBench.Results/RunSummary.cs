@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using FoldBench.Platform;
 using FoldBench.Platform.Topology;
+using FoldBench.Platform.Emulation;
 
 namespace FoldBench.Results;
 
@@ -65,8 +66,10 @@ public sealed class MachineInfo
     public int Cores { get; set; }
     public string Os { get; set; } = "";
     public string DotnetVersion { get; set; } = "";
-    /// <summary>True when the process runs under emulation (e.g. qemu-user): timings then mean nothing.</summary>
+    /// <summary>True when the process runs under emulation (qemu-user, Rosetta 2, Windows on ARM's x64 emulation): timings then mean nothing.</summary>
     public bool Emulated { get; set; }
+    /// <summary>Which emulator and how the check decided, native or not (null in files written before it was recorded).</summary>
+    public EmulationInfo? Emulation { get; set; }
     /// <summary>The energy sources found and their state (usable or why not).</summary>
     public List<EnergySourceInfo> EnergySources { get; set; } = [];
     /// <summary>Each CPU's type (big, mid, little, uniform, unknown) and the facts behind it; null in files written before it was recorded.</summary>
@@ -89,7 +92,8 @@ public sealed class MachineInfo
         Cores = Environment.ProcessorCount,
         Os = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
         DotnetVersion = System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription,
-        Emulated = MachineProbe.IsEmulated(),
+        Emulated = EmulationProbe.Detect().Emulated,
+        Emulation = EmulationInfo.From(EmulationProbe.Detect()),
         Jit = JitSettingsOf(Environment.GetEnvironmentVariable, AppContext.GetData),
         CpuTypes = CpuTypesInfo.Of(CpuTopology.Current()),
     };

@@ -1,3 +1,5 @@
+using FoldBench.Results;
+
 namespace FoldBench.Cli.Tests;
 
 /// <summary>The command line's contract: bad input is one clear line and exit 2, never a stack trace.</summary>
@@ -132,9 +134,45 @@ public class PlotCommandTests
     public void OutWithASingleFolderIsAUsageError()
     {
         string dir = Directory.CreateTempSubdirectory("foldbench-plot-").FullName;
+        SummaryStore.Write(Path.Combine(dir, SummaryStore.FileName), new RunSummary { Machine = new MachineInfo { Name = "one" } });
         var (code, _, err) = CommandLineTests.Invoke("plot", dir, "--out", Path.Combine(dir, "x"));
         Assert.Equal(2, code);
         Assert.Contains("--out", err);
+    }
+
+    [Fact]
+    public void A_folder_of_results_folders_is_drawn_as_devices_side_by_side()
+    {
+        // A fleet's downloaded artifacts: one folder per device, one of them a results/<machine>/<time> tree.
+        string fleet = Directory.CreateTempSubdirectory("foldbench-fleet-").FullName;
+        try
+        {
+            string[] devices = [Path.Combine(fleet, "results-ubuntu-latest"), Path.Combine(fleet, "results-macos-latest", "mac", "20261203T070000Z")];
+            foreach (var (dir, name) in devices.Zip(["ubuntu", "mac"]))
+            {
+                Directory.CreateDirectory(dir);
+                SummaryStore.Write(Path.Combine(dir, SummaryStore.FileName), new RunSummary
+                {
+                    Machine = new MachineInfo { Name = name, Architecture = "x64" }, Complete = true, StartedUtc = DateTimeOffset.UnixEpoch,
+                });
+            }
+            Directory.CreateDirectory(Path.Combine(fleet, "empty-artifact"));
+            string output = Path.Combine(fleet, "side-by-side");
+            var (code, stdout, err) = CommandLineTests.Invoke("plot", fleet, "--out", output);
+            Assert.True(code == 0, err);
+            string report = File.ReadAllText(Path.Combine(output, "report.md"));
+            Assert.Contains("2 results folder(s), drawn side by side", report);
+            Assert.Contains("| ubuntu (x64) |", report);
+            Assert.Contains("| mac (x64) |", report);
+            Assert.Contains("report.md", stdout);
+
+            // A folder holding no results folder at all is one clear line.
+            var (code2, _, err2) = CommandLineTests.Invoke("plot", Path.Combine(fleet, "empty-artifact"));
+            Assert.Equal(2, code2);
+            Assert.Contains("is not a FoldBench results folder (no summary.json) and holds none", err2);
+            Assert.Single(err2.TrimEnd().Split('\n'));
+        }
+        finally { Directory.Delete(fleet, recursive: true); }
     }
 }
 

@@ -169,11 +169,44 @@ public class ReportMarkdownTests
         foreach (var c in s.Cases.Where(c => c.Energy is not null)) c.Energy!.Estimated = true;
         string md = ReportGenerator.RenderReportMarkdown(s);
         Assert.Contains("| Architecture | arm64 (**emulated**) |", md);
-        Assert.Contains("- Emulation: the process ran under emulation (arm64 on AMD EPYC 7B13 64-Core Processor)", md);
+        Assert.Contains("- **Emulated run**: the arm64 process ran under an emulator on AMD EPYC 7B13 64-Core Processor, so times", md);
         Assert.Contains("- No calibration in this run: % of FMA peak and % of bandwidth are unavailable.", md);
         Assert.Contains($"- 1 case(s) did not match their double-precision reference (e.g. \"{s.Cases[0].Name}\")", md);
         Assert.Contains("- Energy is estimated by a power model, not metered.", md);
         Assert.Contains("- **Calibration**: not measured in this run.", md);
+    }
+
+    [Fact]
+    public void Emulation_comes_first_in_the_report_and_its_caveats_with_the_emulator_and_how_it_was_detected()
+    {
+        var s = FixtureCopy.Read(FixtureCopy.Arm64);
+        s.Machine.Emulated = true;
+        s.Machine.Emulation = new EmulationInfo { Emulator = "qemu-user", DetectedBy = "the process is arm64 but the kernel runs on x86_64 (/proc/sys/kernel/arch)" };
+        s.Calibration = new Calibration { FmaPeakGflops = 1, BandwidthGBs = 1, Stable = false, UnstableReason = "start and end disagree" };
+        s.Caveats.Insert(0, "peak working set is the process-lifetime peak");
+        s.Caveats.Add(EmulationInfo.Caveat(s.Machine)); // as the sweep records it: shown once, not twice
+        var caveats = ReportGenerator.Caveats(s);
+        Assert.StartsWith("**Emulated run**: the arm64 process ran under qemu-user on ", caveats[0]);
+        Assert.EndsWith("Detected by: the process is arm64 but the kernel runs on x86_64 (/proc/sys/kernel/arch).", caveats[0]);
+        Assert.StartsWith("**Calibration unstable**", caveats[1]);
+        Assert.Single(caveats, c => c.Contains("Emulated run", StringComparison.Ordinal));
+
+        string md = ReportGenerator.RenderReportMarkdown(s);
+        string[] lines = md.ReplaceLineEndings("\n").Split('\n');
+        Assert.StartsWith("# FoldBench results", lines[0]);
+        Assert.Equal($"> {caveats[0]}", lines[2]);
+        Assert.Contains("| Architecture | arm64 (**emulated**: qemu-user) |", md);
+        Assert.Contains($"## Caveats\n\n- {caveats[0]}\n- {caveats[1]}\n", md.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public void A_native_run_has_no_emulation_banner()
+    {
+        var s = FixtureCopy.Read(FixtureCopy.X64);
+        s.Machine.Emulation = new EmulationInfo { DetectedBy = "native: the process is x64 and the kernel runs on x86_64" };
+        string md = ReportGenerator.RenderReportMarkdown(s);
+        Assert.DoesNotContain("Emulated", md);
+        Assert.DoesNotContain("emulated", md);
     }
 
     [Fact]

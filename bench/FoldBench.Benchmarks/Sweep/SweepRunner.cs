@@ -105,7 +105,7 @@ public sealed class SweepRunner
         bool peakResets = PeakMemory.TryReset();
         if (!peakResets) _summary.Caveats.Add("peak working set is the process-lifetime peak (this OS cannot reset it per case)");
         if (_options.Job == "dry") _summary.Caveats.Add("dry job: each case ran a few single invocations to check that it works; timings are not measurements");
-        if (_summary.Machine.Emulated) _summary.Caveats.Add("running under emulation: timings and energy mean nothing here, correctness does");
+        if (_summary.Machine.Emulated) _summary.Caveats.Add(EmulationInfo.Caveat(_summary.Machine));
         WriteSummary();
 
         var clock = Stopwatch.StartNew();

@@ -16,6 +16,10 @@ internal static class ComparisonMarkdown
         var md = new StringBuilder();
         md.AppendLine("# FoldBench device comparison").AppendLine();
         md.AppendLine($"{runs.Count} results folder(s), drawn side by side; each device is measured against its own calibration.").AppendLine();
+        var emulated = runs.Where(r => r.Summary.Machine.Emulated).ToList();
+        if (emulated.Count > 0)
+            md.AppendLine($"> **Emulated**: {string.Join(", ", emulated.Select(r => $"{r.Label} ran under {r.Summary.Machine.Emulation?.Emulator ?? "an emulator"}"))}; " +
+                          "its times and energy do not represent the hardware and must not be compared with the others.").AppendLine();
 
         md.AppendLine("## Devices").AppendLine();
         var t = new MarkdownTable(("Device", false), ("CPU", false), ("Cores", true), ("FMA peak (GFLOP/s)", true),
@@ -23,7 +27,8 @@ internal static class ComparisonMarkdown
         foreach (var r in runs)
         {
             var s = r.Summary;
-            t.Add(r.Label, s.Machine.CpuModel.Length > 0 ? s.Machine.CpuModel : Units.Missing, s.Machine.Cores.ToString(CultureInfo.InvariantCulture),
+            t.Add(r.Label, (s.Machine.CpuModel.Length > 0 ? s.Machine.CpuModel : Units.Missing) + (s.Machine.Emulated ? " (**emulated**)" : ""),
+                s.Machine.Cores.ToString(CultureInfo.InvariantCulture),
                 Units.Fixed(s.Calibration?.FmaPeakGflops, 1), Units.Fixed(s.Calibration?.BandwidthGBs, 1),
                 s.Energy?.Source ?? "none", s.Job ?? Units.Missing,
                 (s.Complete ? "" : "incomplete, ") + ReportMarkdown.Utc(s.StartedUtc), $"`{r.Dir}`");

@@ -18,9 +18,7 @@ internal static class Caveats
         if (!s.Complete)
             list.Add($"Incomplete run: the sweep was interrupted (or was still running) when this summary was written; " +
                      $"the report covers the {s.Cases.Count} case(s) finished by then.");
-        if (s.Machine.Emulated)
-            list.Add($"Emulation: the process ran under emulation ({s.Machine.Architecture} on {s.Machine.CpuModel}); " +
-                     "times, throughput and energy say nothing about real hardware — only correctness counts.");
+        if (s.Machine.Emulated) list.Add(EmulationInfo.Caveat(s.Machine));
         var measured = s.Cases.Where(c => c.Suite != SuiteNames.Calibration).ToList();
         int withEnergy = measured.Count(EnergyNotices.HasEnergy);
         if (measured.Count > 0 && withEnergy == 0)
@@ -63,12 +61,17 @@ internal static class Caveats
         return null;
     }
 
-    /// <summary>The calibration's caveat first, then the run's own caveats, then derived ones that do not repeat them.</summary>
+    /// <summary>
+    /// Emulation first (no number in the report represents the hardware then), then the calibration's caveat, then the
+    /// run's own caveats, then derived ones that do not repeat them.
+    /// </summary>
     public static IReadOnlyList<string> All(RunSummary s)
     {
-        var recorded = s.Caveats.Where(c => !string.IsNullOrWhiteSpace(c)).ToList();
-        var derived = Derive(s).Where(d => !recorded.Contains(d, StringComparer.Ordinal)).ToList();
-        var first = Calibration(s);
-        return [.. first is null ? [] : new[] { first }, .. recorded, .. derived.Where(d => d != first)];
+        var first = new List<string>();
+        if (s.Machine.Emulated) first.Add(EmulationInfo.Caveat(s.Machine));
+        if (Calibration(s) is { } calibration) first.Add(calibration);
+        var recorded = s.Caveats.Where(c => !string.IsNullOrWhiteSpace(c) && !first.Contains(c, StringComparer.Ordinal)).ToList();
+        var derived = Derive(s).Where(d => !recorded.Contains(d, StringComparer.Ordinal) && !first.Contains(d, StringComparer.Ordinal));
+        return [.. first, .. recorded, .. derived];
     }
 }

@@ -16,6 +16,8 @@ internal static class ReportMarkdown
         var md = new StringBuilder();
         string machine = s.Machine.Name.Length > 0 ? s.Machine.Name : "unnamed machine";
         md.AppendLine($"# FoldBench results — {machine}").AppendLine();
+        // Before anything else: under emulation no figure below represents the hardware.
+        if (s.Machine.Emulated) md.AppendLine($"> {EmulationInfo.Caveat(s.Machine)}").AppendLine();
         md.AppendLine(RunLine(s)).AppendLine();
 
         Machine(md, s);
@@ -84,7 +86,7 @@ internal static class ReportMarkdown
         var t = new MarkdownTable(("", false), ("", false));
         t.Add("Name", Or(m.Name));
         t.Add("CPU", Or(m.CpuModel));
-        t.Add("Architecture", Or(m.Architecture) + (m.Emulated ? " (**emulated**)" : ""));
+        t.Add("Architecture", Or(m.Architecture) + (m.Emulated ? $" (**emulated**{(m.Emulation?.Emulator is { } e ? $": {e}" : "")})" : ""));
         t.Add("ISA features", m.IsaFeatures.Count == 0 ? Units.Missing : string.Join(", ", m.IsaFeatures));
         t.Add("Cores", m.Cores > 0 ? m.Cores.ToString(CultureInfo.InvariantCulture) : Units.Missing);
         if (m.CpuTypes is { } types) t.Add("Core types", types.Summary.Length > 0 ? types.Summary : types.Basis);

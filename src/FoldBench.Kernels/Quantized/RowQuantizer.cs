@@ -46,6 +46,8 @@ public static unsafe class RowQuantizer
     /// </summary>
     public static float Quantize(ReadOnlySpan<float> values, Span<sbyte> q)
     {
+        if (q.Length < values.Length)
+            throw new ArgumentException($"the destination holds {q.Length} values but {values.Length} are to be quantized", nameof(q));
         fixed (float* v = values)
         fixed (sbyte* d = q)
             return Quantize(v, values.Length, (byte*)d, unsigned: false);

@@ -28,6 +28,9 @@ public class QuantizedEdgeTests
         var qi = new int[5];
         Assert.Equal(1f / 127f, QuantizedReference.Quantize([1f, 0.5f, -0.25f, 0f, -1f], qi));
         Assert.Equal([127, 64, -32, 0, -127], qi);
+        // A destination shorter than the values is an error (the quantizer writes through a pointer).
+        var e = Assert.Throws<ArgumentException>(() => RowQuantizer.Quantize([1f, 2f, 3f], new sbyte[2]));
+        Assert.Contains("the destination holds 2 values but 3 are to be quantized", e.Message);
     }
 
     [Fact]

@@ -4,7 +4,6 @@ using FoldBench.Kernels.Tests.Support;
 namespace FoldBench.Kernels.Tests.Quantized;
 
 /// <summary>The quantization rule by hand, the extreme values and the overflow bound, and the API's promises.</summary>
-[Trait("Category", "Kernel")]
 [Trait("Kind", "Int8")]
 public class QuantizedEdgeTests
 {

@@ -9,7 +9,8 @@ namespace FoldBench.Kernels.Tests.Quantized;
 /// The int8 tests again in child processes whose runtime (or emulated CPU) lacks the int8 instructions, so the paths for
 /// CPUs without them run on this machine too, and the missing path is refused (its tests skip). Each child also runs
 /// <see cref="QuantizedSwitchTests.NativeInt8PathsAndSwitchesAreAsRequested"/>, which asserts inside the child that the
-/// switch took effect. The existing fp32 children (no AVX2, no hardware intrinsics) run these tests too.
+/// switch took effect. The fp32 children (<see cref="ForcedFeatureTests"/>, trait Category=Kernel) do not run them: under
+/// qemu-user their no-hwintrinsic child, with the int8 tests added, ran past its 10-minute limit on the loaded VM.
 /// </summary>
 [Trait("Category", "Child")]
 public class QuantizedForcedFeatureTests

@@ -4,7 +4,6 @@ using FoldBench.Kernels.Tests.Support;
 namespace FoldBench.Kernels.Tests.Quantized;
 
 /// <summary>Bias on/off × accumulate on/off × contiguous/strided rows, the folded view, and zero rows, on every int8 path.</summary>
-[Trait("Category", "Kernel")]
 [Trait("Kind", "Int8")]
 public class QuantizedOptionTests
 {

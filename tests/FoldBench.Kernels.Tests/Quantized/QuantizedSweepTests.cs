@@ -8,7 +8,6 @@ namespace FoldBench.Kernels.Tests.Quantized;
 /// split of tiles of 1–6 (avxvnni, neondot), 1–4 (avx2) and 1–3 rows (neon); K over every remainder of the 4-byte groups
 /// and several groups; N over every remainder of the 16-wide panels, one to three panels.
 /// </summary>
-[Trait("Category", "Kernel")]
 [Trait("Kind", "Int8")]
 public class QuantizedSweepTests
 {

@@ -12,7 +12,6 @@ namespace FoldBench.Kernels.Tests.Quantized;
 /// supported where the operating system reports it (x64: /proc/cpuinfo; arm64 under qemu-user: the emulated max CPU has
 /// DotProd), so a skipped avxvnni or neondot test cannot hide a broken support check.
 /// </summary>
-[Trait("Category", "Kernel")]
 [Trait("Kind", "Int8")]
 public class QuantizedSwitchTests
 {

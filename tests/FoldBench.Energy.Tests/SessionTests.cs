@@ -31,6 +31,28 @@ public class SessionTests(ITestOutputHelper output)
         return w;
     }
 
+    /// <summary>
+    /// A window of at least <paramref name="seconds"/>, held open until it spans 125 of the update periods the raw
+    /// values show so far (attribution needs 100): on a loaded machine the fixture writer's publications really are
+    /// further apart, and a fixed window would then be refused as too short. Gives up growing after a minute.
+    /// </summary>
+    private static EnergyWindow IdleLongEnough(EnergySession session, double seconds, string label = "case")
+    {
+        long start = session.MarkEdge();
+        Thread.Sleep(TimeSpan.FromSeconds(seconds));
+        WaitForPeriods(session, start);
+        var w = new EnergyWindow(label, start, session.MarkEdge());
+        Until.Covered(session, w);
+        return w;
+    }
+
+    private static void WaitForPeriods(EnergySession session, long start)
+    {
+        long giveUp = start + (long)(60 * F);
+        while (Stopwatch.GetTimestamp() < giveUp && (Stopwatch.GetTimestamp() - start) / (double)F < 125 * session.EffectiveUpdatePeriod().TotalSeconds)
+            Thread.Sleep(50);
+    }
+
     /// <summary>A window during which this thread spins (for the /proc/stat model).</summary>
     private static EnergyWindow Busy(EnergySession session, double seconds, string label = "case")
     {
@@ -165,7 +187,7 @@ public class SessionTests(ITestOutputHelper output)
         f.Writer.ResetMaxTickGap();
         // The writer's 5 ms ticks let its gauge publish every 5-10 ms; the phone's charge_now (whole µAh) moves only
         // every few publications at 2.5 W, so its raw values show a period of up to about 20 ms: 100 of those need 2 s.
-        var w = Idle(session, 2.5);
+        var w = IdleLongEnough(session, 2.5);
         var r = session.Measure([w], 1, double.NaN);
         Assert.True(r.Attributable, r.Reason);
         double injected = f.Writer.Injected("battery", w.Start, w.End);
@@ -320,6 +342,7 @@ public class SessionTests(ITestOutputHelper output)
         f.Writer.ResetMaxTickGap();
         long start = session.MarkEdge();
         Thread.Sleep(3490);
+        WaitForPeriods(session, start); // a loaded machine spaces the writer's publications out
         power.Current = 25;
         Thread.Sleep(10);
         var w = new EnergyWindow("case", start, session.MarkEdge());

@@ -1,0 +1,28 @@
+namespace FoldBench.Kernels.Quantized;
+
+public static unsafe partial class QuantizedLinear
+{
+    /// <summary>
+    /// The scalar int8 path: plain loops over the PyTorch layout (row n of the int8 weights at n·K), s8 activations,
+    /// exact int32 sums (bounded by <see cref="RowQuantizer.MaxInputCount"/>), then the shared epilogue.
+    /// </summary>
+    private static void RunScalar<TOut>(sbyte* x, int m, int k, float* xs, QuantizedWeights w, float* y, int ldy, bool accumulate)
+        where TOut : struct, IQuantizedOutput
+    {
+        sbyte* pw = w.PackedPointer;
+        float* scales = w.ScalePointer, bias = w.BiasPointer;
+        int n = w.OutputCount;
+        for (int i = 0; i < m; i++)
+        {
+            sbyte* xi = x + (nint)i * k;
+            float* yi = y + (nint)i * ldy;
+            for (int j = 0; j < n; j++)
+            {
+                sbyte* wj = pw + (nint)j * k;
+                int sum = 0;
+                for (int p = 0; p < k; p++) sum += xi[p] * wj[p];
+                QuantizedEpilogue.Put<TOut>(sum, xs[i], scales, bias, yi, j, accumulate);
+            }
+        }
+    }
+}

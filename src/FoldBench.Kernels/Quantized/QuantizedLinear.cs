@@ -1,0 +1,233 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
+
+namespace FoldBench.Kernels.Quantized;
+
+/// <summary>
+/// The int8 linear projection <c>Y[M×N] = dequant(q(X)·q(W)ᵀ) + b</c> (or <c>Y += …</c>) over weights quantized and
+/// packed once per path (<see cref="QuantizedWeights"/>). Each call quantizes the rows of X dynamically (one scale per
+/// row, <see cref="RowQuantizer"/>) into the caller's <see cref="QuantizedScratch"/>, accumulates exact int32 dot
+/// products, and the epilogue writes <c>(float)acc · (scaleₓ[i] · scale_w[n]) + b[n]</c> (plus the old Y when
+/// accumulating), as the fp32 kernels do. No allocation; X and Y must not overlap.
+/// </summary>
+/// <remarks>
+/// Same shape as <see cref="Linear"/>: one panel driver (<see cref="RunPanels{TStep, TOut}"/>) generic over a step struct
+/// per ISA (<see cref="IQuantizedStep"/>, in <c>QuantizedLinear.&lt;Isa&gt;.cs</c>), and a dispatch whose every case is
+/// guarded by its own IsSupported check, so a path the CPU lacks is an error, never a fallback. Every path computes the
+/// same int32 accumulators and the same epilogue operations in the same order, so their fp32 outputs agree bit for bit.
+/// </remarks>
+public static unsafe partial class QuantizedLinear
+{
+    /// <summary>Contiguous rows: X is exactly M×K, Y exactly M×N.</summary>
+    public static void Project(ReadOnlySpan<float> x, int m, QuantizedWeights w, Span<float> y, QuantizedScratch scratch, bool accumulate = false)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        int k = w.InputCount, n = w.OutputCount;
+        if (m >= 0 && x.Length != (long)m * k)
+            throw new ArgumentException($"X has {x.Length} elements but M×K = {m}×{k} = {(long)m * k}", nameof(x));
+        if (m >= 0 && y.Length != (long)m * n)
+            throw new ArgumentException($"Y has {y.Length} elements but M×N = {m}×{n} = {(long)m * n}", nameof(y));
+        Project(x, m, k, w, y, n, scratch, accumulate);
+    }
+
+    /// <summary>Strided rows: row i of X starts at <c>i·ldx</c>, row i of Y at <c>i·ldy</c>.</summary>
+    public static void Project(ReadOnlySpan<float> x, int m, int ldx, QuantizedWeights w, Span<float> y, int ldy, QuantizedScratch scratch, bool accumulate = false)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        Linear.Validate(x.Length, y.Length, m, w.InputCount, w.OutputCount, ldx, ldy);
+        CheckScratch(scratch, m, w);
+        if (m == 0) return;
+        fixed (float* px = x)
+        fixed (float* py = y)
+            Run<Dequantized>(px, m, ldx, w, py, ldy, scratch, accumulate);
+    }
+
+    /// <summary>
+    /// The int32 accumulators Σₖ qx[i,k]·qw[n,k] themselves (row i of <paramref name="accumulators"/> at <c>i·N</c>),
+    /// from the same quantization and the same tiles as <see cref="Project(ReadOnlySpan{float}, int, int, QuantizedWeights, Span{float}, int, QuantizedScratch, bool)"/>:
+    /// what the tests compare exactly with <see cref="QuantizedReference"/>.
+    /// </summary>
+    internal static void Accumulators(ReadOnlySpan<float> x, int m, int ldx, QuantizedWeights w, Span<int> accumulators, QuantizedScratch scratch)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        int n = w.OutputCount;
+        Linear.Validate(x.Length, accumulators.Length, m, w.InputCount, n, ldx, n);
+        CheckScratch(scratch, m, w);
+        if (m == 0) return;
+        fixed (float* px = x)
+        fixed (int* pa = accumulators)
+            Run<RawAccumulators>(px, m, ldx, w, (float*)pa, n, scratch, false);
+    }
+
+    private static void CheckScratch(QuantizedScratch scratch, int m, QuantizedWeights w)
+    {
+        ArgumentNullException.ThrowIfNull(scratch);
+        if (scratch.InputCount != w.InputCount)
+            throw new ArgumentException($"the scratch was made for K = {scratch.InputCount} but the weights have K = {w.InputCount}", nameof(scratch));
+        if (m > scratch.MaxRows)
+            throw new ArgumentException($"M = {m} rows exceed the scratch's capacity of {scratch.MaxRows}", nameof(scratch));
+    }
+
+    /// <summary>Quantizes the rows, then runs the weights' path.</summary>
+    private static void Run<TOut>(float* x, int m, int ldx, QuantizedWeights w, float* y, int ldy, QuantizedScratch scratch, bool accumulate)
+        where TOut : struct, IQuantizedOutput
+    {
+        QuantizedPath path = w.Path;
+        // The same IsSupported guard as the dispatch below, before any work.
+        QuantizedPaths.EnsureSupported(path);
+        int k = w.InputCount, kp = path == QuantizedPath.Scalar ? k : w.PaddedInputCount;
+        byte* rows = scratch.Rows;
+        float* xs = scratch.Scales;
+        RowQuantizer.QuantizeRows(x, m, ldx, k, rows, kp, xs, w.UnsignedActivations);
+
+        if (path == QuantizedPath.AvxVnni && AvxVnni.IsSupported)
+            RunPanels<AvxVnniStep, TOut>(rows, m, kp, xs, w, y, ldy, accumulate);
+        else if (path == QuantizedPath.Avx2 && Avx2.IsSupported)
+            RunPanels<Avx2Step, TOut>(rows, m, kp, xs, w, y, ldy, accumulate);
+        else if (path == QuantizedPath.NeonDot && AdvSimd.Arm64.IsSupported && Dp.IsSupported)
+            RunPanels<NeonDotStep, TOut>(rows, m, kp, xs, w, y, ldy, accumulate);
+        else if (path == QuantizedPath.Neon && AdvSimd.Arm64.IsSupported)
+            RunPanels<NeonStep, TOut>(rows, m, kp, xs, w, y, ldy, accumulate);
+        else if (path == QuantizedPath.Scalar)
+            RunScalar<TOut>((sbyte*)rows, m, k, xs, w, y, ldy, accumulate);
+        else
+            throw new UnreachableException($"int8 kernel path '{path.Name()}' is supported but has no kernel");
+        w.KeepAlive();
+        scratch.KeepAlive();
+    }
+
+    /// <summary>
+    /// The panel driver of every int8 vector path, as <c>Linear.RunPanels</c>: panels outside (one panel, 16·kp bytes,
+    /// is read from memory once per call), row blocks of at most <c>TStep.MaxRows</c> inside.
+    /// </summary>
+    private static void RunPanels<TStep, TOut>(byte* x, int m, int kp, float* xs, QuantizedWeights w, float* y, int ldy, bool accumulate)
+        where TStep : struct, IQuantizedStep
+        where TOut : struct, IQuantizedOutput
+    {
+        var blocks = new RowBlocks(m, TStep.MaxRows);
+        int n = w.OutputCount, panels = PackLayout.PanelCount(n), groups = kp / RowQuantizer.Group;
+        sbyte* pw = w.PackedPointer;
+        float* scales = w.ScalePointer, bias = w.BiasPointer;
+        int* start = w.StartPointer;
+        for (int p = 0; p < panels; p++)
+        {
+            int col = p * PackLayout.PanelWidth, cols = Math.Min(PackLayout.PanelWidth, n - col);
+            sbyte* wp = pw + (nint)p * PackLayout.PanelWidth * kp;
+            float* bp = bias == null ? null : bias + col;
+            int* sp = start == null ? null : start + col;
+            byte* xb = x;
+            float* xsb = xs, yb = y + col;
+            for (int b = 0; b < blocks.Count; b++)
+            {
+                int rows = blocks.Size(b);
+                switch (rows)
+                {
+                    case 6 when TStep.MaxRows >= 6: TStep.Tile<Rows6, TOut>(xb, kp, xsb, wp, groups, scales + col, bp, sp, yb, ldy, cols, accumulate); break;
+                    case 5 when TStep.MaxRows >= 5: TStep.Tile<Rows5, TOut>(xb, kp, xsb, wp, groups, scales + col, bp, sp, yb, ldy, cols, accumulate); break;
+                    case 4 when TStep.MaxRows >= 4: TStep.Tile<Rows4, TOut>(xb, kp, xsb, wp, groups, scales + col, bp, sp, yb, ldy, cols, accumulate); break;
+                    case 3 when TStep.MaxRows >= 3: TStep.Tile<Rows3, TOut>(xb, kp, xsb, wp, groups, scales + col, bp, sp, yb, ldy, cols, accumulate); break;
+                    case 2: TStep.Tile<Rows2, TOut>(xb, kp, xsb, wp, groups, scales + col, bp, sp, yb, ldy, cols, accumulate); break;
+                    default: TStep.Tile<Rows1, TOut>(xb, kp, xsb, wp, groups, scales + col, bp, sp, yb, ldy, cols, accumulate); break;
+                }
+                xb += (nint)rows * kp;
+                xsb += rows;
+                yb += (nint)rows * ldy;
+            }
+        }
+    }
+}
+
+/// <summary>
+/// What an int8 vector path contributes to <see cref="QuantizedLinear"/>'s panel driver: its register tile of
+/// <c>TShape.Rows</c> quantized rows × one 16-wide panel over all K groups, finished by <see cref="QuantizedEpilogue"/>.
+/// </summary>
+internal unsafe interface IQuantizedStep
+{
+    /// <summary>Most rows one tile holds (the register budget decides it); at most 6.</summary>
+    static abstract int MaxRows { get; }
+
+    /// <summary>
+    /// One tile. <paramref name="x"/>: the tile's quantized rows (stride <paramref name="ldx"/> = kp bytes), their scales
+    /// at <paramref name="xScale"/>; <paramref name="w"/>: the panel, <paramref name="groups"/> groups of 64 bytes;
+    /// <paramref name="wScale"/>, <paramref name="bias"/> (or null) and <paramref name="start"/> (accumulator start values,
+    /// or null for zero): 16 padded values of the panel's columns; Y: <paramref name="cols"/> ≤ 16 columns.
+    /// </summary>
+    static abstract void Tile<TShape, TOut>(byte* x, nint ldx, float* xScale, sbyte* w, int groups, float* wScale, float* bias, int* start,
+        float* y, nint ldy, int cols, bool accumulate)
+        where TShape : struct, ITileShape
+        where TOut : struct, IQuantizedOutput;
+}
+
+/// <summary>Whether a tile writes dequantized fp32 Y or (for the exactness tests) the raw int32 accumulators.</summary>
+internal interface IQuantizedOutput
+{
+    static abstract bool Raw { get; }
+}
+
+internal readonly struct Dequantized : IQuantizedOutput { public static bool Raw => false; }
+
+internal readonly struct RawAccumulators : IQuantizedOutput { public static bool Raw => true; }
+
+/// <summary>
+/// The end of every int8 tile row: int32 → fp32, times scaleₓ·scale_w (per column), then the fp32 epilogue (bias,
+/// accumulate, N tail) — or, for <see cref="RawAccumulators"/>, the int32 values as they are.
+/// </summary>
+internal static unsafe class QuantizedEpilogue
+{
+    /// <summary>A row held as columns 0–7 and 8–15 (AVX2 / AVX-VNNI).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store<TOut>(Vector256<int> lo, Vector256<int> hi, float xScale, float* wScale, float* bias, float* y, bool accumulate, int cols)
+        where TOut : struct, IQuantizedOutput
+    {
+        if (TOut.Raw)
+        {
+            int* yi = (int*)y;
+            if (cols == PackLayout.PanelWidth) { lo.Store(yi); hi.Store(yi + 8); }
+            else for (int c = 0; c < cols; c++) yi[c] = c < 8 ? lo.GetElement(c) : hi.GetElement(c - 8);
+            return;
+        }
+        Vector256<float> s = Vector256.Create(xScale);
+        Vector256<float> flo = Vector256.ConvertToSingle(lo) * (s * Vector256.Load(wScale));
+        Vector256<float> fhi = Vector256.ConvertToSingle(hi) * (s * Vector256.Load(wScale + 8));
+        Epilogue.Store(flo, fhi, bias, y, accumulate, cols);
+    }
+
+    /// <summary>A row held as columns 0–3, 4–7, 8–11 and 12–15 (NEON).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store<TOut>(Vector128<int> c0, Vector128<int> c1, Vector128<int> c2, Vector128<int> c3,
+        float xScale, float* wScale, float* bias, float* y, bool accumulate, int cols)
+        where TOut : struct, IQuantizedOutput
+    {
+        if (TOut.Raw)
+        {
+            int* yi = (int*)y;
+            if (cols == PackLayout.PanelWidth) { c0.Store(yi); c1.Store(yi + 4); c2.Store(yi + 8); c3.Store(yi + 12); }
+            else
+                for (int c = 0; c < cols; c++)
+                {
+                    Vector128<int> v = c < 8 ? (c < 4 ? c0 : c1) : (c < 12 ? c2 : c3);
+                    yi[c] = v.GetElement(c & 3);
+                }
+            return;
+        }
+        Vector128<float> s = Vector128.Create(xScale);
+        Epilogue.Store(
+            Vector128.ConvertToSingle(c0) * (s * Vector128.Load(wScale)),
+            Vector128.ConvertToSingle(c1) * (s * Vector128.Load(wScale + 4)),
+            Vector128.ConvertToSingle(c2) * (s * Vector128.Load(wScale + 8)),
+            Vector128.ConvertToSingle(c3) * (s * Vector128.Load(wScale + 12)),
+            bias, y, accumulate, cols);
+    }
+
+    /// <summary>One output (the scalar path): the same operations in the same order as the vector rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Put<TOut>(int acc, float xScale, float* wScale, float* bias, float* y, int j, bool accumulate)
+        where TOut : struct, IQuantizedOutput
+    {
+        if (TOut.Raw) ((int*)y)[j] = acc;
+        else Epilogue.Put((float)acc * (xScale * wScale[j]), bias, y, j, accumulate);
+    }
+}

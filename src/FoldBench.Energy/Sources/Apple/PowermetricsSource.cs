@@ -86,7 +86,8 @@ public sealed class PowermetricsSource : EnergySourceBase
                 throw new EnergySourceException(SourceState.Absent, $"{origin} printed no sample within {waited.Elapsed.TotalSeconds:0} s; {AppleStatus.Unverified}");
             Thread.Sleep(1);
         }
-        if (Volatile.Read(ref _failure) is { } failure) throw new EnergySourceException(SourceState.Malformed, $"{failure}; {AppleStatus.Unverified}");
+        if (Interlocked.Read(ref _samples) == 0 && Volatile.Read(ref _failure) is { } failure)
+            throw new EnergySourceException(SourceState.Malformed, $"{failure}; {AppleStatus.Unverified}");
         Domains = [new("cpu", DomainRole.Core, origin + " cpu_energy"), new("gpu", DomainRole.Uncore, origin + " gpu_energy"), new("ane", DomainRole.Uncore, origin + " ane_energy")];
         FoundDomains = ["cpu_energy", "gpu_energy", "ane_energy", "(no DRAM energy in powermetrics' plist)"];
         Selection = domain == "core"

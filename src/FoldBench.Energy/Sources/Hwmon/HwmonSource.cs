@@ -254,12 +254,12 @@ public sealed class HwmonSource : EnergySourceBase
 
     protected override void ReadInto(double[] joules, long[] raw)
     {
-        for (int i = 0; i < _rails.Count; i++)
-        {
-            var r = _rails[i];
-            double value = Sample(r, out raw[i]);
-            joules[i] = r.Channel.Quantity == HwmonQuantity.EnergyMicrojoules ? value : r.Integral.Add(value, Stopwatch.GetTimestamp());
-        }
+        // Sensors are integrated at the midpoint of this read, the instant the sample's own timestamp stands for.
+        long before = Stopwatch.GetTimestamp();
+        for (int i = 0; i < _rails.Count; i++) joules[i] = Sample(_rails[i], out raw[i]);
+        if (_quantity == HwmonQuantity.EnergyMicrojoules) return;
+        long mid = before + (Stopwatch.GetTimestamp() - before) / 2;
+        for (int i = 0; i < _rails.Count; i++) joules[i] = _rails[i].Integral.Add(joules[i], mid);
     }
 
     /// <summary>The exact command that grants read access (until reboot), and the udev rule that keeps it.</summary>

@@ -58,18 +58,18 @@ public class NewSourceSessionTests(ITestOutputHelper output)
         Assert.True(r.Attributable, r.Reason);
         double injected = f.Writer.Injected(channel, w.Start, w.End);
         double gross = r.GrossJoulesPerOp!.Value * 1000;
+        double net = r.NetJoulesPerOp!.Value * 1000;
         double bound = r.UncertaintyJoulesPerOp!.Value * 1000;
         // The channel's own power in the window (the writer injects it at a constant rate there) sizes the slack of a
         // stalled writer tick; the idle baseline's stalls, at no more than that power, reach the net figure only.
         double channelWatts = injected / w.Seconds;
         double slack = Slack(f.Writer, channelWatts, period);
-        double idleSlack = 2 * channelWatts * Math.Max(0, (idleGap - period).TotalSeconds) / 0.4 * w.Seconds;
+        double idleSlack = 2 * channelWatts * Math.Max(0, (idleGap - period).TotalSeconds) / ((idleTo - idleFrom) / (double)Stopwatch.Frequency) * w.Seconds;
         output.WriteLine($"{layout} {source} ({r.Domain}): window {w.Seconds:0.###} s, injected {injected:0.######} J, gross {gross:0.######} J " +
                          $"(error {(gross - injected) / injected:P3}), bound ±{bound:0.######} J, writer slack {slack:0.######} J (idle {idleSlack:0.######} J), idle {session.IdleWatts:0.####} W (true {trueIdleWatts:0.####} W), net {net:0.######} J, period {period.TotalMilliseconds} ms");
         Assert.InRange(Math.Abs(gross - injected), 0, bound + slack);
         // Net is gross less the idle baseline over the window; the truth is the channel's injected energy less its
         // injected idle power (the model at 3 W) over the same length.
-        double net = r.NetJoulesPerOp!.Value * 1000;
         Assert.InRange(Math.Abs(net - (injected - trueIdleWatts * w.Seconds)), 0, bound + slack + idleSlack);
         Assert.Equal(source, r.Source);
         Assert.Equal(selection, r.Domain);

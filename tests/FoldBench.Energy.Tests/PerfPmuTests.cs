@@ -116,6 +116,33 @@ public class PerfPmuTests(ITestOutputHelper output)
         Assert.Contains("AMD family 17h+ since 5.8", s.Reason);
     }
 
+    /// <summary>
+    /// The syscall reader itself, on any Linux host: the same perf_event_attr, system-wide open on CPU 0 and read(2),
+    /// applied to the software cpu-clock event (type 1, config 0), whose count (ns) must grow. Skipped with the
+    /// kernel's answer where the paranoia level forbids CPU-wide events to this user.
+    /// </summary>
+    [Fact]
+    public void The_syscall_reader_opens_and_reads_a_cpu_wide_counter()
+    {
+        if (!OperatingSystem.IsLinux()) Assert.Skip("perf_event_open is Linux-only");
+        IPerfCounter counter;
+        try
+        {
+            counter = PerfEventSyscalls.Instance.Open(1, new PerfPowerEvent("cpu-clock", DomainRole.Meter, 0, 1e-9), 0);
+        }
+        catch (FoldBench.Energy.IO.EnergySourceException e)
+        {
+            Assert.Skip($"perf_event_open is {e.State.ToName()} here: {e.Message}");
+            return;
+        }
+        using (counter)
+        {
+            ulong a = counter.Read();
+            Until.Holds(() => counter.Read() > a, "the cpu-clock count growing");
+            output.WriteLine($"{counter.Path}: {a} then {counter.Read()} ns");
+        }
+    }
+
     /// <summary>The real perf_event_open on this machine: read for real where the PMU exists and may be opened, skipped with the reason otherwise.</summary>
     [Fact]
     public void The_real_reader_counts_where_the_pmu_exists()

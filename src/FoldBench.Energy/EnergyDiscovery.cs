@@ -1,7 +1,11 @@
 using FoldBench.Energy.Sources;
 using FoldBench.Energy.Sources.Battery;
+using FoldBench.Energy.Sources.Apple;
+using FoldBench.Energy.Sources.Hwmon;
 using FoldBench.Energy.Sources.Msr;
+using FoldBench.Energy.Sources.PerfPmu;
 using FoldBench.Energy.Sources.Powercap;
+using FoldBench.Energy.Sources.RaspberryPi;
 using FoldBench.Energy.Sources.Trace;
 using FoldBench.Energy.Sources.Windows;
 
@@ -12,7 +16,9 @@ public static class EnergyDiscovery
 {
     /// <summary>
     /// Probes, in order of preference: external meter traces (a lab meter, when given, is what the user wants
-    /// measured), powercap RAPL, MSR RAPL (same counters; powercap needs no capability), Windows EMI, battery.
+    /// measured), powercap RAPL, perf RAPL (the same counters through perf_event_open, for machines where energy_uj is
+    /// root-only), MSR RAPL (same counters; powercap needs no capability), Windows EMI, hwmon, the Raspberry Pi 5's
+    /// PMIC, Apple's IOReport and powermetrics, battery.
     /// <see cref="EnergyOptions.PreferredSource"/> overrides the order when that source is usable.
     /// </summary>
     public static EnergyInventory Discover(EnergyOptions options)
@@ -22,8 +28,13 @@ public static class EnergyDiscovery
         foreach (var trace in options.TraceFiles ?? []) sources.Add(ExternalTraceSource.Probe(trace, options.TraceOffsetSeconds));
         if ((options.TraceFiles ?? []).Count == 0) sources.Add(NoTrace.Instance);
         sources.Add(PowercapRaplSource.Probe(options));
+        sources.Add(PerfPowerSource.Probe(options));
         sources.Add(MsrRaplSource.Probe(options));
         sources.Add(EmiSource.Probe(options));
+        sources.Add(HwmonSource.Probe(options));
+        sources.Add(PiPmicSource.Probe(options));
+        sources.Add(IOReportSource.Probe(options));
+        sources.Add(PowermetricsSource.Probe(options));
         sources.Add(BatterySource.Probe(options));
 
         var usable = sources.Where(s => s.State == SourceState.Usable).ToList();

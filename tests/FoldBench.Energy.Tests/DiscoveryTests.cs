@@ -48,11 +48,12 @@ public class DiscoveryTests
         using var f = new Fixture(FixtureLayout.IntelLaptop);
         using var inventory = EnergyDiscovery.Discover(f.Options());
         var infos = inventory.Describe();
-        Assert.Equal(["external-trace", "powercap-rapl", "msr-rapl", "windows-emi", "battery"], infos.Select(i => i.Name).ToArray());
+        Assert.Equal(["external-trace", "powercap-rapl", "perf-rapl", "msr-rapl", "windows-emi", "hwmon", "raspberrypi-pmic", "apple-ioreport", "apple-powermetrics", "battery"],
+                     infos.Select(i => i.Name).ToArray());
         Assert.All(infos, i => Assert.False(string.IsNullOrWhiteSpace(i.Reason)));
         Assert.Equal("powercap-rapl", inventory.Chosen!.Name);
-        Assert.StartsWith("usable, not chosen", infos[2].Reason);
-        Assert.Equal("charging", infos[4].State);
+        Assert.StartsWith("usable, not chosen", infos.Single(i => i.Name == "msr-rapl").Reason);
+        Assert.Equal("charging", infos.Single(i => i.Name == "battery").State);
     }
 
     [Fact]

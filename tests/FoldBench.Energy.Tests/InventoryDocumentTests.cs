@@ -21,7 +21,8 @@ public class InventoryDocumentTests
         Assert.Equal(JsonValueKind.Null, root.GetProperty("unavailableReason").ValueKind);
 
         var sources = root.GetProperty("sources").EnumerateArray().ToList();
-        Assert.Equal(["external-trace", "powercap-rapl", "msr-rapl", "windows-emi", "battery"], sources.Select(s => s.GetProperty("name").GetString()!).ToArray());
+        Assert.Equal(["external-trace", "powercap-rapl", "perf-rapl", "msr-rapl", "windows-emi", "hwmon", "raspberrypi-pmic", "apple-ioreport", "apple-powermetrics", "battery"],
+                     sources.Select(s => s.GetProperty("name").GetString()!).ToArray());
         var rapl = sources[1];
         Assert.True(rapl.GetProperty("chosen").GetBoolean());
         Assert.Equal("EnergyCounter", rapl.GetProperty("kind").GetString());

@@ -5,7 +5,7 @@ using FoldBench.Energy.Sources.Msr;
 
 namespace FoldBench.Energy.Simulation;
 
-public enum FixtureLayout { IntelLaptop, AmdServer, LaptopBattery, PhoneBattery, Xeon6Server }
+public enum FixtureLayout { IntelLaptop, AmdServer, LaptopBattery, PhoneBattery, Xeon6Server, JetsonOrin, AmdApu, EpycHwmon, PerfPmu, RaspberryPi5 }
 
 /// <param name="NearWrap">Start every counter about 0.4 s before its wrap-around, so a wrap falls inside the first window.</param>
 /// <param name="Charging">Battery layouts: on the charger (status Charging, adapter online).</param>
@@ -30,13 +30,48 @@ public sealed class FixtureWriter : IDisposable
         ["laptop-battery"] = FixtureLayout.LaptopBattery,
         ["phone-battery"] = FixtureLayout.PhoneBattery,
         ["xeon6-server"] = FixtureLayout.Xeon6Server,
+        ["jetson-orin"] = FixtureLayout.JetsonOrin,
+        ["amd-apu"] = FixtureLayout.AmdApu,
+        ["epyc-hwmon"] = FixtureLayout.EpycHwmon,
+        ["perf-pmu"] = FixtureLayout.PerfPmu,
+        ["raspberrypi5"] = FixtureLayout.RaspberryPi5,
     };
 
     private abstract class Counter
     {
         public required Share Share;
         public double Joules;
+        public double ModelWatts;    // the model's watts at the last tick (readings of present power publish these)
         public abstract void Publish();
+    }
+
+    /// <summary>A reading of present power: the channel's watts in counts of a unit (power*_input µW), or its current at a bus voltage (curr*_input mA).</summary>
+    private sealed class ReadingCounter(FileStream file, double wattsPerCount) : Counter
+    {
+        public override void Publish() => WriteInPlace(file, (long)Math.Round(Share.Watts(ModelWatts) / wattsPerCount));
+    }
+
+    /// <summary>A cumulative count of a unit of joules from its start value (energy*_input µJ, a perf event's count).</summary>
+    private sealed class CountCounter(FileStream file, double joulesPerCount, double start) : Counter
+    {
+        public override void Publish() => WriteInPlace(file, (long)(start + Joules / joulesPerCount));
+    }
+
+    /// <summary>The text `vcgencmd pmic_read_adc` prints: each rail's current (its share of the power at its voltage), then each voltage.</summary>
+    private sealed class PmicOutput(FileStream file, IReadOnlyList<PmicRailSpec> rails) : Counter
+    {
+        public override void Publish() => WriteInPlace(file, Encoding.ASCII.GetBytes(Text(rails, ModelWatts)));
+    }
+
+    /// <summary>The pmic_read_adc text at model power <paramref name="watts"/>: currents first, then voltages, names right-aligned.</summary>
+    internal static string Text(IReadOnlyList<PmicRailSpec> rails, double watts)
+    {
+        var sb = new StringBuilder();
+        foreach (var r in rails.Where(r => r.CurrentIndex >= 0))
+            sb.Append(CultureInfo.InvariantCulture, $"{r.Rail + "_A",12} current({r.CurrentIndex})={r.Share.Watts(watts) / r.Volts:0.00000000}A\n");
+        foreach (var r in rails)
+            sb.Append(CultureInfo.InvariantCulture, $"{r.Rail + "_V",12} volt({r.VoltIndex})={r.Volts:0.00000000}V\n");
+        return sb.ToString();
     }
 
     /// <summary>A powercap energy_uj file: µJ modulo max_energy_range_uj.</summary>
@@ -174,7 +209,11 @@ public sealed class FixtureWriter : IDisposable
             if (gap > Interlocked.Read(ref _maxGap)) Interlocked.Exchange(ref _maxGap, gap);
             double dt = gap / (double)Stopwatch.Frequency;
             double w = _model.Watts(now);
-            foreach (var c in _counters) c.Joules += c.Share.Watts(w) * dt;
+            foreach (var c in _counters)
+            {
+                c.ModelWatts = w;
+                c.Joules += c.Share.Watts(w) * dt;
+            }
             foreach (var (name, share) in _channels) _channelJoules[name] += share.Watts(w) * dt;
             _gaugeJoules += w * dt;
             _last = now;
@@ -259,6 +298,31 @@ public sealed class FixtureWriter : IDisposable
             _counters.Add(new MsrCounter(files, c.Register, unit, start) { Share = c.Share });
         }
         if (layout.Gauge is { } g) _gauge = Gauge(layout, g);
+        foreach (var r in layout.Readings)
+        {
+            double wattsPerCount = r.BusPath is null ? r.Unit : r.Unit * layout.Number(r.BusPath) * r.BusUnit;
+            _counters.Add(new ReadingCounter(OpenForUpdate(r.Path), wattsPerCount) { Share = r.Share, ModelWatts = w0 });
+        }
+        foreach (var c in layout.Counts)
+        {
+            var file = c.Start is null ? OpenForUpdate(c.Path) : CreateGenerated(c.Path);
+            _counters.Add(new CountCounter(file, c.Unit, c.Start ?? layout.Number(c.Path)) { Share = c.Share });
+        }
+        foreach (var n in layout.Nodes)
+        {
+            CreateGenerated(n.Path);
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(_tree.At(n.Path), n.Mode);
+        }
+        foreach (var rails in layout.PmicRails.GroupBy(r => r.Path))
+            _counters.Add(new PmicOutput(CreateGenerated(rails.Key), rails.ToList()) { Share = new Share(0, 0), ModelWatts = w0 });
+    }
+
+    /// <summary>A file the writer generates outside the layout's tree (under foldbench-sim/): what a syscall or a tool would hand over.</summary>
+    private FileStream CreateGenerated(string kernelPath)
+    {
+        string path = _tree.At(kernelPath);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        return Track(new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, 1));
     }
 
     private FileStream OpenForUpdate(string kernelPath) => Track(new FileStream(_tree.At(kernelPath), FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, 1));

@@ -72,7 +72,12 @@ public interface IEnergySource : IDisposable
     EnergyReading Read();
 }
 
-public enum SourceKind { EnergyCounter, BatteryGauge, WindowsMeter, ExternalMeter }
+public enum SourceKind
+{
+    EnergyCounter, BatteryGauge, WindowsMeter, ExternalMeter,
+    /// <summary>A sensor of present power (hwmon power*_input, INA3221 volts × amps, a PMIC's rails), integrated between reads.</summary>
+    PowerSensor,
+}
 
 public enum SourceState { Usable, Absent, PermissionDenied, Charging, Malformed, UnsupportedOs }
 

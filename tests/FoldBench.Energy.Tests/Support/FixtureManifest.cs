@@ -6,7 +6,8 @@ namespace FoldBench.Energy.Tests.Support;
 /// <summary>
 /// A fixture tree as text: "d PATH", "l PATH -> TARGET", "f MODE PATH = CONTENT" (content escaped: \n, \\), sorted: the
 /// format of the layout files (src/FoldBench.Energy/Simulation/Layouts/*.tree), read back from disk independently.
-/// Files under dev/ (binary MSR images) and the writer's ledger are generated, not listed.
+/// Files under dev/ (binary MSR images, device nodes), foldbench-sim/ (stand-ins for syscalls and tools) and the writer's
+/// ledger are generated, not listed.
 /// </summary>
 public static class FixtureManifest
 {
@@ -23,7 +24,7 @@ public static class FixtureManifest
         foreach (var entry in Directory.EnumerateFileSystemEntries(dir))
         {
             string rel = Path.GetRelativePath(root, entry).Replace('\\', '/');
-            if (rel == "dev" || rel == "foldbench-injected.csv") continue;
+            if (rel == "dev" || rel == "foldbench-sim" || rel == "foldbench-injected.csv") continue;
             var info = new FileInfo(entry);
             if (info.LinkTarget is { } target) { lines.Add($"l {rel} -> {target}"); continue; }
             if (Directory.Exists(entry))
@@ -82,7 +83,7 @@ public static class FixtureManifest
     {
         var sb = new StringBuilder();
         foreach (char c in s)
-            sb.Append(c switch { '\\' => "\\\\", '\n' => "\\n", '\t' => "\\t", _ => c.ToString(CultureInfo.InvariantCulture) });
+            sb.Append(c switch { '\\' => "\\\\", '\n' => "\\n", '\t' => "\\t", '\0' => "\\0", _ => c.ToString(CultureInfo.InvariantCulture) });
         return sb.ToString();
     }
 
@@ -93,7 +94,7 @@ public static class FixtureManifest
         {
             if (s[i] != '\\' || i + 1 >= s.Length) { sb.Append(s[i]); continue; }
             char n = s[++i];
-            sb.Append(n switch { 'n' => '\n', 't' => '\t', _ => n });
+            sb.Append(n switch { 'n' => '\n', 't' => '\t', '0' => '\0', _ => n });
         }
         return sb.ToString();
     }

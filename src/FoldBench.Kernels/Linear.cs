@@ -80,16 +80,17 @@ public static unsafe partial class Linear
         float* pw = w.PackedPointer, bias = w.BiasPointer;
         int k = w.InputCount, ldw = w.WeightStride, n = w.OutputCount;
         KernelPath path = w.Path;
+        bool fromMemory = w.Residency == WeightResidency.Memory;
         if (path == KernelPath.Avx512 && Avx512F.IsSupported)
-            RunPanels<Avx512Step>(x, m, ldx, pw, k, ldw, n, bias, y, ldy, accumulate, share, shares);
+            RunPanels<Avx512Step>(x, m, ldx, pw, k, ldw, n, bias, y, ldy, accumulate, fromMemory, share, shares);
         else if (path == KernelPath.Avx2 && Avx2.IsSupported && Fma.IsSupported)
-            RunPanels<Avx2Step>(x, m, ldx, pw, k, ldw, n, bias, y, ldy, accumulate, share, shares);
+            RunPanels<Avx2Step>(x, m, ldx, pw, k, ldw, n, bias, y, ldy, accumulate, fromMemory, share, shares);
         else if (path == KernelPath.Neon && AdvSimd.Arm64.IsSupported)
-            RunPanels<NeonStep>(x, m, ldx, pw, k, ldw, n, bias, y, ldy, accumulate, share, shares);
+            RunPanels<NeonStep>(x, m, ldx, pw, k, ldw, n, bias, y, ldy, accumulate, fromMemory, share, shares);
         else if (path == KernelPath.Portable && Vector256.IsHardwareAccelerated)
-            RunPanels<Portable256Step>(x, m, ldx, pw, k, ldw, n, bias, y, ldy, accumulate, share, shares);
+            RunPanels<Portable256Step>(x, m, ldx, pw, k, ldw, n, bias, y, ldy, accumulate, fromMemory, share, shares);
         else if (path == KernelPath.Portable && Vector128.IsHardwareAccelerated)
-            RunPanels<Portable128Step>(x, m, ldx, pw, k, ldw, n, bias, y, ldy, accumulate, share, shares);
+            RunPanels<Portable128Step>(x, m, ldx, pw, k, ldw, n, bias, y, ldy, accumulate, fromMemory, share, shares);
         else if (path == KernelPath.Scalar)
             RunScalar(x, m, ldx, pw, k, ldw, n, bias, y, ldy, accumulate, share, shares);
         else
@@ -110,9 +111,10 @@ public static unsafe partial class Linear
     /// compiled once per path with every <c>TStep</c> member a constant or a direct call.
     /// With more than one share, share s runs the s-th contiguous run of whole tiles (<see cref="ShareOf"/>): the
     /// same tiles over the same panels as one share would, so the bits are the same.
+    /// <paramref name="fromMemory"/>: the weights were packed with <see cref="WeightResidency.Memory"/>.
     /// </summary>
     private static void RunPanels<TStep>(float* x, int m, int ldx, float* w, int k, int ldw, int n, float* bias, float* y, int ldy, bool accumulate,
-        int share, int shares)
+        bool fromMemory, int share, int shares)
         where TStep : struct, IPanelStep
     {
         var blocks = new RowBlocks(m, TStep.MaxRows);
@@ -133,6 +135,9 @@ public static unsafe partial class Linear
             // tile's compute. One row block has no compute to hide it behind: there it measured slower.
             bool prefetch = TStep.Prefetches && blocks.Count > 1 && p + TStep.PanelsPerTile < end;
             nint next = (nint)TStep.PanelsPerTile * ldw;
+            // One row block whose weights stream from memory: no later block can hide the panels' latency, so the tile
+            // prefetches its own panels ahead of its loads (see WeightResidency for why this is a hint).
+            bool ahead = fromMemory && TStep.Prefetches && blocks.Count == 1;
             for (int b = 0; b < blocks.Count; b++)
             {
                 nint pf = prefetch && b < TStep.PanelsPerTile ? next + b * (nint)ldw : 0;
@@ -140,25 +145,25 @@ public static unsafe partial class Linear
                 // Heights above MaxRows never occur; the guards drop their code.
                 switch (rows)
                 {
-                    case 12 when TStep.MaxRows >= 12: TStep.Tile<Rows12>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate, pf); break;
-                    case 11 when TStep.MaxRows >= 11: TStep.Tile<Rows11>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate, pf); break;
-                    case 10 when TStep.MaxRows >= 10: TStep.Tile<Rows10>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate, pf); break;
-                    case 9 when TStep.MaxRows >= 9: TStep.Tile<Rows9>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate, pf); break;
-                    case 8 when TStep.MaxRows >= 8: TStep.Tile<Rows8>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate, pf); break;
-                    case 7 when TStep.MaxRows >= 7: TStep.Tile<Rows7>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate, pf); break;
-                    case 6 when TStep.MaxRows >= 6: TStep.Tile<Rows6>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate, pf); break;
-                    case 5 when TStep.MaxRows >= 5: TStep.Tile<Rows5>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate, pf); break;
+                    case 12 when TStep.MaxRows >= 12: TStep.Tile<Rows12>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate, pf, ahead); break;
+                    case 11 when TStep.MaxRows >= 11: TStep.Tile<Rows11>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate, pf, ahead); break;
+                    case 10 when TStep.MaxRows >= 10: TStep.Tile<Rows10>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate, pf, ahead); break;
+                    case 9 when TStep.MaxRows >= 9: TStep.Tile<Rows9>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate, pf, ahead); break;
+                    case 8 when TStep.MaxRows >= 8: TStep.Tile<Rows8>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate, pf, ahead); break;
+                    case 7 when TStep.MaxRows >= 7: TStep.Tile<Rows7>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate, pf, ahead); break;
+                    case 6 when TStep.MaxRows >= 6: TStep.Tile<Rows6>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate, pf, ahead); break;
+                    case 5 when TStep.MaxRows >= 5: TStep.Tile<Rows5>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate, pf, ahead); break;
                     case 4 when TStep.MaxRows >= 4:
                         if (TStep.SplitFourRows)
                         {
-                            TStep.Tile<Rows2>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate, pf);
-                            TStep.Tile<Rows2>(xb + 2 * (nint)ldx, ldx, wp, k, bp, yb + 2 * (nint)ldy, ldy, cols, accumulate, 0);
+                            TStep.Tile<Rows2>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate, pf, ahead);
+                            TStep.Tile<Rows2>(xb + 2 * (nint)ldx, ldx, wp, k, bp, yb + 2 * (nint)ldy, ldy, cols, accumulate, 0, false);
                         }
-                        else TStep.Tile<Rows4>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate, pf);
+                        else TStep.Tile<Rows4>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate, pf, ahead);
                         break;
-                    case 3 when TStep.MaxRows >= 3: TStep.Tile<Rows3>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate, pf); break;
-                    case 2: TStep.Tile<Rows2>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate, pf); break;
-                    default: TStep.Tile<Rows1>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate, pf); break;
+                    case 3 when TStep.MaxRows >= 3: TStep.Tile<Rows3>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate, pf, ahead); break;
+                    case 2: TStep.Tile<Rows2>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate, pf, ahead); break;
+                    default: TStep.Tile<Rows1>(xb, ldx, wp, k, bp, yb, ldy, cols, accumulate, pf, ahead); break;
                 }
                 xb += (nint)rows * ldx;
                 yb += (nint)rows * ldy;
@@ -230,7 +235,12 @@ internal unsafe interface IPanelStep
     /// Floats from each weight line the tile loads to a line it prefetches into L2 (the next tile's panels at the same K
     /// step), or 0 for none. Paths without a prefetch instruction (.NET has none for NEON or Vector128) ignore it.
     /// </param>
-    static abstract void Tile<TShape>(float* x, nint ldx, float* w, int k, float* bias, float* y, nint ldy, int cols, bool accumulate, nint prefetch)
+    /// <param name="ahead">
+    /// The tile is the only row block and its weights come from memory (<see cref="WeightResidency.Memory"/>): it
+    /// prefetches its own panels a fixed distance ahead of its loads (tiles of 2 rows or more; x86 only).
+    /// </param>
+    static abstract void Tile<TShape>(float* x, nint ldx, float* w, int k, float* bias, float* y, nint ldy, int cols, bool accumulate, nint prefetch,
+        bool ahead)
         where TShape : struct, ITileShape;
 }
 
@@ -238,8 +248,16 @@ internal unsafe interface IPanelStep
 internal interface IPrefetch
 {
     static abstract bool On { get; }
+
+    /// <summary>
+    /// The tile prefetches its own panels ahead (every panel it reads, into L1) rather than the next tile's first
+    /// panel into L2.
+    /// </summary>
+    static virtual bool OwnPanels => false;
 }
 
 internal readonly struct Prefetch : IPrefetch { public static bool On => true; }
+
+internal readonly struct PrefetchOwnPanels : IPrefetch { public static bool On => true; public static bool OwnPanels => true; }
 
 internal readonly struct NoPrefetch : IPrefetch { public static bool On => false; }

@@ -44,6 +44,13 @@ public sealed unsafe class PackedWeights
 
     public bool HasBias => _biasLength > 0;
 
+    /// <summary>
+    /// Where the caller expects these weights to be when they are read (<see cref="WeightResidency"/>): a speed hint,
+    /// never a change of result. Set it to <see cref="WeightResidency.Memory"/> when this set is one of many read in turn
+    /// that together exceed the last-level cache.
+    /// </summary>
+    public WeightResidency Residency { get; set; } = WeightResidency.Cache;
+
     /// <summary>The bias as given (N values), or empty.</summary>
     public ReadOnlySpan<float> Bias => HasBias ? new ReadOnlySpan<float>(_storage, _offset + _packedLength, _n) : default;
 

@@ -47,6 +47,9 @@ public class KernelBenchmarks
             // Distinct contents per set so no two sets share cache lines or pages.
             if (i > 0) w[i % w.Length] += 1e-3f;
             _sets[i] = PackedWeights.Pack(w, KN, KN, bias, path);
+            // The rotation exceeds the last-level cache, and the kernel is told so, as a model whose layers exceed it
+            // tells it (WeightResidency: single-block tiles then prefetch their own panels).
+            if (count > 1) _sets[i].Residency = WeightResidency.Memory;
         }
         _slowdown = SlowdownSwitch.For(_x, M, w, KN, KN, path);
         _next = 0;

@@ -1,0 +1,31 @@
+namespace FoldBench.Kernels;
+
+/// <summary>
+/// Where the caller expects a set of packed weights to be when a projection reads it: a hint that changes only how fast
+/// the kernel runs, never its result (the bits are the same either way; the tests check it).
+/// </summary>
+/// <remarks>
+/// <para>
+/// A kernel cannot see whether its weights are cached, and the two cases want different code. With one row block
+/// (M ≤ 12 on AVX-512, M ≤ 6 on AVX2) no other block re-reads a tile's panels, so nothing hides their memory latency but
+/// the core's own look-ahead, which covers fewer bytes the more rows a K step multiplies: at M = 4 and 8 the streamed
+/// tiles read memory at half the rate M = 1 does. Prefetching the tile's own panels ahead of its loads fixes that, and
+/// costs load-port slots where the lines are already in L1/L2.
+/// </para>
+/// <para>
+/// Measured on the Zen 5 VM, one core, K = N = 512, in-process A/B (see the kernels README): AVX-512 streamed M = 4 /
+/// 8 / 12 1.24–1.41× / 1.46–1.63× / 1.37–1.50×, AVX2 M = 2 / 4 / 6 1.36–1.49× / 1.44–1.49× / 1.54–1.67×, while the
+/// same prefetch on cache-resident weights cost AVX-512 M = 2 up to 20% and AVX2 M = 2 12%. So it is asked for, not
+/// guessed: a caller that knows its weights stream (a model whose layers together exceed the last-level cache, the
+/// streamed regime of the kernels suite) says <see cref="Memory"/>. M = 1 never prefetches (it streams at the memory
+/// roof already and the prefetch measured slower), and tiles of several row blocks prefetch the next tile whatever the hint.
+/// </para>
+/// </remarks>
+public enum WeightResidency
+{
+    /// <summary>The weights are expected in the caches (the default): no prefetch of a tile's own panels.</summary>
+    Cache,
+
+    /// <summary>The weights come from memory (one of many sets read in turn, more than the last-level cache holds).</summary>
+    Memory,
+}

@@ -35,7 +35,7 @@ public static unsafe partial class Linear
         private const int AheadFloats = 1024;
 
         public static void Tile<T>(float* x, nint ldx, float* w, int k, float* bias, float* y, nint ldy, int cols, bool accumulate, nint prefetch,
-            bool ahead)
+            bool ahead, nint second)
             where T : struct, ITileShape
         {
             if (prefetch != 0) Body<T, Prefetch>(x, ldx, w, k, bias, y, ldy, cols, accumulate, prefetch);

@@ -7,8 +7,8 @@ namespace FoldBench.Kernels;
 public static unsafe partial class Linear
 {
     /// <summary>
-    /// The hand-written AVX-512F tile: up to 12 rows × 32 columns (two adjacent 16-wide panels, one
-    /// ZMM each per K step) over the same packed panels as the other vector paths.
+    /// The hand-written AVX-512F tile: up to 12 rows × 32 columns (two 16-wide panels, one ZMM each per K step, panel t
+    /// and panel t + ⌈P/2⌉ so that the tiles read two long streams) over the same packed panels as the other vector paths.
     /// </summary>
     /// <remarks>
     /// <para>
@@ -48,13 +48,13 @@ public static unsafe partial class Linear
         private const int AheadFloats = 512;
 
         public static void Tile<T>(float* x, nint ldx, float* w, int k, float* bias, float* y, nint ldy, int cols, bool accumulate, nint prefetch,
-            bool ahead)
+            bool ahead, nint second)
             where T : struct, ITileShape
         {
-            if (cols <= PackLayout.PanelWidth) Body<T, OnePanel, NoPrefetch>(x, ldx, w, k, bias, y, ldy, cols, accumulate, 0);
-            else if (prefetch != 0) Body<T, TwoPanels, Prefetch>(x, ldx, w, k, bias, y, ldy, cols, accumulate, prefetch);
-            else if (ahead && T.Rows >= 2) Body<T, TwoPanels, PrefetchOwnPanels>(x, ldx, w, k, bias, y, ldy, cols, accumulate, AheadFloats);
-            else Body<T, TwoPanels, NoPrefetch>(x, ldx, w, k, bias, y, ldy, cols, accumulate, 0);
+            if (cols <= PackLayout.PanelWidth) Body<T, OnePanel, NoPrefetch>(x, ldx, w, k, bias, y, ldy, cols, accumulate, 0, second);
+            else if (prefetch != 0) Body<T, TwoPanels, Prefetch>(x, ldx, w, k, bias, y, ldy, cols, accumulate, prefetch, second);
+            else if (ahead && T.Rows >= 2) Body<T, TwoPanels, PrefetchOwnPanels>(x, ldx, w, k, bias, y, ldy, cols, accumulate, AheadFloats, second);
+            else Body<T, TwoPanels, NoPrefetch>(x, ldx, w, k, bias, y, ldy, cols, accumulate, 0, second);
         }
 
         /// <summary>K phases of a tile of <paramref name="rows"/> rows: as many as fit in 12 slots.</summary>
@@ -63,13 +63,16 @@ public static unsafe partial class Linear
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         [SkipLocalsInit]
-        private static void Body<T, TP, TF>(float* x, nint ldx, float* w, int k, float* bias, float* y, nint ldy, int cols, bool accumulate, nint prefetch)
+        private static void Body<T, TP, TF>(float* x, nint ldx, float* w, int k, float* bias, float* y, nint ldy, int cols, bool accumulate, nint prefetch,
+            nint second)
             where T : struct, ITileShape
             where TP : struct, IPanelCount
             where TF : struct, IPrefetch
         {
             int rows = T.Rows, phases = PhasesFor(T.Rows), slots = rows * phases;
-            float* w2 = w + (nint)PackLayout.PanelWidth * k; // the second panel (unused with one)
+            // The second panel: `second` panels on in W, Y and the bias (unused with one).
+            float* w2 = w + second * PackLayout.PanelWidth * k;
+            nint secondColumn = second * PackLayout.PanelWidth;
             // Row pointers, set once: the JIT does not hoist x + r·ldx out of the loop by itself.
             // Rows past T.Rows are never read and fold away.
             float* x0 = x, x1 = x0 + ldx, x2 = x1 + ldx, x3 = x2 + ldx, x4 = x3 + ldx, x5 = x4 + ldx,
@@ -191,7 +194,7 @@ public static unsafe partial class Linear
                 }
                 float* yr = y + r * ldy;
                 Epilogue.Store(a, bias, yr, accumulate, first);
-                if (TP.Two) Epilogue.Store(b, bias == null ? null : bias + PackLayout.PanelWidth, yr + PackLayout.PanelWidth, accumulate, cols - PackLayout.PanelWidth);
+                if (TP.Two) Epilogue.Store(b, bias == null ? null : bias + secondColumn, yr + secondColumn, accumulate, cols - PackLayout.PanelWidth);
             }
         }
 

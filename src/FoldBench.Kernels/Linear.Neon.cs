@@ -34,7 +34,7 @@ public static unsafe partial class Linear
         /// scalar-loaded X register).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void Tile<T>(float* x, nint ldx, float* w, int k, float* bias, float* y, nint ldy, int cols, bool accumulate, nint prefetch, bool ahead)
+        public static void Tile<T>(float* x, nint ldx, float* w, int k, float* bias, float* y, nint ldy, int cols, bool accumulate, nint prefetch, bool ahead, nint second)
             where T : struct, ITileShape
         {
             const int Group = 4;

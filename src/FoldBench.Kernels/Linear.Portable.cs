@@ -21,7 +21,7 @@ public static unsafe partial class Linear
         public static bool SplitFourRows => false;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void Tile<T>(float* x, nint ldx, float* w, int k, float* bias, float* y, nint ldy, int cols, bool accumulate, nint prefetch, bool ahead)
+        public static void Tile<T>(float* x, nint ldx, float* w, int k, float* bias, float* y, nint ldy, int cols, bool accumulate, nint prefetch, bool ahead, nint second)
             where T : struct, ITileShape
         {
             float* x0 = x, x1 = x + ldx, x2 = x + 2 * ldx, x3 = x + 3 * ldx;
@@ -68,7 +68,7 @@ public static unsafe partial class Linear
         public static bool SplitFourRows => false;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void Tile<T>(float* x, nint ldx, float* w, int k, float* bias, float* y, nint ldy, int cols, bool accumulate, nint prefetch, bool ahead)
+        public static void Tile<T>(float* x, nint ldx, float* w, int k, float* bias, float* y, nint ldy, int cols, bool accumulate, nint prefetch, bool ahead, nint second)
             where T : struct, ITileShape
         {
             float* x0 = x, x1 = x + ldx;

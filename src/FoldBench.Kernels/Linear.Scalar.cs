@@ -10,7 +10,7 @@ public static unsafe partial class Linear
     private static void RunScalar(float* x, int m, int ldx, float* w, int k, int ldw, int n, float* bias, float* y, int ldy, bool accumulate,
         int share, int shares)
     {
-        var (first, end) = ShareOf(PackLayout.PanelCount(n), 1, share, shares);
+        var (first, end) = ShareOf(PackLayout.PanelCount(n), share, shares);
         int jFirst = first * PackLayout.PanelWidth, jEnd = Math.Min(end * PackLayout.PanelWidth, n);
         for (int i = 0; i < m; i++)
         {

@@ -69,21 +69,20 @@ public class ProjectionPoolTests
     }
 
     [Fact]
-    public void Shares_cover_every_panel_once_in_whole_tiles()
+    public void Shares_cover_every_tile_once()
     {
-        foreach (int panels in (int[])[1, 2, 3, 7, 8, 32, 33])
-            foreach (int perTile in (int[])[1, 2])
-                foreach (int shares in (int[])[1, 2, 3, 4, 5])
+        foreach (int tiles in (int[])[1, 2, 3, 7, 8, 32, 33])
+            foreach (int shares in (int[])[1, 2, 3, 4, 5])
+            {
+                var covered = new List<int>();
+                for (int s = 0; s < shares; s++)
                 {
-                    var covered = new List<int>();
-                    for (int s = 0; s < shares; s++)
-                    {
-                        var (first, end) = Linear.ShareOf(panels, perTile, s, shares);
-                        Assert.True(first % perTile == 0 && first <= end, $"share {s}/{shares} of {panels} panels: [{first}, {end})");
-                        covered.AddRange(Enumerable.Range(first, end - first));
-                    }
-                    Assert.Equal(Enumerable.Range(0, panels), covered);
+                    var (first, end) = Linear.ShareOf(tiles, s, shares);
+                    Assert.True(first <= end, $"share {s}/{shares} of {tiles} tiles: [{first}, {end})");
+                    covered.AddRange(Enumerable.Range(first, end - first));
                 }
+                Assert.Equal(Enumerable.Range(0, tiles), covered);
+            }
     }
 
     [Fact]
@@ -150,9 +149,18 @@ public class ProjectionPoolAllocationTests
         var packed = PackedWeights.Pack(TestData.Uniform(rng, 128 * 64), 128, 64, TestData.Uniform(rng, 128), path);
         float[] x = TestData.Uniform(rng, 4 * 64), y = new float[4 * 128];
         for (int i = 0; i < 100; i++) Linear.Project(x, 4, packed, y, false, pool); // JIT and tiering first
-        long before = GC.GetTotalAllocatedBytes(precise: true);
-        for (int i = 0; i < 2000; i++) Linear.Project(x, 4, packed, y, false, pool);
-        long after = GC.GetTotalAllocatedBytes(precise: true);
-        Assert.Equal(0, after - before);
+        // The process-wide count also sees the test platform's own threads (progress output, timers), which allocate now
+        // and then: the best of three rounds must stay under one byte per call, which any allocating call exceeds
+        // (an object is at least 24 bytes), and the calling thread must allocate nothing at all.
+        long best = long.MaxValue;
+        for (int round = 0; round < 3; round++)
+        {
+            long before = GC.GetTotalAllocatedBytes(precise: true), mine = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 2000; i++) Linear.Project(x, 4, packed, y, false, pool);
+            long after = GC.GetTotalAllocatedBytes(precise: true);
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - mine);
+            best = Math.Min(best, after - before);
+        }
+        Assert.True(best < 2000, $"2000 split projections allocated {best} bytes across the process in the best of three rounds");
     }
 }

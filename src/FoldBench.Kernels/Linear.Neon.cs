@@ -21,6 +21,13 @@ public static unsafe partial class Linear
     /// s = phase·Rows + row owns 4 accumulators and one X register, and each phase covers its own
     /// group of four K steps, so short tiles still run 24 FMA chains. With 24 accumulators a 4-row
     /// tile already has 16 chains, so it is not split.
+    /// <para>
+    /// Streamed weights: a tile reads one panel, and panel p + 1 follows panel p in memory, so the tiles already walk the
+    /// weights as one long stream (the layout the AVX-512 tile gets by pairing panel t with t + ⌈P/2⌉). The
+    /// <see cref="WeightResidency.Memory"/> hint's own-panel prefetch is not done here: .NET has no <c>PRFM</c>
+    /// intrinsic, and the register budget leaves no room for loading ahead instead (31 of 32 Q registers live). This
+    /// path runs only under qemu here, where timing means nothing, so nothing about it is tuned by measurement.
+    /// </para>
     /// </remarks>
     private readonly struct NeonStep : IPanelStep
     {

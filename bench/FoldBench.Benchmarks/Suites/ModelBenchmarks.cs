@@ -25,6 +25,11 @@ public abstract class ModelSuiteBase
     public string Path { get; set; } = "scalar";
     /// <summary>Threads each projection is split across (`--threads`); 1, the default, runs the kernels on the benchmark thread alone.</summary>
     public int Threads { get; set; } = 1;
+    /// <summary>
+    /// "fp32" or "int8" (<see cref="Precisions.Name"/>): the number format of every linear layer; at int8 they run on the
+    /// path's int8 counterpart (<see cref="Precisions.Int8Counterpart"/>), one thread only, and scores, softmax and norms stay fp32.
+    /// </summary>
+    public string Precision { get; set; } = Kernels.Precision.Fp32.Name();
 
     /// <summary>The projection workers of a case with <see cref="Threads"/> above 1 (<see cref="ProjectionThreads"/>); null otherwise.</summary>
     protected ProjectionPool? Pool { get; private set; }
@@ -49,6 +54,8 @@ public abstract class ModelSuiteBase
         FoldingOptions.Names.ParseProjections(Projections), FoldFfn);
 
     protected KernelPath KernelPath => KernelPaths.Parse(Path);
+
+    protected Precision NumberFormat => Precisions.Parse(Precision);
 
     /// <summary>The value of the folding parameter <paramref name="name"/> (a property above) that stands for <paramref name="o"/>.</summary>
     public static object Spelling(FoldingOptions o, string name)
@@ -77,7 +84,7 @@ public class AttentionBlockBenchmarks : ModelSuiteBase
         var c = Config();
         var o = Options();
         c.Validate(o);
-        _block = new AttentionBlock(c, o, KernelPath, seed: 11, StartThreads());
+        _block = new AttentionBlock(c, o, KernelPath, seed: 11, StartThreads(), NumberFormat);
         _input = Inputs.Uniform(new Random(3), _block.InputLength);
         _output = new float[_block.OutputLength];
     }
@@ -98,7 +105,7 @@ public class EncoderStepBenchmarks : ModelSuiteBase
         var c = Config();
         var o = Options();
         c.Validate(o);
-        _encoder = new StreamingEncoder(c, o, KernelPath, seed: 13, StartThreads());
+        _encoder = new StreamingEncoder(c, o, KernelPath, seed: 13, StartThreads(), NumberFormat);
         _input = Inputs.Uniform(new Random(5), _encoder.InputLength);
         _output = new float[_encoder.OutputLength];
     }

@@ -109,7 +109,7 @@ public static class ModelReport
         {
             ("chunk T", (a, _) => Units.Count(a.Config.ChunkTokens)),
             ("fold", (a, _) => Units.Count(a.Options.Fold)),
-            ("model MiB", (a, _) => Units.Fixed(a.Parameters.Model.MiBFp32, 1)),
+            (first.Precision == Precision.Fp32 ? "model MiB" : "fp32 model MiB", (a, _) => Units.Fixed(a.Parameters.Model.MiBFp32, 1)),
             ("red.", (a, b) => Percent(a.ModelParameters, b.ModelParameters)),
             ("resident MiB", (a, _) => Units.Fixed(a.Footprint.TotalBytes / 1048576.0, 2)),
             ("red.", (a, b) => Percent(a.Footprint.TotalBytes, b.Footprint.TotalBytes)),

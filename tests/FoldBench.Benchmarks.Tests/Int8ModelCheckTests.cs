@@ -41,6 +41,28 @@ public class Int8ModelCheckTests
         }
     }
 
+    [Theory]
+    [InlineData("portable", "int8", 1, "kernel path 'portable' has no int8 counterpart")]
+    [InlineData("scalar", "int8", 2, "int8 projections run on one thread, not 2")]
+    [InlineData("scalar", "int8", 1, null)]
+    [InlineData("portable", "fp32", 4, null)]
+    public void Why_a_model_case_cannot_run_is_said_before_its_setup(string path, string precision, int threads, string? why)
+    {
+        Assert.Equal(why, ModelSuiteBase.WhyNot(path, precision, threads));
+        if (why is not null)
+        {
+            var suite = new EncoderStepBenchmarks { Preset = "ondevice-144", ChunkTokens = 1, Path = path, Precision = precision, Threads = threads };
+            try
+            {
+                Assert.Throws<ArgumentException>(suite.Setup);
+            }
+            finally
+            {
+                suite.StopThreads();
+            }
+        }
+    }
+
     [Fact]
     public void A_suite_at_int8_is_refused_where_int8_cannot_run_as_asked()
     {

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using FoldBench.Benchmarks.Sweep;
 using FoldBench.Kernels;
+using FoldBench.Kernels.Quantized;
 using FoldBench.Model;
 
 namespace FoldBench.Benchmarks.Suites;
@@ -56,6 +57,20 @@ public abstract class ModelSuiteBase
     protected KernelPath KernelPath => KernelPaths.Parse(Path);
 
     protected Precision NumberFormat => Precisions.Parse(Precision);
+
+    /// <summary>
+    /// Why a model case with these parameters cannot run here, or null: int8 on a path without an int8 kernel
+    /// (portable), an int8 kernel this CPU lacks, or int8 with more than one thread (the int8 kernels have no pool).
+    /// For the sweep to skip such a case with a reason instead of failing its setup.
+    /// </summary>
+    public static string? WhyNot(string path, string precision, int threads)
+    {
+        if (Precisions.Parse(precision) != Kernels.Precision.Int8) return null;
+        var int8 = Precisions.Int8Counterpart(KernelPaths.Parse(path));
+        if (int8 is null) return $"kernel path '{path}' has no int8 counterpart";
+        if (!QuantizedPaths.IsSupported(int8.Value)) return $"int8 kernel path '{int8.Value.Name()}' is not supported on this CPU";
+        return threads > 1 ? $"int8 projections run on one thread, not {threads}" : null;
+    }
 
     /// <summary>The value of the folding parameter <paramref name="name"/> (a property above) that stands for <paramref name="o"/>.</summary>
     public static object Spelling(FoldingOptions o, string name)

@@ -32,24 +32,31 @@ public sealed class AttentionBlock
 
     /// <summary>Seeded random weights (the same as <see cref="AttentionWeights.Random"/> with that seed).</summary>
     /// <param name="pool">Threads each projection is split across (null: the calling thread alone); the caller disposes it.</param>
-    public AttentionBlock(ModelConfig c, FoldingOptions o, KernelPath path, int seed, ProjectionPool? pool = null)
-        : this(c, o, path, AttentionWeights.Random(c, o, seed), pool) { }
+    /// <param name="precision">
+    /// The projections' number format: at int8 the query, key/value and output projections run on the int8 kernels
+    /// (<see cref="Precisions.Int8Counterpart"/> of <paramref name="path"/>); the LayerNorm, the scores, the softmax and
+    /// the residual stay fp32.
+    /// </param>
+    public AttentionBlock(ModelConfig c, FoldingOptions o, KernelPath path, int seed, ProjectionPool? pool = null, Precision precision = Precision.Fp32)
+        : this(c, o, path, AttentionWeights.Random(c, o, seed), pool, precision) { }
 
     /// <summary>Given weights, in the shapes <see cref="EmformerLayout.AttentionTensors"/> lists for these options.</summary>
-    public AttentionBlock(ModelConfig c, FoldingOptions o, KernelPath path, AttentionWeights weights, ProjectionPool? pool = null)
-        : this(new FoldGeometry(c, o), path, weights, null, pool) { }
+    public AttentionBlock(ModelConfig c, FoldingOptions o, KernelPath path, AttentionWeights weights, ProjectionPool? pool = null, Precision precision = Precision.Fp32)
+        : this(new FoldGeometry(c, o), path, weights, null, pool, precision) { }
 
-    internal AttentionBlock(FoldGeometry g, KernelPath path, AttentionWeights weights, Workspace? workspace, ProjectionPool? pool)
+    internal AttentionBlock(FoldGeometry g, KernelPath path, AttentionWeights weights, Workspace? workspace, ProjectionPool? pool, Precision precision)
     {
         ArgumentNullException.ThrowIfNull(weights);
         EmformerLayout.Check(EmformerLayout.AttentionTensors(g), EmformerLayout.Flatten(weights), "attention weights");
         _g = g;
         Path = path;
+        Precision = precision;
         _norm = weights.NormInput;
-        _query = new FoldedLinear(weights.Query, g.Fold, path, g.ScoreScale, pool);
-        _keyValue = new FoldedLinear(weights.KeyValue, g.Fold, path, pool: pool);
-        _output = new FoldedLinear(weights.Output, g.OutputFold, path, pool: pool);
         _ws = workspace ?? new Workspace(g);
+        _query = new FoldedLinear(weights.Query, g.Fold, path, g.ScoreScale, pool, precision, _ws.Quantized);
+        _keyValue = new FoldedLinear(weights.KeyValue, g.Fold, path, pool: pool, precision: precision, scratch: _ws.Quantized);
+        _output = new FoldedLinear(weights.Output, g.OutputFold, path, pool: pool, precision: precision, scratch: _ws.Quantized);
+        foreach (var projection in new[] { _query, _keyValue, _output }) projection.Reserve(g.QueryTokens);
         _keyValueRows = new float[(g.CacheTokens + g.QueryTokens) * 2 * g.Width];
     }
 
@@ -57,6 +64,7 @@ public sealed class AttentionBlock
     public FoldingOptions Options => _g.Options;
     public FoldGeometry Geometry => _g;
     public KernelPath Path { get; }
+    public Precision Precision { get; }
 
     /// <summary>(T + R) × D: the chunk followed by its look-ahead tokens.</summary>
     public int InputLength => _g.QueryTokens * _g.Width;
@@ -69,6 +77,11 @@ public sealed class AttentionBlock
     public long ParameterCount => _query.ParameterCount + _keyValue.ParameterCount + _output.ParameterCount + _norm.ParameterCount;
     /// <summary>Bytes of weights a step reads: packed projections (padding included) and LayerNorm parameters.</summary>
     public long WeightBytes => _query.PackedBytes + _keyValue.PackedBytes + _output.PackedBytes + _norm.ParameterCount * sizeof(float);
+    /// <summary>
+    /// Bytes of the parameters as stored at this precision, without packing padding: fp32, or int8 projections (a byte per
+    /// weight, an fp32 scale per output channel, the fp32 bias) and the fp32 LayerNorm.
+    /// </summary>
+    public long StoredWeightBytes => _query.StoredBytes + _keyValue.StoredBytes + _output.StoredBytes + _norm.ParameterCount * sizeof(float);
     /// <summary>Bytes of the key/value buffer: the left-context cache plus this step's keys and values.</summary>
     public long CacheBytes => (long)_keyValueRows.Length * sizeof(float);
 

@@ -20,29 +20,33 @@ public sealed class EncoderLayer
     private readonly Workspace _ws;
 
     /// <param name="pool">Threads each projection is split across (null: the calling thread alone); the caller disposes it.</param>
-    public EncoderLayer(ModelConfig c, FoldingOptions o, KernelPath path, int seed, ProjectionPool? pool = null)
-        : this(c, o, path, LayerWeights.Random(c, o, seed), pool) { }
+    /// <param name="precision">The linear layers' number format (attention projections and both FFN linears); norms, scores, softmax and activation stay fp32.</param>
+    public EncoderLayer(ModelConfig c, FoldingOptions o, KernelPath path, int seed, ProjectionPool? pool = null, Precision precision = Precision.Fp32)
+        : this(c, o, path, LayerWeights.Random(c, o, seed), pool, precision) { }
 
-    public EncoderLayer(ModelConfig c, FoldingOptions o, KernelPath path, LayerWeights weights, ProjectionPool? pool = null)
-        : this(new FoldGeometry(c, o), path, weights, null, "layer weights", pool) { }
+    public EncoderLayer(ModelConfig c, FoldingOptions o, KernelPath path, LayerWeights weights, ProjectionPool? pool = null, Precision precision = Precision.Fp32)
+        : this(new FoldGeometry(c, o), path, weights, null, "layer weights", pool, precision) { }
 
-    internal EncoderLayer(FoldGeometry g, KernelPath path, LayerWeights weights, Workspace? workspace, string what, ProjectionPool? pool)
+    internal EncoderLayer(FoldGeometry g, KernelPath path, LayerWeights weights, Workspace? workspace, string what, ProjectionPool? pool, Precision precision)
     {
         ArgumentNullException.ThrowIfNull(weights);
         EmformerLayout.Check(EmformerLayout.LayerTensors(g), EmformerLayout.Flatten(weights), what);
         _g = g;
         Path = path;
         _ws = workspace ?? new Workspace(g);
-        Attention = new AttentionBlock(g, path, weights.Attention, _ws, pool);
+        Attention = new AttentionBlock(g, path, weights.Attention, _ws, pool, precision);
         _ffnNorm = weights.FeedForward.Norm;
-        _expand = new FoldedLinear(weights.FeedForward.Expand, g.FfnFold, path, pool: pool);
-        _contract = new FoldedLinear(weights.FeedForward.Contract, g.FfnFold, path, pool: pool);
+        _expand = new FoldedLinear(weights.FeedForward.Expand, g.FfnFold, path, pool: pool, precision: precision, scratch: _ws.Quantized);
+        _contract = new FoldedLinear(weights.FeedForward.Contract, g.FfnFold, path, pool: pool, precision: precision, scratch: _ws.Quantized);
+        _expand.Reserve(g.QueryTokens);
+        _contract.Reserve(g.QueryTokens);
         _outputNorm = weights.NormOutput;
     }
 
     public ModelConfig Config => _g.Config;
     public FoldingOptions Options => _g.Options;
     public KernelPath Path { get; }
+    public Precision Precision => Attention.Precision;
     public AttentionBlock Attention { get; }
 
     public int InputLength => Attention.InputLength;
@@ -54,6 +58,10 @@ public sealed class EncoderLayer
 
     /// <summary>Bytes of weights a step reads (packed projections, LayerNorm parameters).</summary>
     public long WeightBytes => Attention.WeightBytes + _expand.PackedBytes + _contract.PackedBytes
+        + (_ffnNorm.ParameterCount + _outputNorm.ParameterCount) * sizeof(float);
+
+    /// <summary>Bytes of the parameters as stored at this precision, without packing padding (<see cref="AttentionBlock.StoredWeightBytes"/>).</summary>
+    public long StoredWeightBytes => Attention.StoredWeightBytes + _expand.StoredBytes + _contract.StoredBytes
         + (_ffnNorm.ParameterCount + _outputNorm.ParameterCount) * sizeof(float);
 
     /// <summary>One streaming step; <paramref name="output"/> may be <paramref name="input"/>.</summary>

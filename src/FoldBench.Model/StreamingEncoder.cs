@@ -24,22 +24,24 @@ public sealed class StreamingEncoder
     /// exists (it would double the memory a large configuration needs while it is built).
     /// </summary>
     /// <param name="pool">Threads each projection is split across (null: the calling thread alone); the caller disposes it.</param>
-    public StreamingEncoder(ModelConfig c, FoldingOptions o, KernelPath path, int seed, ProjectionPool? pool = null)
-        : this(new FoldGeometry(c, o), path, RandomLayers(c, o, seed), pool) { }
+    /// <param name="precision">The linear layers' number format (<see cref="EncoderLayer"/>); the layers share one set of quantized rows.</param>
+    public StreamingEncoder(ModelConfig c, FoldingOptions o, KernelPath path, int seed, ProjectionPool? pool = null, Precision precision = Precision.Fp32)
+        : this(new FoldGeometry(c, o), path, RandomLayers(c, o, seed), pool, precision) { }
 
-    public StreamingEncoder(ModelConfig c, FoldingOptions o, KernelPath path, EncoderWeights weights, ProjectionPool? pool = null)
-        : this(new FoldGeometry(c, o), path, GivenLayers(c, weights), pool) { }
+    public StreamingEncoder(ModelConfig c, FoldingOptions o, KernelPath path, EncoderWeights weights, ProjectionPool? pool = null, Precision precision = Precision.Fp32)
+        : this(new FoldGeometry(c, o), path, GivenLayers(c, weights), pool, precision) { }
 
-    private StreamingEncoder(FoldGeometry g, KernelPath path, IEnumerable<LayerWeights> layers, ProjectionPool? pool)
+    private StreamingEncoder(FoldGeometry g, KernelPath path, IEnumerable<LayerWeights> layers, ProjectionPool? pool, Precision precision)
     {
         _g = g;
         Path = path;
+        Precision = precision;
         _ws = new Workspace(g);
         _layers = new EncoderLayer[g.Config.Layers];
         int i = 0;
         foreach (var weights in layers)
         {
-            _layers[i] = new EncoderLayer(g, path, weights, _ws, $"layer {i} weights", pool);
+            _layers[i] = new EncoderLayer(g, path, weights, _ws, $"layer {i} weights", pool, precision);
             i++;
         }
         _rows = new float[g.QueryTokens * g.Width];
@@ -66,17 +68,18 @@ public sealed class StreamingEncoder
     /// <see cref="SafeTensorsException"/> naming it.
     /// </summary>
     public static StreamingEncoder Load(string safetensorsPath, ModelConfig c, FoldingOptions? o = null,
-        KernelPath? path = null, string? prefix = null)
+        KernelPath? path = null, string? prefix = null, Precision precision = Precision.Fp32)
     {
         o ??= FoldingOptions.Unfolded;
         var weights = EmformerStateDict.Load(safetensorsPath, c, o, prefix);
-        return new StreamingEncoder(c, o, path ?? KernelPaths.Best, weights);
+        return new StreamingEncoder(c, o, path ?? KernelPaths.Best, weights, precision: precision);
     }
 
     public ModelConfig Config => _g.Config;
     public FoldingOptions Options => _g.Options;
     public FoldGeometry Geometry => _g;
     public KernelPath Path { get; }
+    public Precision Precision { get; }
     public IReadOnlyList<EncoderLayer> Layers => _layers;
 
     /// <summary>(T + R) × D.</summary>
@@ -86,9 +89,11 @@ public sealed class StreamingEncoder
 
     public long ParameterCount => _layers.Sum(l => l.ParameterCount);
     public long WeightBytes => _layers.Sum(l => l.WeightBytes);
+    /// <summary>Bytes of the parameters as stored at this precision, without packing padding: what <see cref="ResidentFootprint.WeightBytes"/> counts.</summary>
+    public long StoredWeightBytes => _layers.Sum(l => l.StoredWeightBytes);
     /// <summary>Bytes of all layers' key/value buffers (left-context caches and this step's keys/values).</summary>
     public long CacheBytes => _layers.Sum(l => l.Attention.CacheBytes);
-    /// <summary>Bytes of scratch shared by the layers plus the encoder's row buffer.</summary>
+    /// <summary>Bytes of scratch shared by the layers (at int8 with the quantized rows) plus the encoder's row buffer.</summary>
     public long ScratchBytes => _ws.Bytes + (long)_rows.Length * sizeof(float);
 
     public void Step(ReadOnlySpan<float> input, Span<float> output)

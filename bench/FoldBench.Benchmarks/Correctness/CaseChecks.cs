@@ -16,7 +16,39 @@ namespace FoldBench.Benchmarks.Correctness;
 public static class CaseChecks
 {
     /// <summary>Whether the case's output matches its reference; null for suites without a check (calibration).</summary>
-    public static bool? Check(BenchmarkCase bc)
+    public static bool? Check(BenchmarkCase bc) => Measure(bc)?.Correct;
+
+    /// <summary>
+    /// The case's check with, for a model case at int8, how far its outputs lie from the reference
+    /// (<see cref="CheckOutcome.Int8"/>); null for suites without a check.
+    /// </summary>
+    public static CheckOutcome? Measure(BenchmarkCase bc)
+    {
+        ArgumentNullException.ThrowIfNull(bc);
+        var type = bc.Descriptor.Type;
+        if (typeof(ModelSuiteBase).IsAssignableFrom(type) && PrecisionOf(bc) == Precision.Int8 && type != typeof(ProjectionBenchmarks))
+        {
+            var ci = ModelPresets.Get(Param<string>(bc, "Preset")).WithChunk(Param<int>(bc, "ChunkTokens"));
+            var oi = OptionsOf(bc);
+            ci.Validate(oi);
+            var pi = KernelPaths.Parse(Param<string>(bc, "Path"));
+            if (type == typeof(AttentionBlockBenchmarks)) return AttentionBlockInt8(ci, oi, pi);
+            if (type == typeof(EncoderStepBenchmarks)) return EncoderStepInt8(ci, oi, pi);
+            if (type == typeof(RnntStepBenchmarks)) return RnntStepInt8(ci, oi, pi);
+            return null;
+        }
+        return CheckFp32(bc) is bool ok ? new CheckOutcome(ok, null) : null;
+    }
+
+    /// <summary>The case's precision parameter ("fp32" when the suite has none).</summary>
+    public static Precision PrecisionOf(BenchmarkCase bc)
+    {
+        ArgumentNullException.ThrowIfNull(bc);
+        return bc.Parameters.Items.Any(p => p.Name == nameof(ModelSuiteBase.Precision))
+            ? Precisions.Parse(Param<string>(bc, nameof(ModelSuiteBase.Precision))) : Precision.Fp32;
+    }
+
+    private static bool? CheckFp32(BenchmarkCase bc)
     {
         var type = bc.Descriptor.Type;
         if (type == typeof(KernelBenchmarks))
@@ -145,6 +177,91 @@ public static class CaseChecks
         return ok;
     }
 
+    /// <summary>
+    /// The int8 block against <see cref="ModelReference"/> (double precision, the same weights), step by step until the
+    /// left context is full, within <see cref="Int8Tolerance"/>'s bound for its two int8 layers in series.
+    /// </summary>
+    public static CheckOutcome AttentionBlockInt8(ModelConfig c, FoldingOptions o, KernelPath path)
+    {
+        var weights = AttentionWeights.Random(c, o, seed: 11);
+        var fast = new AttentionBlock(c, o, path, weights, precision: Precision.Int8);
+        var reference = ModelReference.Attention(c, o, weights);
+        var error = Int8Steps((i, y) => fast.Step(i, y), (i, y) => reference.Step(i, y), fast.InputLength, fast.OutputLength, StepsToFill(c));
+        return new CheckOutcome(error.Within(Int8Tolerance.AttentionBlockDepth), error);
+    }
+
+    /// <summary>The int8 encoder's first two layers against <see cref="ModelReference"/>, within the bound for 4 int8 layers per encoder layer.</summary>
+    public static CheckOutcome EncoderStepInt8(ModelConfig c, FoldingOptions o, KernelPath path)
+    {
+        var small = c with { Layers = Math.Min(c.Layers, 2) };
+        var weights = EncoderWeights.Random(small, o, seed: 13);
+        var fast = new StreamingEncoder(small, o, path, weights, precision: Precision.Int8);
+        var reference = ModelReference.Encoder(small, o, weights);
+        var error = Int8Steps((i, y) => fast.Step(i, y), (i, y) => reference.Step(i, y), fast.InputLength, fast.OutputLength, StepsToFill(c));
+        return new CheckOutcome(error.Within(Int8Tolerance.EncoderDepth(small.Layers)), error);
+    }
+
+    /// <summary>
+    /// The int8 RNN-T pieces against the fp32 scalar twin (as <see cref="RnntStep(ModelConfig, FoldingOptions, KernelPath)"/>):
+    /// transcriber, predictor and joiner each within the bound of their own chain of int8 layers; the worst of the
+    /// three (relative to its bound) is reported.
+    /// </summary>
+    public static CheckOutcome RnntStepInt8(ModelConfig c, FoldingOptions o, KernelPath path)
+    {
+        var small = c with { Layers = Math.Min(c.Layers, 2) };
+        var fast = new RnntStep(small, o, path, seed: 17, symbolStepsPerFrame: 1, precision: Precision.Int8);
+        var reference = new RnntStep(small, o, KernelPath.Scalar, seed: 17, symbolStepsPerFrame: 1);
+        var r = small.Rnnt!;
+        var transcriber = Int8Steps((i, y) => { fast.Encode(i); fast.Encoded.CopyTo(y); }, (i, y) => { reference.Encode(i); reference.Encoded.CopyTo(y); },
+            fast.InputLength, fast.Transcriber.OutputLength, StepsToFill(c));
+        var a = new float[r.EncoderOutputWidth];
+        var b = new float[r.EncoderOutputWidth];
+        var la = new float[r.Vocabulary];
+        var lb = new float[r.Vocabulary];
+        var frame = reference.Encoded[..r.EncoderOutputWidth].ToArray();
+        Int8Error predictor = default, joiner = default;
+        foreach (int symbol in new[] { r.Vocabulary - 1, 0, r.Vocabulary / 2, 0 })
+        {
+            fast.Predictor.Step(symbol, a);
+            reference.Predictor.Step(symbol, b);
+            predictor = predictor.Worst(Int8Tolerance.Measure(a, b));
+            fast.Joiner.Join(frame, a, la);
+            reference.Joiner.Join(frame, b, lb);
+            joiner = joiner.Worst(Int8Tolerance.Measure(la, lb));
+        }
+        var parts = new[]
+        {
+            (Error: transcriber, Depth: Int8Tolerance.TranscriberDepth(small.Layers)),
+            (Error: predictor, Depth: Int8Tolerance.PredictorDepth(r.PredictorLstmLayers)),
+            (Error: joiner, Depth: Int8Tolerance.JoinerDepth(r.PredictorLstmLayers)),
+        };
+        var worst = parts.MaxBy(p => p.Error.Relative / Int8Tolerance.Bound(p.Depth));
+        return new CheckOutcome(parts.All(p => p.Error.Within(p.Depth)), worst.Error);
+    }
+
+    /// <summary>The worst error of an int8 step function against its reference over seeded chunks (the same as <see cref="Agreement.Steps"/>).</summary>
+    private static Int8Error Int8Steps(Action<float[], float[]> fast, Action<float[], float[]> reference, int inputLength, int outputLength, int steps)
+    {
+        var rng = new Random(7);
+        var a = new float[outputLength];
+        var b = new float[outputLength];
+        Int8Error worst = default;
+        for (int s = 0; s < steps; s++)
+        {
+            var input = Inputs.Uniform(rng, inputLength);
+            fast(input, a);
+            reference(input, b);
+            worst = worst.Worst(Int8Tolerance.Measure(a, b));
+        }
+        return worst;
+    }
+
     /// <summary>Steps run before the last comparison, so the left-context cache is full (steady state).</summary>
     private static int StepsToFill(ModelConfig c) => (c.LeftContextTokens + c.ChunkTokens - 1) / c.ChunkTokens + 1;
 }
+
+/// <summary>
+/// A case's check: whether it passed and, for a model case at int8, the worst error against the reference (max and RMS,
+/// <see cref="Int8Error"/>), to be reported beside the verdict: int8 is close, not equal, and how close is worth a column.
+/// </summary>
+public sealed record CheckOutcome(bool Correct, Int8Error? Int8);

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using FoldBench.Benchmarks.Sweep;
 using FoldBench.Kernels;
+using FoldBench.Kernels.Quantized;
 using FoldBench.Model;
 
 namespace FoldBench.Benchmarks.Suites;
@@ -25,6 +26,11 @@ public abstract class ModelSuiteBase
     public string Path { get; set; } = "scalar";
     /// <summary>Threads each projection is split across (`--threads`); 1, the default, runs the kernels on the benchmark thread alone.</summary>
     public int Threads { get; set; } = 1;
+    /// <summary>
+    /// "fp32" or "int8" (<see cref="Precisions.Name"/>): the number format of every linear layer; at int8 they run on the
+    /// path's int8 counterpart (<see cref="Precisions.Int8Counterpart"/>), one thread only, and scores, softmax and norms stay fp32.
+    /// </summary>
+    public string Precision { get; set; } = Kernels.Precision.Fp32.Name();
 
     /// <summary>The projection workers of a case with <see cref="Threads"/> above 1 (<see cref="ProjectionThreads"/>); null otherwise.</summary>
     protected ProjectionPool? Pool { get; private set; }
@@ -49,6 +55,22 @@ public abstract class ModelSuiteBase
         FoldingOptions.Names.ParseProjections(Projections), FoldFfn);
 
     protected KernelPath KernelPath => KernelPaths.Parse(Path);
+
+    protected Precision NumberFormat => Precisions.Parse(Precision);
+
+    /// <summary>
+    /// Why a model case with these parameters cannot run here, or null: int8 on a path without an int8 kernel
+    /// (portable), an int8 kernel this CPU lacks, or int8 with more than one thread (the int8 kernels have no pool).
+    /// For the sweep to skip such a case with a reason instead of failing its setup.
+    /// </summary>
+    public static string? WhyNot(string path, string precision, int threads)
+    {
+        if (Precisions.Parse(precision) != Kernels.Precision.Int8) return null;
+        var int8 = Precisions.Int8Counterpart(KernelPaths.Parse(path));
+        if (int8 is null) return $"kernel path '{path}' has no int8 counterpart";
+        if (!QuantizedPaths.IsSupported(int8.Value)) return $"int8 kernel path '{int8.Value.Name()}' is not supported on this CPU";
+        return threads > 1 ? $"int8 projections run on one thread, not {threads}" : null;
+    }
 
     /// <summary>The value of the folding parameter <paramref name="name"/> (a property above) that stands for <paramref name="o"/>.</summary>
     public static object Spelling(FoldingOptions o, string name)
@@ -77,7 +99,7 @@ public class AttentionBlockBenchmarks : ModelSuiteBase
         var c = Config();
         var o = Options();
         c.Validate(o);
-        _block = new AttentionBlock(c, o, KernelPath, seed: 11, StartThreads());
+        _block = new AttentionBlock(c, o, KernelPath, seed: 11, StartThreads(), NumberFormat);
         _input = Inputs.Uniform(new Random(3), _block.InputLength);
         _output = new float[_block.OutputLength];
     }
@@ -98,7 +120,7 @@ public class EncoderStepBenchmarks : ModelSuiteBase
         var c = Config();
         var o = Options();
         c.Validate(o);
-        _encoder = new StreamingEncoder(c, o, KernelPath, seed: 13, StartThreads());
+        _encoder = new StreamingEncoder(c, o, KernelPath, seed: 13, StartThreads(), NumberFormat);
         _input = Inputs.Uniform(new Random(5), _encoder.InputLength);
         _output = new float[_encoder.OutputLength];
     }

@@ -34,7 +34,7 @@ public class RnntStepBenchmarks : ModelSuiteBase
         var c = Config();
         var o = Options();
         c.Validate(o);
-        _step = new RnntStep(c, o, KernelPath, seed: 17, SymbolStepsPerFrame, StartThreads());
+        _step = new RnntStep(c, o, KernelPath, seed: 17, SymbolStepsPerFrame, StartThreads(), NumberFormat);
         _input = Inputs.Uniform(new Random(9), _step.InputLength);
         _step.Step(_input);   // frames, symbols and predictor state for the parts timed alone
     }

@@ -22,18 +22,20 @@ public static class InferCommand
         var output = Required(CliOptions.Text("--output", "FILE", "where to write the tensor 'output' [n·S, D] (an RNN-T: the transcriber's [n·S, E])"));
         var fold = CliOptions.Int("--fold", "N", "fold factor of the checkpoint's encoder (default 1; N > 1 needs weights of the folded shapes)", 1, 1 << 16);
         var path = CliOptions.OneOf("--path", "kernel path (default best)", KernelCases.PathNames.ToArray());
+        var precision = CliOptions.OneOf("--precision", "number format of the linear layers: fp32, or int8 on the path's int8 kernel " +
+            "(int8 weights, fp32 per-channel scales; norms and attention stay fp32; one thread) (default fp32)", ModelAccounting.PrecisionNames.ToArray());
 
         var command = new Command("infer", "Stream a tensor through a torchaudio Emformer or RNN-T checkpoint, chunk by chunk")
         {
-            config, weights, input, output, fold, path,
+            config, weights, input, output, fold, path, precision,
         };
         command.SetAction(p => Cli.Guard(command, stderr, () =>
         {
             var run = StreamingInference.Run(p.GetValue(config)!, p.GetValue(weights)!, p.GetValue(input)!, p.GetValue(output)!,
-                p.Given(fold) ? p.GetValue(fold) : 1, p.GetValue(path) ?? "best");
+                p.Given(fold) ? p.GetValue(fold) : 1, p.GetValue(path) ?? "best", p.GetValue(precision) ?? "fp32");
             string model = run.Kind == StateDictKind.Emformer ? "Emformer" : "RNN-T transcriber";
             stdout.WriteLine($"foldbench infer: {run.Chunks} chunks, [{run.InputRows}, {run.InputWidth}] → [{run.OutputRows}, {run.OutputWidth}] " +
-                $"through the {model} (fold {run.Options.Fold}, path {run.KernelPath}); wrote '{StreamingInference.OutputTensor}' to {p.GetValue(output)}");
+                $"through the {model} (fold {run.Options.Fold}, path {run.KernelPath}{(run.Precision == "fp32" ? "" : $", {run.Precision}")}); wrote '{StreamingInference.OutputTensor}' to {p.GetValue(output)}");
             return Cli.ExitOk;
         }));
         return command;

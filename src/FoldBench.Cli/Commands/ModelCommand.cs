@@ -6,7 +6,8 @@ namespace FoldBench.Cli.Commands;
 /// <summary>
 /// <c>foldbench model</c>: the exact size, compute and memory accounting of a configuration at
 /// several fold factors (FoldBench.Model's <see cref="ModelAccounting"/>), as a table or JSON; with several
-/// chunk sizes, one row per chunk size and fold factor.
+/// chunk sizes, one row per chunk size and fold factor; with several precisions, one table per precision (JSON: each
+/// fold entry names its precision).
 /// </summary>
 public static class ModelCommand
 {
@@ -26,10 +27,12 @@ public static class ModelCommand
         var projections = CliOptions.OneOf("--projections", "fold Q, K, V and output (qkvo) or Q, K, V only (qkv) (default qkvo)", ["qkvo", "qkv"]);
         var foldFfn = CliOptions.Flag("--fold-ffn", "fold the FFN too (an experiment; the paper keeps it unfolded)");
         var json = CliOptions.Flag("--json", "print JSON instead of the table");
+        var precision = CliOptions.NameList("--precision", "number formats of the linear layers to account for, comma-separated: " +
+            "fp32, int8 (int8 weights with fp32 per-channel scales and bias; activations stay fp32) (default fp32); one table each", ModelAccounting.PrecisionNames);
 
         var command = new Command("model", "Print a model configuration's size, compute and memory accounting")
         {
-            preset, configFile, folds, chunks, heads, sharing, projections, foldFfn, json,
+            preset, configFile, folds, chunks, heads, sharing, projections, foldFfn, json, precision,
         };
         command.SetAction(p => Cli.Guard(command, stderr, () =>
         {
@@ -42,20 +45,27 @@ public static class ModelCommand
                 Projections: FoldingOptions.Names.ParseProjections(p.GetValue(projections) ?? "qkvo"),
                 FoldFfn: p.GetValue(foldFfn));
             var sizes = p.Given(chunks) ? p.GetValue(chunks)! : [config.ChunkTokens];
+            var formats = (p.Given(precision) ? p.GetValue(precision)! : ["fp32"]).Select(ModelAccounting.ParsePrecision).Distinct().ToList();
 
             // Every chunk size and fold factor is checked before anything is printed: a bad one is one error line.
-            var accounts = sizes.Select(t => config.WithChunk(t))
-                .Select(c => new ChunkAccounts(ModelAccounting.Compute(c, options.WithFold(1)),
-                    [.. factors.Select(n => ModelAccounting.Compute(c, options.WithFold(n)))]))
-                .ToList();
+            // One list of chunk accounts per precision, each against its own precision's baseline.
+            var byPrecision = formats.Select(format => sizes.Select(t => config.WithChunk(t))
+                .Select(c => new ChunkAccounts(ModelAccounting.Compute(c, options.WithFold(1), format),
+                    [.. factors.Select(n => ModelAccounting.Compute(c, options.WithFold(n), format))]))
+                .ToList()).ToList();
             bool asJson = p.GetValue(json);
-            if (accounts.Count == 1)
+            if (sizes.Count == 1)
             {
-                var (baseline, folded) = (accounts[0].Baseline, accounts[0].Folds);
-                stdout.Write(asJson ? ModelDocument.Of(baseline, folded).ToJson() + Environment.NewLine : ModelReport.Table(baseline, folded));
+                var single = byPrecision.Select(accounts => accounts[0]).ToList();
+                if (asJson)
+                    stdout.Write((single.Count == 1 ? ModelDocument.Of(single[0].Baseline, single[0].Folds) : ModelDocument.OfPrecisions(single)).ToJson() + Environment.NewLine);
+                else
+                    stdout.Write(string.Join(Environment.NewLine, single.Select(a => ModelReport.Table(a.Baseline, a.Folds))));
             }
+            else if (asJson)
+                stdout.Write(ModelDocument.Of([.. byPrecision.SelectMany(accounts => accounts)]).ToJson() + Environment.NewLine);
             else
-                stdout.Write(asJson ? ModelDocument.Of(accounts).ToJson() + Environment.NewLine : ModelReport.ChunkTable(accounts));
+                stdout.Write(string.Join(Environment.NewLine, byPrecision.Select(ModelReport.ChunkTable)));
             return Cli.ExitOk;
         }));
         return command;

@@ -1,3 +1,5 @@
+using FoldBench.Kernels;
+
 namespace FoldBench.Model;
 
 /// <summary>A parameter count and what it occupies stored as fp32, fp16 or int8.</summary>
@@ -112,7 +114,9 @@ public sealed record ActivationCost(string Name, int FlopsPerElement, int Transc
 /// row that stays in L1: each head's full score matrix, N·(T + R) query sub-rows × N·(left + T + R) key
 /// sub-rows, is written by QKᵀ, read and rewritten by the softmax and read by the product with V — four
 /// passes of 4 bytes per score element (<see cref="ScoreBytesPerStep"/>), which at large chunks under
-/// "keep heads" outweigh the weights.
+/// "keep heads" outweigh the weights. At int8 the weights are read as stored (int8, fp32 scales and bias) and
+/// <see cref="QuantizedRowBytesPerStep"/> adds the quantized activation rows each projection writes and reads back
+/// (zero at fp32).
 /// </summary>
 public sealed record StepCost(
     long ProjectionMacs,
@@ -123,7 +127,8 @@ public sealed record StepCost(
     long CacheBytesPerStep,
     long ScoreBytesPerStep,
     ElementwiseWork Elementwise,
-    int TokensPerStep)
+    int TokensPerStep,
+    long QuantizedRowBytesPerStep = 0)
 {
     /// <summary>Bytes the score matrices move per score element: written, read, rewritten (softmax), read (· V).</summary>
     public const int ScoreBytesPerElement = 4 * sizeof(float);
@@ -133,7 +138,7 @@ public sealed record StepCost(
     public long Flops => 2 * TotalMacs;
     /// <summary>Multiply-accumulate FLOPs and element-wise FLOPs together (transcendentals not included).</summary>
     public long AllFlops => Flops + Elementwise.Flops;
-    public long BytesMovedPerStep => WeightBytesReadPerStep + ActivationBytesPerStep + CacheBytesPerStep + ScoreBytesPerStep;
+    public long BytesMovedPerStep => WeightBytesReadPerStep + ActivationBytesPerStep + CacheBytesPerStep + ScoreBytesPerStep + QuantizedRowBytesPerStep;
     /// <summary>Per new (chunk) token; look-ahead tokens are recomputed, not advanced.</summary>
     public double BytesMovedPerToken => (double)BytesMovedPerStep / TokensPerStep;
     /// <summary>FLOP (multiply-accumulate) per byte moved.</summary>
@@ -142,19 +147,24 @@ public sealed record StepCost(
     public static StepCost operator *(StepCost c, int times) => new(
         c.ProjectionMacs * times, c.ScoreMacs * times, c.FfnMacs * times,
         c.WeightBytesReadPerStep * times, c.ActivationBytesPerStep * times, c.CacheBytesPerStep * times,
-        c.ScoreBytesPerStep * times, c.Elementwise * times, c.TokensPerStep);
+        c.ScoreBytesPerStep * times, c.Elementwise * times, c.TokensPerStep, c.QuantizedRowBytesPerStep * times);
 }
 
 /// <summary>
 /// What the streaming encoder keeps in memory while it runs, as <see cref="StreamingEncoder"/> allocates it:
 /// <see cref="StreamingEncoder.CacheBytes"/> and <see cref="StreamingEncoder.ScratchBytes"/> equal these.
 /// </summary>
-/// <param name="WeightBytes">The encoder's parameters in fp32 (the kernels' packing pads a little more; see <see cref="StreamingEncoder.WeightBytes"/>).</param>
+/// <param name="WeightBytes">
+/// The encoder's parameters as stored at the account's precision: fp32, or int8 linear layers (a byte per weight, fp32
+/// scales and bias) with fp32 norms (<see cref="StreamingEncoder.StoredWeightBytes"/>; the kernels' packing pads a little
+/// more, see <see cref="StreamingEncoder.WeightBytes"/>).
+/// </param>
 /// <param name="CacheBytes">Every layer's key/value buffer: the left-context cache and this step's keys and values, (C + T + R)·2D floats.</param>
 /// <param name="ScratchBytes">
 /// The one workspace all layers share: four (T + R)×D buffers, the (T + R)×F FFN hidden activations, the encoder's
 /// (T + R)×D rows, and the attention core's scratch — one head's full score matrix, its transposed queries and
-/// softmax sums, N·(T + R) query sub-rows rounded up to this machine's vector width.
+/// softmax sums, N·(T + R) query sub-rows rounded up to this machine's vector width. At int8, plus the quantized
+/// activation rows (<see cref="Compute.Int8Scratch"/>).
 /// </param>
 public sealed record ResidentFootprint(long WeightBytes, long CacheBytes, long ScratchBytes)
 {
@@ -179,6 +189,9 @@ public sealed record ModelAccount(
     StepCost AttentionBlock,
     ResidentFootprint Footprint)
 {
+    /// <summary>The number format of the linear layers the step and footprint figures assume (fp32 unless asked).</summary>
+    public Precision Precision { get; init; } = Precision.Fp32;
+
     public long EncoderParameters => Parameters.Encoder.Parameters;
     public long ModelParameters => Parameters.Model.Parameters;
 

@@ -1,3 +1,4 @@
+using FoldBench.Kernels;
 using FoldBench.Model.Compute;
 
 namespace FoldBench.Model;
@@ -24,6 +25,13 @@ namespace FoldBench.Model;
 /// <item>resident footprint of the encoder: fp32 weights, every layer's key/value buffer of (C + Q)·2D floats,
 ///   and the shared scratch (<see cref="ResidentFootprint"/>).</item>
 /// </list>
+/// At <see cref="Precision.Int8"/> only what the int8 linear layers change: each stores one byte per weight, one fp32
+/// scale per output channel and its fp32 bias (B·(out·in + 8·out) bytes for B blocks of out×in), which is what a step reads
+/// and what stays resident; LayerNorm parameters stay fp32. Activations, keys/values and scores stay fp32; every
+/// projection call additionally writes its input's quantized rows (K padded to a multiple of 4, one byte each, and one
+/// fp32 scale per row) and the kernel reads them back: 2·(rows·K₄ + 4·rows) bytes, counted apart
+/// (<see cref="StepCost.QuantizedRowBytesPerStep"/>). The resident scratch gains those rows, one buffer per distinct K
+/// shared by all layers, as large as the most rows one call of that K quantizes (<see cref="Compute.Int8Scratch"/>).
 /// The rest of the RNN-T follows torchaudio's <c>emformer_rnnt_model</c>; for
 /// <c>emformer-base</c> the whole model is 76,738,049 parameters (≈ 292.7 MiB fp32).
 /// <see cref="AttentionBlock.ParameterCount"/>, <see cref="EncoderLayer.ParameterCount"/> and
@@ -31,7 +39,13 @@ namespace FoldBench.Model;
 /// </summary>
 public static class ModelAccounting
 {
-    public static ModelAccount Compute(ModelConfig c, FoldingOptions o)
+    /// <summary>The precisions an account can assume, as the command line spells them ("fp32", "int8").</summary>
+    public static IReadOnlyList<string> PrecisionNames { get; } = [.. Precisions.All.Select(p => p.Name())];
+
+    /// <summary>"fp32" or "int8"; anything else is an <see cref="ArgumentException"/> listing both.</summary>
+    public static Precision ParsePrecision(string name) => Precisions.Parse(name);
+
+    public static ModelAccount Compute(ModelConfig c, FoldingOptions o, Precision precision = Precision.Fp32)
     {
         var g = new FoldGeometry(c, o);
         long d = g.Width, f = g.FfnWidth, sub = g.SubWidth;
@@ -67,18 +81,66 @@ public static class ModelAccounting
         var layerWork = new ElementwiseWork(scores, 3 * q * d, 3 * q, q * f, 2 * q * d, activation);
 
         long attentionBlockParameters = attentionProjections + 2 * d;
-        var attentionBlock = new StepCost(projectionMacs, scoreMacs, 0,
-            4 * attentionBlockParameters, 4 * 14 * q * d, cacheBytes, scoreBytes, attentionWork, c.ChunkTokens);
         long layerParameters = attentionProjections + ffn + norms;
+        var projections = Projections(g);
+        var attentionProjectionShapes = projections.Take(AttentionProjectionCount).ToArray();
+        bool int8 = precision == Precision.Int8;
+        // The weights as stored: fp32 throughout, or int8 linear layers (bytes, fp32 scales, fp32 bias) and fp32 norms.
+        long attentionBlockWeightBytes = int8 ? StoredInt8(attentionProjectionShapes) + 4 * 2 * d : 4 * attentionBlockParameters;
+        long layerWeightBytes = int8 ? StoredInt8(projections) + 4 * norms : 4 * layerParameters;
+        var attentionBlock = new StepCost(projectionMacs, scoreMacs, 0,
+            attentionBlockWeightBytes, 4 * 14 * q * d, cacheBytes, scoreBytes, attentionWork, c.ChunkTokens,
+            int8 ? QuantizedRowTraffic(attentionProjectionShapes) : 0);
         var perLayer = new StepCost(projectionMacs, scoreMacs, ffnMacs,
-            4 * layerParameters, 4 * (21 * q * d + 4 * q * f), cacheBytes, scoreBytes, layerWork, c.ChunkTokens);
+            layerWeightBytes, 4 * (21 * q * d + 4 * q * f), cacheBytes, scoreBytes, layerWork, c.ChunkTokens,
+            int8 ? QuantizedRowTraffic(projections) : 0);
 
         return new ModelAccount(c, o, parameters, rnnt, attentionBlockParameters, layerParameters,
-            perLayer * layers, perLayer, attentionBlock, Footprint(g, layers * layerParameters));
+            perLayer * layers, perLayer, attentionBlock, Footprint(g, layers * layerWeightBytes, int8 ? projections : []))
+        {
+            Precision = precision,
+        };
     }
 
-    /// <summary>The encoder's resident memory, as <see cref="StreamingEncoder"/> allocates it (see <see cref="ResidentFootprint"/>).</summary>
-    private static ResidentFootprint Footprint(FoldGeometry g, long encoderParameters)
+    /// <summary>The query, key/value and output projections come first in <see cref="Projections"/>; the FFN's two linears follow.</summary>
+    private const int AttentionProjectionCount = 3;
+
+    /// <summary>
+    /// One linear layer of an encoder layer as <see cref="FoldedLinear"/> runs it: <paramref name="Blocks"/> weight blocks of
+    /// <paramref name="Outputs"/>×<paramref name="Inputs"/>, each call projecting <paramref name="RowsPerCall"/> rows
+    /// (fold·Q through one shared block, Q per block-diagonal block) and <paramref name="Blocks"/> calls per step.
+    /// </summary>
+    private readonly record struct LinearShape(int Inputs, int Outputs, int Blocks, int RowsPerCall);
+
+    /// <summary>Query, key/value, output, FFN expand, FFN contract: the layer's linear layers, in the order a step runs them.</summary>
+    private static LinearShape[] Projections(FoldGeometry g)
+    {
+        int q = g.QueryTokens, sub = g.SubWidth, outSub = g.Width / g.OutputFold;
+        int ffIn = g.Width / g.FfnFold, ffHidden = g.FfnWidth / g.FfnFold;
+        int Rows(int blocks, int fold) => blocks == 1 ? fold * q : q;
+        return
+        [
+            new(sub, sub, g.AttentionBlocks, Rows(g.AttentionBlocks, g.Fold)),
+            new(sub, 2 * sub, g.AttentionBlocks, Rows(g.AttentionBlocks, g.Fold)),
+            new(outSub, outSub, g.OutputBlocks, Rows(g.OutputBlocks, g.OutputFold)),
+            new(ffIn, ffHidden, g.FfnBlocks, Rows(g.FfnBlocks, g.FfnFold)),
+            new(ffHidden, ffIn, g.FfnBlocks, Rows(g.FfnBlocks, g.FfnFold)),
+        ];
+    }
+
+    /// <summary>int8 storage: a byte per weight, an fp32 scale and an fp32 bias per output channel, per block.</summary>
+    private static long StoredInt8(IEnumerable<LinearShape> shapes) =>
+        shapes.Sum(p => (long)p.Blocks * ((long)p.Outputs * p.Inputs + 2L * sizeof(float) * p.Outputs));
+
+    /// <summary>Every call's quantized rows and row scales, written by the quantizer and read by the kernel.</summary>
+    private static long QuantizedRowTraffic(IEnumerable<LinearShape> shapes) =>
+        shapes.Sum(p => 2 * p.Blocks * Int8Scratch.RowBytes(p.RowsPerCall, p.Inputs));
+
+    /// <summary>
+    /// The encoder's resident memory, as <see cref="StreamingEncoder"/> allocates it (see <see cref="ResidentFootprint"/>);
+    /// at int8 the scratch also holds, per distinct input width, the most rows one call of that width quantizes.
+    /// </summary>
+    private static ResidentFootprint Footprint(FoldGeometry g, long weightBytes, IReadOnlyList<LinearShape> int8Projections)
     {
         long d = g.Width, q = g.QueryTokens;
         long keyValue = g.Config.Layers * (g.CacheTokens + q) * 2 * d;
@@ -86,7 +148,9 @@ public static class ModelAccounting
         // attention core's scratch: one head's Qᵀ, full score matrix and softmax sums over padded query sub-rows.
         long scratch = 5 * q * d + q * g.FfnWidth
             + (long)AttentionKernel.PaddedRows(g.QueryRows) * (g.HeadWidth + g.KeyRows + 1);
-        return new ResidentFootprint(4 * encoderParameters, 4 * keyValue, 4 * scratch);
+        long quantizedRows = int8Projections.GroupBy(p => p.Inputs)
+            .Sum(byWidth => Int8Scratch.RowBytes(byWidth.Max(p => p.RowsPerCall), byWidth.Key));
+        return new ResidentFootprint(weightBytes, 4 * keyValue, 4 * scratch + quantizedRows);
     }
 
     /// <summary>The RNN-T parts around the encoder, after torchaudio's <c>emformer_rnnt_model</c>.</summary>

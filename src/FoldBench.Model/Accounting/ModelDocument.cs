@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using FoldBench.Kernels;
 
 namespace FoldBench.Model;
 
@@ -25,17 +26,39 @@ public sealed record ModelDocument
         ArgumentNullException.ThrowIfNull(baseline);
         ArgumentNullException.ThrowIfNull(accounts);
         if (accounts.Count == 0) throw new ArgumentException("no accounts to report", nameof(accounts));
-        return Head(accounts[0], baseline) with { Folds = [.. accounts.Select(a => ModelFold.Of(a, baseline))] };
+        return Head(accounts[0], baseline) with { Folds = [.. accounts.Select(a => ModelFold.Of(a, baseline, NamesPrecision(accounts)))] };
     }
+
+    /// <summary>
+    /// One chunk size at several precisions: each precision's folds against its own baseline (the same chunk size and
+    /// precision, normally fold 1), in one <see cref="Folds"/> list, every entry naming its precision.
+    /// </summary>
+    public static ModelDocument OfPrecisions(IReadOnlyList<ChunkAccounts> precisions)
+    {
+        ArgumentNullException.ThrowIfNull(precisions);
+        if (precisions.Count == 0 || precisions.Any(c => c.Folds.Count == 0)) throw new ArgumentException("no accounts to report", nameof(precisions));
+        bool named = NamesPrecision(precisions.SelectMany(c => c.Folds));
+        return Head(precisions[0].Folds[0], precisions[0].Baseline) with
+        {
+            Folds = [.. precisions.SelectMany(c => c.Folds.Select(a => ModelFold.Of(a, c.Baseline, named)))],
+        };
+    }
+
+    /// <summary>
+    /// Whether the fold entries name their precision: whenever any is not fp32. An all-fp32 document leaves the key out,
+    /// so it is byte for byte what it was before int8 accounting existed (no precision: fp32).
+    /// </summary>
+    private static bool NamesPrecision(IEnumerable<ModelAccount> accounts) => accounts.Any(a => a.Precision != Precision.Fp32);
 
     /// <summary>Several chunk sizes; the configuration shown is the first chunk size's.</summary>
     public static ModelDocument Of(IReadOnlyList<ChunkAccounts> chunks)
     {
         ArgumentNullException.ThrowIfNull(chunks);
         if (chunks.Count == 0 || chunks.Any(c => c.Folds.Count == 0)) throw new ArgumentException("no accounts to report", nameof(chunks));
+        bool named = NamesPrecision(chunks.SelectMany(c => c.Folds));
         return Head(chunks[0].Folds[0], chunks[0].Baseline) with
         {
-            Chunks = [.. chunks.Select(c => new ModelChunk(c.ChunkTokens, [.. c.Folds.Select(a => ModelFold.Of(a, c.Baseline))]))],
+            Chunks = [.. chunks.Select(c => new ModelChunk(c.ChunkTokens, [.. c.Folds.Select(a => ModelFold.Of(a, c.Baseline, named))]))],
         };
     }
 
@@ -62,9 +85,13 @@ public sealed record ModelDocumentOptions(string Heads, string Sharing, string P
 /// <summary>One chunk size's folds.</summary>
 public sealed record ModelChunk(int ChunkTokens, IReadOnlyList<ModelFold> Folds);
 
-/// <summary>One fold factor's accounts; <see cref="ReductionPercent"/> is against the baseline, rounded to 4 decimals.</summary>
+/// <summary>
+/// One fold factor's accounts; <see cref="ReductionPercent"/> is against the baseline, rounded to 4 decimals.
+/// <see cref="Precision"/> ("fp32" or "int8") is written when the document holds a precision other than fp32; absent, fp32.
+/// </summary>
 public sealed record ModelFold(
     int Fold,
+    string? Precision,
     ModelFoldParameters Parameters,
     ModelFoldBytes Bytes,
     ModelFoldReductions ReductionPercent,
@@ -73,7 +100,7 @@ public sealed record ModelFold(
     ModelStep PerLayer,
     ModelStep AttentionBlock)
 {
-    public static ModelFold Of(ModelAccount a, ModelAccount baseline)
+    public static ModelFold Of(ModelAccount a, ModelAccount baseline, bool namePrecision = false)
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(baseline);
@@ -81,6 +108,7 @@ public sealed record ModelFold(
         var b = baseline.Parameters;
         return new ModelFold(
             a.Options.Fold,
+            namePrecision || a.Precision != Kernels.Precision.Fp32 ? a.Precision.Name() : null,
             new ModelFoldParameters(p.Model.Parameters, p.Encoder.Parameters, p.AttentionProjections.Parameters, p.Ffn.Parameters,
                 p.Norms.Parameters, p.RestOfModel.Parameters, a.LayerParameters, a.AttentionBlockParameters),
             new ModelFoldBytes(ModelStorage.Of(p.Model), ModelStorage.Of(p.Encoder), ModelStorage.Of(p.AttentionProjections), ModelStorage.Of(p.Ffn)),
@@ -114,7 +142,10 @@ public sealed record ModelFoldReductions(double Model, double Encoder, double At
 
 public sealed record ModelFoldResident(long WeightBytes, long CacheBytes, long ScratchBytes, long TotalBytes);
 
-/// <summary>One step's work and traffic (<see cref="StepCost"/>); the two ratios rounded to 4 decimals.</summary>
+/// <summary>
+/// One step's work and traffic (<see cref="StepCost"/>); the two ratios rounded to 4 decimals. <see cref="QuantizedRowBytes"/>:
+/// the int8 projections' quantized rows written and read back, included in <see cref="BytesMoved"/>; absent at fp32.
+/// </summary>
 public sealed record ModelStep(
     long ProjectionMacs,
     long ScoreMacs,
@@ -127,7 +158,8 @@ public sealed record ModelStep(
     long BytesMoved,
     double BytesMovedPerToken,
     double ArithmeticIntensity,
-    ModelStepElementwise Elementwise)
+    ModelStepElementwise Elementwise,
+    long? QuantizedRowBytes)
 {
     public static ModelStep Of(StepCost s)
     {
@@ -137,7 +169,8 @@ public sealed record ModelStep(
             s.ProjectionMacs, s.ScoreMacs, s.FfnMacs, s.TotalMacs, s.WeightBytesReadPerStep, s.ActivationBytesPerStep, s.CacheBytesPerStep,
             s.ScoreBytesPerStep, s.BytesMovedPerStep, Math.Round(s.BytesMovedPerToken, 4), Math.Round(s.ArithmeticIntensity, 4),
             new ModelStepElementwise(e.SoftmaxExps, e.ActivationElements, e.ActivationTranscendentals, e.LayerNormElements, e.LayerNormRows,
-                e.ResidualElements, e.SoftmaxFlops, e.LayerNormFlops, e.ActivationFlops, e.Flops));
+                e.ResidualElements, e.SoftmaxFlops, e.LayerNormFlops, e.ActivationFlops, e.Flops),
+            s.QuantizedRowBytesPerStep == 0 ? null : s.QuantizedRowBytesPerStep);
     }
 }
 

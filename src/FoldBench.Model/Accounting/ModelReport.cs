@@ -1,4 +1,5 @@
 using System.Text;
+using FoldBench.Kernels;
 using FoldBench.Results.Formatting;
 
 namespace FoldBench.Model;
@@ -26,6 +27,16 @@ public static class ModelReport
         "Resident: the encoder's fp32 weights, every layer's key/value buffer (left context and this step) and the shared\n" +
         "scratch, whose attention part holds one head's full score matrix.";
 
+    private const string Int8Footnote =
+        "MACs, element-wise work and bytes per encoder step (steady state, int8 linear layers); MAC FLOPs (int8 operations)\n" +
+        "only in the arithmetic intensity. Weights are read as stored: a byte per weight, an fp32 scale per output channel,\n" +
+        "the fp32 bias, fp32 LayerNorms. Activations, keys/values, scores, softmax and norms stay fp32; each projection also\n" +
+        "writes and reads back its input's quantized rows (bytes and one fp32 scale per row).\n" +
+        "Resident: the encoder's weights as stored, every layer's key/value buffer (left context and this step) and the shared\n" +
+        "scratch, whose attention part holds one head's full score matrix, plus the quantized rows.";
+
+    private static string FootnoteOf(ModelAccount a) => a.Precision == Precision.Int8 ? Int8Footnote : Footnote;
+
     public static string Table(ModelAccount baseline, IReadOnlyList<ModelAccount> accounts)
     {
         ArgumentNullException.ThrowIfNull(baseline);
@@ -33,7 +44,7 @@ public static class ModelReport
         var a0 = accounts[0];
         var sb = new StringBuilder();
         Heading(sb, a0, baseline);
-        sb.AppendLine(Footnote);
+        sb.AppendLine(FootnoteOf(a0));
         sb.AppendLine();
 
         var rows = new List<(string Label, Func<ModelAccount, string> Cell)>
@@ -64,12 +75,16 @@ public static class ModelReport
             ($"{a0.Elementwise.Activation.Name} elements/step", a => Units.Count(a.Elementwise.ActivationElements)),
             ("LayerNorm elements/step", a => Units.Count(a.Elementwise.LayerNormElements)),
             ("element-wise MFLOP/step", a => Units.Fixed(a.Elementwise.Flops / 1e6, 2)),
-            ("resident weights fp32 (MiB)", a => Units.Fixed(a.Footprint.WeightBytes / 1048576.0, 2)),
+            ($"resident weights {a0.Precision.Name()} (MiB)", a => Units.Fixed(a.Footprint.WeightBytes / 1048576.0, 2)),
             ("resident K/V buffers (MiB)", a => Units.Fixed(a.Footprint.CacheBytes / 1048576.0, 2)),
             ("resident scratch (MiB)", a => Units.Fixed(a.Footprint.ScratchBytes / 1048576.0, 2)),
             ("resident encoder total (MiB)", a => Units.Fixed(a.Footprint.TotalBytes / 1048576.0, 2)),
             ("  reduction", a => Percent(a.Footprint.TotalBytes, baseline.Footprint.TotalBytes)),
         };
+
+        if (a0.Precision != Precision.Fp32)
+            rows.Insert(rows.FindIndex(r => r.Label.StartsWith("weights read/step", StringComparison.Ordinal)) + 1,
+                ("quantized rows/step (MiB)", a => Units.Fixed(a.EncoderStep.QuantizedRowBytesPerStep / 1048576.0, 2)));
 
         var headers = accounts.Select(a => $"fold={a.Options.Fold}").ToArray();
         Columns(sb, [.. rows.Select(r => (r.Label, accounts.Select(r.Cell).ToArray()))], headers);
@@ -88,13 +103,13 @@ public static class ModelReport
         var sb = new StringBuilder();
         var first = chunks[0].Folds[0];
         Heading(sb, first, chunks[0].Baseline, chunkVaries: true);
-        sb.AppendLine(Footnote);
+        sb.AppendLine(FootnoteOf(first));
         sb.AppendLine();
         var columns = new (string Header, Func<ModelAccount, ModelAccount, string> Cell)[]
         {
             ("chunk T", (a, _) => Units.Count(a.Config.ChunkTokens)),
             ("fold", (a, _) => Units.Count(a.Options.Fold)),
-            ("model MiB", (a, _) => Units.Fixed(a.Parameters.Model.MiBFp32, 1)),
+            (first.Precision == Precision.Fp32 ? "model MiB" : "fp32 model MiB", (a, _) => Units.Fixed(a.Parameters.Model.MiBFp32, 1)),
             ("red.", (a, b) => Percent(a.ModelParameters, b.ModelParameters)),
             ("resident MiB", (a, _) => Units.Fixed(a.Footprint.TotalBytes / 1048576.0, 2)),
             ("red.", (a, b) => Percent(a.Footprint.TotalBytes, b.Footprint.TotalBytes)),
@@ -127,6 +142,8 @@ public static class ModelReport
         sb.AppendLine($"folding: {FoldingOptions.Names.Of(o.Heads)} heads, {FoldingOptions.Names.Of(o.Sharing)} weights, " +
                       $"{FoldingOptions.Names.Of(o.Projections).ToUpperInvariant()} folded, FFN {(o.FoldFfn ? "folded" : "unfolded")}; " +
                       $"activation {a.Elementwise.Activation.Name}; reductions vs fold={baseline.Options.Fold}");
+        if (a.Precision != Precision.Fp32)
+            sb.AppendLine($"precision: {a.Precision.Name()} linear layers (attention projections and FFN); attention scores, softmax and norms fp32");
     }
 
     private static void Columns(StringBuilder sb, IReadOnlyList<(string Label, string[] Cells)> rows, IReadOnlyList<string> headers)

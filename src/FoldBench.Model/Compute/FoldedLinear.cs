@@ -1,4 +1,5 @@
 using FoldBench.Kernels;
+using FoldBench.Kernels.Quantized;
 
 namespace FoldBench.Model.Compute;
 
@@ -10,40 +11,87 @@ namespace FoldBench.Model.Compute;
 /// view, and block-diagonal ones through the strided <see cref="Linear"/> overload per sub-position. With a
 /// <see cref="ProjectionPool"/> each of those calls splits its output panels across the pool's threads.
 /// </summary>
+/// <remarks>
+/// At <see cref="Precision.Int8"/> the same three shapes run on <see cref="QuantizedFoldedProjection"/> and
+/// <see cref="QuantizedLinear"/> (the strided overload per block) over <see cref="QuantizedWeights"/>: symmetric int8
+/// with one fp32 scale per output channel, packed for <see cref="Precisions.Int8Counterpart"/> of the fp32 path, the
+/// bias kept in fp32. A scale such as the query's 1/√headWidth multiplies the fp32 weights and bias before they are
+/// quantized, so it costs nothing per call and the quantization sees the weights the layer really applies. The
+/// activations are quantized per row on every call (after the fold: one scale per sub-token) into an
+/// <see cref="Int8Scratch"/>. The int8 kernels have no <see cref="ProjectionPool"/> split, so int8 refuses a pool of
+/// more than one thread rather than run on one thread while the caller believes it runs on several.
+/// </remarks>
 internal sealed class FoldedLinear
 {
-    private readonly PackedWeights[] _blocks;
-    private readonly int _fold, _inSub, _outSub;
+    private readonly PackedWeights[]? _blocks;
+    private readonly QuantizedWeights[]? _quantized;
+    private readonly Int8Scratch? _scratch;
+    private readonly int _fold, _inSub, _outSub, _blockCount;
+    private readonly long _parameters;
     private readonly ProjectionPool? _pool;
 
-    /// <param name="scale">Multiplies weights and bias before packing (the query's 1/√headWidth).</param>
-    /// <param name="pool">Threads each projection is split across (null: the calling thread alone); not owned.</param>
-    public FoldedLinear(ProjectionWeights weights, int fold, KernelPath path, float scale = 1f, ProjectionPool? pool = null)
+    /// <param name="scale">Multiplies weights and bias before packing (the query's 1/√headWidth), and before quantizing at int8.</param>
+    /// <param name="pool">Threads each projection is split across (null: the calling thread alone); not owned. fp32 only.</param>
+    /// <param name="precision">fp32 (<see cref="Linear"/>) or int8 (<see cref="QuantizedLinear"/> on the path's int8 counterpart).</param>
+    /// <param name="scratch">Where int8 calls quantize their rows, shared with the layers that run alongside (null: its own).</param>
+    public FoldedLinear(ProjectionWeights weights, int fold, KernelPath path, float scale = 1f, ProjectionPool? pool = null,
+        Precision precision = Precision.Fp32, Int8Scratch? scratch = null)
     {
+        ArgumentNullException.ThrowIfNull(weights);
         _fold = fold;
         _pool = pool;
+        Precision = precision;
         _inSub = weights.Blocks[0].Inputs;
         _outSub = weights.Blocks[0].Outputs;
-        _blocks = new PackedWeights[weights.Blocks.Count];
-        for (int j = 0; j < _blocks.Length; j++)
+        _blockCount = weights.Blocks.Count;
+        _parameters = weights.Blocks.Sum(b => (long)b.Weight.Length + b.Bias.Length);
+        QuantizedPath? int8Path = null;
+        if (precision == Precision.Int8)
+        {
+            int8Path = Int8Path(path);
+            if (pool is { Threads: > 1 })
+                throw new ArgumentException($"int8 projections run on one thread (the int8 kernels have no projection pool), but {pool.Threads} threads were asked for; use 1 thread at int8", nameof(pool));
+            _quantized = new QuantizedWeights[_blockCount];
+            _scratch = scratch ?? new Int8Scratch();
+        }
+        else _blocks = new PackedWeights[_blockCount];
+
+        for (int j = 0; j < _blockCount; j++)
         {
             var b = weights.Blocks[j];
-            if (scale == 1f)
-                _blocks[j] = PackedWeights.Pack(b.Weight, b.Outputs, b.Inputs, b.Bias, path);
-            else
+            float[]? scaledWeight = null, scaledBias = null;
+            if (scale != 1f)
             {
-                float[] w = b.Weight.ToArray(), bias = b.Bias.ToArray();
-                for (int i = 0; i < w.Length; i++) w[i] *= scale;
-                for (int i = 0; i < bias.Length; i++) bias[i] *= scale;
-                _blocks[j] = PackedWeights.Pack(w, b.Outputs, b.Inputs, bias, path);
+                scaledWeight = b.Weight.ToArray();
+                scaledBias = b.Bias.ToArray();
+                for (int i = 0; i < scaledWeight.Length; i++) scaledWeight[i] *= scale;
+                for (int i = 0; i < scaledBias.Length; i++) scaledBias[i] *= scale;
             }
+            ReadOnlySpan<float> w = scaledWeight ?? b.Weight, bias = scaledBias ?? b.Bias;
+            if (int8Path is { } q) _quantized![j] = QuantizedWeights.Pack(w, b.Outputs, b.Inputs, bias, q);
+            else _blocks![j] = PackedWeights.Pack(w, b.Outputs, b.Inputs, bias, path);
         }
     }
 
+    /// <summary>The int8 path that runs for fp32 path <paramref name="path"/>; a clear error for one without (portable).</summary>
+    public static QuantizedPath Int8Path(KernelPath path) => Precisions.Int8Counterpart(path)
+        ?? throw new ArgumentException($"kernel path '{path.Name()}' has no int8 counterpart: int8 runs on the scalar, avx2, avx512 and neon paths", nameof(path));
+
+    public Precision Precision { get; }
     public int InputWidth => _inSub * _fold;
     public int OutputWidth => _outSub * _fold;
-    public long ParameterCount => _blocks.Sum(b => b.ParameterBytes) / sizeof(float);
-    public long PackedBytes => _blocks.Sum(b => b.PackedBytes);
+    public long ParameterCount => _parameters;
+    /// <summary>Bytes a call streams through: the packed weights with their padding (int8: bytes, scales, bias and start values).</summary>
+    public long PackedBytes => _quantized is null ? _blocks!.Sum(b => b.PackedBytes) : _quantized.Sum(q => q.PackedBytes);
+
+    /// <summary>The parameters as stored at this precision, without packing padding: fp32 4 bytes each; int8 one byte per weight plus an fp32 scale per output channel and the fp32 bias.</summary>
+    public long StoredBytes => _quantized is null ? _parameters * sizeof(float) : _quantized.Sum(q => q.ParameterBytes);
+
+    /// <summary>Rows one call quantizes for <paramref name="tokens"/> tokens: Fold·T through one shared block, T per block-diagonal block.</summary>
+    private int RowsPerCall(int tokens) => _blockCount == 1 ? tokens * _fold : tokens;
+
+    /// <summary>Makes the int8 scratch large enough for calls of <paramref name="tokens"/> tokens (nothing at fp32).</summary>
+    public void Reserve(int tokens) => _scratch?.Reserve(_inSub, RowsPerCall(tokens));
 
     /// <summary>y[tokens × OutputWidth] = (or +=) the folded projection of x[tokens × InputWidth].</summary>
     public void Apply(ReadOnlySpan<float> x, int tokens, Span<float> y, bool accumulate)
@@ -51,18 +99,42 @@ internal sealed class FoldedLinear
         int inWidth = InputWidth, outWidth = OutputWidth;
         var xs = x[..(tokens * inWidth)];
         var ys = y[..(tokens * outWidth)];
-        if (_blocks.Length == 1)
+        if (_quantized is not null)
         {
-            if (_inSub == _outSub) FoldedProjection.Project(xs, tokens, inWidth, _fold, _blocks[0], ys, accumulate, _pool);
-            else Linear.Project(xs, tokens * _fold, _blocks[0], ys, accumulate, _pool);
+            ApplyInt8(xs, tokens, ys, accumulate);
+            return;
+        }
+        var blocks = _blocks!;
+        if (blocks.Length == 1)
+        {
+            if (_inSub == _outSub) FoldedProjection.Project(xs, tokens, inWidth, _fold, blocks[0], ys, accumulate, _pool);
+            else Linear.Project(xs, tokens * _fold, blocks[0], ys, accumulate, _pool);
         }
         else
         {
             // Block j reads columns [j·In, (j+1)·In) of every token and writes its own column block:
             // one strided projection per block, for square and rectangular blocks alike
             // (the fused K/V and the folded FFN blocks are rectangular).
-            for (int j = 0; j < _blocks.Length; j++)
-                Linear.Project(xs[(j * _inSub)..], tokens, inWidth, _blocks[j], ys[(j * _outSub)..], outWidth, accumulate, _pool);
+            for (int j = 0; j < blocks.Length; j++)
+                Linear.Project(xs[(j * _inSub)..], tokens, inWidth, blocks[j], ys[(j * _outSub)..], outWidth, accumulate, _pool);
+        }
+    }
+
+    /// <summary>The same three shapes as fp32, on the int8 kernels; the rows are quantized after the fold.</summary>
+    private void ApplyInt8(ReadOnlySpan<float> xs, int tokens, Span<float> ys, bool accumulate)
+    {
+        var blocks = _quantized!;
+        var scratch = _scratch!.For(_inSub, RowsPerCall(tokens));
+        int inWidth = InputWidth, outWidth = OutputWidth;
+        if (blocks.Length == 1)
+        {
+            if (_inSub == _outSub) QuantizedFoldedProjection.Project(xs, tokens, inWidth, _fold, blocks[0], ys, scratch, accumulate);
+            else QuantizedLinear.Project(xs, tokens * _fold, blocks[0], ys, scratch, accumulate);
+        }
+        else
+        {
+            for (int j = 0; j < blocks.Length; j++)
+                QuantizedLinear.Project(xs[(j * _inSub)..], tokens, inWidth, blocks[j], ys[(j * _outSub)..], outWidth, scratch, accumulate);
         }
     }
 }

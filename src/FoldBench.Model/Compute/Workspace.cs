@@ -29,6 +29,9 @@ internal sealed class Workspace
     public float[] Hidden { get; }
     /// <summary>The attention core's scratch: one head's transposed queries, scores and softmax sums.</summary>
     public float[] Scores { get; }
+    /// <summary>The int8 projections' quantized rows (empty at fp32), one set for all the layers.</summary>
+    public Int8Scratch Quantized { get; } = new();
 
-    public long Bytes => ((long)Normed.Length + Query.Length + Attention.Length + Residual.Length + Hidden.Length + Scores.Length) * sizeof(float);
+    public long Bytes => ((long)Normed.Length + Query.Length + Attention.Length + Residual.Length + Hidden.Length + Scores.Length) * sizeof(float)
+        + Quantized.Bytes;
 }

@@ -5,7 +5,7 @@ namespace FoldBench.Model;
 
 /// <summary>What <see cref="StreamingInference.Run"/> did, for the one line the command prints.</summary>
 public sealed record InferenceRun(StateDictKind Kind, int Chunks, int InputRows, int InputWidth, int OutputRows, int OutputWidth,
-    FoldingOptions Options, string KernelPath);
+    FoldingOptions Options, string KernelPath, string Precision = "fp32");
 
 /// <summary>
 /// Streams a whole input through a model chunk by chunk, exactly as a streaming client calls
@@ -72,12 +72,23 @@ public static class StreamingInference
     /// whole RNN-T's; <see cref="TorchStateDict"/>) and the tensor <c>input</c>, streams it, and writes
     /// the tensor <c>output</c> (F32) atomically. Every bad input is an exception with a one-line
     /// message: <see cref="ArgumentException"/>, <see cref="FormatException"/>, a missing file, or
-    /// <see cref="PlatformNotSupportedException"/> for a kernel path this CPU cannot run.
+    /// <see cref="PlatformNotSupportedException"/> for a kernel path this CPU cannot run. At <paramref name="precision"/>
+    /// "int8" every linear layer runs on the int8 kernels (the path's <see cref="Precisions.Int8Counterpart"/>; the
+    /// portable path has none, an <see cref="ArgumentException"/>); the file's metadata then names the int8 path that ran.
     /// </summary>
-    public static InferenceRun Run(string configPath, string weightsPath, string inputPath, string outputPath, int fold = 1, string kernelPath = "best")
+    public static InferenceRun Run(string configPath, string weightsPath, string inputPath, string outputPath, int fold = 1, string kernelPath = "best",
+        string precision = "fp32")
     {
         var path = KernelPaths.Parse(kernelPath);
         KernelPaths.EnsureSupported(path);
+        var format = Precisions.Parse(precision);
+        string ran = path.Name();
+        if (format == Precision.Int8)
+        {
+            var int8 = Compute.FoldedLinear.Int8Path(path);
+            Kernels.Quantized.QuantizedPaths.EnsureSupported(int8);
+            ran = Kernels.Quantized.QuantizedPaths.Name(int8);
+        }
         var config = ModelConfig.Load(configPath);
         var options = new FoldingOptions(fold);
         config.Validate(options);
@@ -89,29 +100,31 @@ public static class StreamingInference
         if (weights.Kind == StateDictKind.Emformer)
         {
             Expect(width, config.Width, "the encoder's width D (config 'width')", inputPath);
-            var encoder = new StreamingEncoder(config, options, path, weights.Encoder);
+            var encoder = new StreamingEncoder(config, options, path, weights.Encoder, precision: format);
             output = Encode(encoder, input, rows);
             outputWidth = config.Width;
         }
         else
         {
             Expect(width, config.Rnnt!.InputFeatures, "the RNN-T's feature width (config 'rnnt.inputFeatures')", inputPath);
-            var transcriber = new Transcriber(config, options, path, weights.Rnnt!.Transcriber);
+            var transcriber = new Transcriber(config, options, path, weights.Rnnt!.Transcriber, precision: format);
             output = Transcribe(transcriber, input, rows);
             outputWidth = transcriber.OutputWidth;
         }
         int outputRows = output.Length / outputWidth;
-        SafeTensors.Write(outputPath, [SafeTensorData.FromSingles(OutputTensor, [outputRows, outputWidth], output)],
-            new Dictionary<string, string>
-            {
-                ["format"] = "pt",
-                ["foldbench.config"] = config.ToJson(),
-                ["foldbench.fold"] = fold.ToString(CultureInfo.InvariantCulture),
-                ["foldbench.path"] = path.Name(),
-                ["foldbench.weights"] = Path.GetFileName(weightsPath),
-            });
+        var metadata = new Dictionary<string, string>
+        {
+            ["format"] = "pt",
+            ["foldbench.config"] = config.ToJson(),
+            ["foldbench.fold"] = fold.ToString(CultureInfo.InvariantCulture),
+            ["foldbench.path"] = ran,
+            ["foldbench.weights"] = Path.GetFileName(weightsPath),
+        };
+        // Written only at int8, so an fp32 output file stays byte for byte what it was (no key: fp32).
+        if (format != Precision.Fp32) metadata["foldbench.precision"] = format.Name();
+        SafeTensors.Write(outputPath, [SafeTensorData.FromSingles(OutputTensor, [outputRows, outputWidth], output)], metadata);
         int chunks = outputRows / config.ChunkTokens;
-        return new InferenceRun(weights.Kind, chunks, rows, width, outputRows, outputWidth, options, path.Name());
+        return new InferenceRun(weights.Kind, chunks, rows, width, outputRows, outputWidth, options, ran, format.Name());
     }
 
     private static void Expect(int width, int needed, string what, string inputPath)

@@ -15,19 +15,23 @@ public sealed class Joiner
     private readonly float[] _sum;
 
     /// <param name="pool">Threads each projection is split across (null: the calling thread alone); the caller disposes it.</param>
-    public Joiner(ModelConfig c, KernelPath path, JoinerWeights weights, ProjectionPool? pool = null)
+    /// <param name="precision">The number format of the output linear; the sum and the activation stay fp32.</param>
+    public Joiner(ModelConfig c, KernelPath path, JoinerWeights weights, ProjectionPool? pool = null, Precision precision = Precision.Fp32)
     {
         ArgumentNullException.ThrowIfNull(weights);
         var r = RnntLayout.Rnnt(c);
         Transcriber.Check(weights.Linear, r.Vocabulary, r.EncoderOutputWidth, "joiner.linear");
-        _linear = new FoldedLinear(new ProjectionWeights(weights.Linear), 1, path, pool: pool);
+        _linear = new FoldedLinear(new ProjectionWeights(weights.Linear), 1, path, pool: pool, precision: precision);
+        _linear.Reserve(1);
         _activation = r.JoinerActivation;
         _sum = new float[r.EncoderOutputWidth];
         Symbols = r.Vocabulary;
         Path = path;
+        Precision = precision;
     }
 
     public KernelPath Path { get; }
+    public Precision Precision { get; }
     public int InputWidth => _sum.Length;
     public int Symbols { get; }
 

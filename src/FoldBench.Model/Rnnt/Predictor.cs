@@ -35,7 +35,8 @@ public sealed class Predictor
     }
 
     /// <param name="pool">Threads each projection is split across (null: the calling thread alone); the caller disposes it.</param>
-    public Predictor(ModelConfig c, KernelPath path, PredictorWeights weights, ProjectionPool? pool = null)
+    /// <param name="precision">The number format of the LSTMs' x2g and p2g and of the output linear; the gates, cell and norms stay fp32.</param>
+    public Predictor(ModelConfig c, KernelPath path, PredictorWeights weights, ProjectionPool? pool = null, Precision precision = Precision.Fp32)
     {
         ArgumentNullException.ThrowIfNull(weights);
         var r = RnntLayout.Rnnt(c);
@@ -47,6 +48,7 @@ public sealed class Predictor
         _embedding = weights.Embedding;
         _inputNorm = weights.InputNorm;
         _layers = new Lstm[weights.Lstm.Count];
+        var scratch = new Int8Scratch();
         for (int j = 0; j < _layers.Length; j++)
         {
             var l = weights.Lstm[j];
@@ -54,11 +56,10 @@ public sealed class Predictor
             Transcriber.Check(l.HiddenToGates, 4 * p, p, $"predictor.lstm_layers.{j}.p2g");
             if ((l.GateNorm is null) != (l.CellNorm is null) || (l.GateNorm is not null) != r.LstmLayerNorm)
                 throw new ArgumentException($"predictor.lstm_layers.{j}: rnnt.lstmLayerNorm = {(r.LstmLayerNorm ? "true" : "false")} needs {(r.LstmLayerNorm ? "both" : "neither of")} g_norm and c_norm");
-            _layers[j] = new Lstm(new FoldedLinear(new ProjectionWeights(l.InputToGates), 1, path, pool: pool),
-                new FoldedLinear(new ProjectionWeights(l.HiddenToGates), 1, path, pool: pool), l.GateNorm, l.CellNorm, p);
+            _layers[j] = new Lstm(MakeLinear(l.InputToGates), MakeLinear(l.HiddenToGates), l.GateNorm, l.CellNorm, p);
         }
         Transcriber.Check(weights.Linear, r.EncoderOutputWidth, p, "predictor.linear");
-        _linear = new FoldedLinear(new ProjectionWeights(weights.Linear), 1, path, pool: pool);
+        _linear = MakeLinear(weights.Linear);
         _outputNorm = weights.OutputNorm;
         _lstmEpsilon = (float)r.LstmLayerNormEpsilon;
         _width = p;
@@ -66,9 +67,19 @@ public sealed class Predictor
         _gates = new float[4 * p];
         OutputWidth = r.EncoderOutputWidth;
         Path = path;
+        Precision = precision;
+
+        // One symbol per step: every linear projects one row.
+        FoldedLinear MakeLinear(LinearWeights w)
+        {
+            var linear = new FoldedLinear(new ProjectionWeights(w), 1, path, pool: pool, precision: precision, scratch: scratch);
+            linear.Reserve(1);
+            return linear;
+        }
     }
 
     public KernelPath Path { get; }
+    public Precision Precision { get; }
     /// <summary>E: the width of <see cref="Step"/>'s output, the joiner's input.</summary>
     public int OutputWidth { get; }
     public int Symbols => _embedding.Symbols;

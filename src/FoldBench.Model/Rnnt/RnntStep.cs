@@ -25,19 +25,20 @@ public sealed class RnntStep
     /// copy of the whole model never exists.
     /// </summary>
     /// <param name="pool">Threads each projection is split across (null: the calling thread alone); the caller disposes it.</param>
-    public RnntStep(ModelConfig c, FoldingOptions o, KernelPath path, int seed, int symbolStepsPerFrame, ProjectionPool? pool = null)
-        : this(c, path, symbolStepsPerFrame, new StreamingEncoder(c, o, path, seed, pool),
-            RnntLayout.Assemble(new FoldGeometry(c, o), RandomInit.Source(seed + 1), encoder: false), pool) { }
+    /// <param name="precision">The number format of every linear layer of the transcriber, predictor and joiner; the rest stays fp32.</param>
+    public RnntStep(ModelConfig c, FoldingOptions o, KernelPath path, int seed, int symbolStepsPerFrame, ProjectionPool? pool = null, Precision precision = Precision.Fp32)
+        : this(c, path, symbolStepsPerFrame, new StreamingEncoder(c, o, path, seed, pool, precision),
+            RnntLayout.Assemble(new FoldGeometry(c, o), RandomInit.Source(seed + 1), encoder: false), pool, precision) { }
 
-    public RnntStep(ModelConfig c, FoldingOptions o, KernelPath path, RnntWeights weights, int symbolStepsPerFrame, ProjectionPool? pool = null)
-        : this(c, path, symbolStepsPerFrame, new StreamingEncoder(c, o, path, (weights ?? throw new ArgumentNullException(nameof(weights))).Transcriber.Encoder, pool), weights, pool) { }
+    public RnntStep(ModelConfig c, FoldingOptions o, KernelPath path, RnntWeights weights, int symbolStepsPerFrame, ProjectionPool? pool = null, Precision precision = Precision.Fp32)
+        : this(c, path, symbolStepsPerFrame, new StreamingEncoder(c, o, path, (weights ?? throw new ArgumentNullException(nameof(weights))).Transcriber.Encoder, pool, precision), weights, pool, precision) { }
 
-    private RnntStep(ModelConfig c, KernelPath path, int symbolStepsPerFrame, StreamingEncoder encoder, RnntWeights weights, ProjectionPool? pool)
+    private RnntStep(ModelConfig c, KernelPath path, int symbolStepsPerFrame, StreamingEncoder encoder, RnntWeights weights, ProjectionPool? pool, Precision precision)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(symbolStepsPerFrame, 1);
-        Transcriber = new Transcriber(c, path, encoder, weights.Transcriber, pool);
-        Predictor = new Predictor(c, path, weights.Predictor, pool);
-        Joiner = new Joiner(c, path, weights.Joiner, pool);
+        Transcriber = new Transcriber(c, path, encoder, weights.Transcriber, pool, precision);
+        Predictor = new Predictor(c, path, weights.Predictor, pool, precision);
+        Joiner = new Joiner(c, path, weights.Joiner, pool, precision);
         SymbolStepsPerFrame = symbolStepsPerFrame;
         _encoded = new float[Transcriber.OutputLength];
         _predicted = new float[Predictor.OutputWidth];
@@ -52,6 +53,7 @@ public sealed class RnntStep
     public Joiner Joiner { get; }
     public ModelConfig Config => Transcriber.Config;
     public KernelPath Path => Transcriber.Path;
+    public Precision Precision => Transcriber.Precision;
     public int SymbolStepsPerFrame { get; }
     /// <summary>Feature floats per step: (T + R)·stride frames × F.</summary>
     public int InputLength => Transcriber.InputLength;

@@ -18,11 +18,12 @@ public sealed class Transcriber
     private readonly int _stride, _features, _outputWidth;
 
     /// <param name="pool">Threads each projection is split across (null: the calling thread alone); the caller disposes it.</param>
-    public Transcriber(ModelConfig c, FoldingOptions o, KernelPath path, TranscriberWeights weights, ProjectionPool? pool = null)
-        : this(c, path, new StreamingEncoder(c, o, path, (weights ?? throw new ArgumentNullException(nameof(weights))).Encoder, pool), weights, pool) { }
+    /// <param name="precision">The number format of every linear layer (input, encoder, output); norms and attention stay fp32.</param>
+    public Transcriber(ModelConfig c, FoldingOptions o, KernelPath path, TranscriberWeights weights, ProjectionPool? pool = null, Precision precision = Precision.Fp32)
+        : this(c, path, new StreamingEncoder(c, o, path, (weights ?? throw new ArgumentNullException(nameof(weights))).Encoder, pool, precision), weights, pool, precision) { }
 
     /// <summary>Around an encoder built already; <paramref name="weights"/>' own encoder layers are not used.</summary>
-    internal Transcriber(ModelConfig c, KernelPath path, StreamingEncoder encoder, TranscriberWeights weights, ProjectionPool? pool)
+    internal Transcriber(ModelConfig c, KernelPath path, StreamingEncoder encoder, TranscriberWeights weights, ProjectionPool? pool, Precision precision)
     {
         ArgumentNullException.ThrowIfNull(weights);
         var r = RnntLayout.Rnnt(c);
@@ -31,10 +32,13 @@ public sealed class Transcriber
         Check(weights.OutputLinear, r.EncoderOutputWidth, c.Width, "transcriber.output_linear");
         if (weights.LayerNorm.Width != r.EncoderOutputWidth)
             throw new ArgumentException($"transcriber.layer_norm has width {weights.LayerNorm.Width} but rnnt.encoderOutputWidth = {r.EncoderOutputWidth}", nameof(weights));
-        _input = new FoldedLinear(new ProjectionWeights(weights.InputLinear), 1, path, pool: pool);
-        _output = new FoldedLinear(new ProjectionWeights(weights.OutputLinear), 1, path, pool: pool);
+        var scratch = new Int8Scratch();
+        _input = new FoldedLinear(new ProjectionWeights(weights.InputLinear), 1, path, pool: pool, precision: precision, scratch: scratch);
+        _output = new FoldedLinear(new ProjectionWeights(weights.OutputLinear), 1, path, pool: pool, precision: precision, scratch: scratch);
         _norm = weights.LayerNorm;
         _stride = r.TimeReductionStride;
+        _input.Reserve(c.QueryTokens * _stride);
+        _output.Reserve(c.ChunkTokens);
         _features = r.InputFeatures;
         _outputWidth = r.EncoderOutputWidth;
         _tokens = new float[Encoder.InputLength];
@@ -51,6 +55,7 @@ public sealed class Transcriber
     public StreamingEncoder Encoder { get; }
     public ModelConfig Config => Encoder.Config;
     public KernelPath Path { get; }
+    public Precision Precision => Encoder.Precision;
 
     /// <summary>Feature frames per step: (T + R)·stride.</summary>
     public int FramesPerStep => Config.QueryTokens * _stride;

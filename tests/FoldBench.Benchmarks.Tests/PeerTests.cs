@@ -66,7 +66,7 @@ public class PeerTests
         using var prepared = peer.Prepare(w, bias, m, k, n);
         prepared.Run(x, y);
         prepared.Run(x, y); // a second call on the same buffers gives the same Y (no accumulation into Y)
-        var (correct, detail) = CaseChecks.PeerOutput(peer, x, m, w, k, n, bias, y);
+        var (correct, detail) = CaseChecks.PeerOutput(peer, x, m, w, n, k, bias, y);
         Assert.True(correct, $"{name} {m}×{k}×{n}: {detail}");
     }
 

@@ -67,7 +67,7 @@ public static class CaseChecks
     /// with FoldBench's weight quantization and within the quantization bound of the fp32 projection
     /// (<see cref="QuantizedAgreement"/>).
     /// </summary>
-    public static (bool Correct, string Detail) PeerOutput(IProjectionPeer peer, float[] x, int m, float[] w, int k, int n, float[] bias, float[] actual)
+    public static (bool Correct, string Detail) PeerOutput(IProjectionPeer peer, float[] x, int m, float[] w, int n, int k, float[] bias, float[] actual)
     {
         if (peer is IQuantizedPeer q)
         {

@@ -17,7 +17,7 @@ namespace FoldBench.Benchmarks.Peers;
 /// <c>acc·(scale_X·scale_W[j]) + bias[j]</c>. On x64 without VNNI MLAS's u8×s8 kernel uses <c>vpmaddubsw</c>, whose
 /// int16 pair sums saturate for full-range weights (ONNX Runtime's quantization guide advises 7-bit weights,
 /// <c>reduce_range</c>, there); the check then fails, as it should, and <see cref="Notes"/> says which kernel family
-/// the CPU gets.
+/// the CPU's flags lead MLAS to.
 /// </remarks>
 public sealed class OnnxRuntimeInt8Peer : IQuantizedPeer
 {
@@ -31,7 +31,7 @@ public sealed class OnnxRuntimeInt8Peer : IQuantizedPeer
         ["model"] = "one com.microsoft DynamicQuantizeMatMul node: B int8 [K×N] initializer with FoldBench's values, per-column b_scale, no zero point, bias",
         ["activations"] = "whole X as one tensor, asymmetric u8 with a zero point (DynamicQuantizeLinear's rule), on every call",
         ["session"] = "CPU provider, intra_op_num_threads 1, sequential, ORT_ENABLE_ALL, IoBinding to pre-allocated buffers",
-        ["mlas u8s8 kernel"] = MlasKernelFamily(),
+        ["mlas u8s8 kernel (expected from the CPU flags)"] = MlasKernelFamily(),
     };
 
     public IPreparedProjection Prepare(float[] w, float[] bias, int m, int k, int n)
@@ -43,10 +43,10 @@ public sealed class OnnxRuntimeInt8Peer : IQuantizedPeer
     }
 
     /// <summary>
-    /// Which u8×s8 kernel MLAS picks by its own CPU dispatch (platform.cpp): VNNI (exact) where the CPU has AVX-VNNI or
-    /// AVX-512 VNNI, else AVX2 <c>vpmaddubsw</c> (may saturate); ARM uses <c>udot</c>/<c>smmla</c> or widening multiplies
-    /// (exact). Read from /proc/cpuinfo on Linux x64, so that the runtime's own ISA switches do not hide what the native
-    /// library sees.
+    /// Which family of u8×s8 kernel MLAS's own CPU dispatch should pick here — an expectation from the CPU's flags, not
+    /// read from ONNX Runtime, which does not report it: VNNI (<c>vpdpbusd</c>/<c>vpdpbusds</c>, no int16 step) where the
+    /// CPU has AVX-VNNI or AVX-512 VNNI, else <c>vpmaddubsw</c> (may saturate). Read from /proc/cpuinfo on Linux x64, so
+    /// that .NET's own ISA switches do not hide what the native library sees.
     /// </summary>
     private static string MlasKernelFamily()
     {
@@ -62,7 +62,7 @@ public sealed class OnnxRuntimeInt8Peer : IQuantizedPeer
         if (flags is null) return "unknown (no /proc/cpuinfo)";
         var set = flags[(flags.IndexOf(':') + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
         return set.Contains("avx512_vnni") || set.Contains("avx_vnni")
-            ? "VNNI (vpdpbusd: exact int32 accumulation)"
+            ? "VNNI (vpdpbusd/vpdpbusds: no int16 step)"
             : "AVX2 vpmaddubsw (int16 pair sums may saturate with full-range int8 weights)";
     }
 }

@@ -81,11 +81,6 @@ public static unsafe partial class QuantizedLinear
             if (T.Rows > 5) QuantizedEpilogue.Store<TOut>(c50, c51, xScale[5], wScale, bias, y + 5 * ldy, accumulate, cols);
         }
 
-        /// <summary>Slot k's activations at its phase's first group: row k % Rows, k / Rows groups in.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static byte* Slot<T>(byte* x, nint ldx, int k) where T : struct, ITileShape =>
-            x + (k % T.Rows) * ldx + (k / T.Rows) * RowQuantizer.Group;
-
         /// <summary>The panel's 64 bytes for slot k's phase (k / Rows groups after the iteration's first).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static (Vector256<sbyte>, Vector256<sbyte>) Weights<T>(sbyte* w, int k) where T : struct, ITileShape =>

@@ -1,5 +1,6 @@
 using FoldBench.Benchmarks.Correctness;
 using FoldBench.Benchmarks.Peers;
+using FoldBench.Benchmarks.Suites;
 using FoldBench.Benchmarks.Sweep;
 using FoldBench.Kernels;
 using FoldBench.Kernels.Quantized;
@@ -86,6 +87,22 @@ public class Int8PeerTests
         var weights = QuantizedWeights.Pack(w, n, k, bias, QuantizedPaths.Best);
         QuantizedLinear.Project(x, m, weights, expected, QuantizedScratch.For(weights, m));
         Assert.Equal(expected, y);
+    }
+
+    [Fact]
+    public void Streamed_int8_weights_rotate_through_more_than_the_working_set_in_their_own_storage()
+    {
+        const long target = 48L << 20; // a 48 MiB streamed working set
+        foreach (int kn in new[] { 128, 512, 2048 })
+        {
+            // What an int8 weight set really occupies: K·N bytes and N fp32 scales (the bias is left out for both precisions).
+            long int8Bytes = QuantizedWeights.Pack(new float[kn * kn], kn, kn, QuantizedPath.Scalar).ParameterBytes;
+            Assert.Equal(int8Bytes, PeerBenchmarks.WeightSetBytes(Precision.Int8, kn));
+            Assert.True(PeerBenchmarks.SetCount(Precision.Int8, kn, "streamed", target) * int8Bytes >= target, $"K=N={kn}");
+            Assert.Equal((long)kn * kn * sizeof(float), PeerBenchmarks.WeightSetBytes(Precision.Fp32, kn));
+            Assert.True(PeerBenchmarks.SetCount(Precision.Fp32, kn, "streamed", target) * (long)kn * kn * sizeof(float) >= target);
+            Assert.Equal(1, PeerBenchmarks.SetCount(Precision.Int8, kn, "cache", target));
+        }
     }
 
     [Fact]

@@ -6,9 +6,9 @@ using FoldBench.Results;
 namespace FoldBench.Benchmarks.Suites;
 
 /// <summary>
-/// The kernel suite's operation, Y[M×N] = X[M×K]·Wᵀ + b (K = N, fp32, one thread), run by each of the
-/// libraries a user would pick instead of FoldBench (<see cref="PeerRegistry"/>) and by FoldBench's own
-/// best path, at the kernel suite's shapes and in its two weight regimes (cache-resident, and streamed
+/// The kernel suite's operation, Y[M×N] = X[M×K]·Wᵀ + b (K = N, one thread; fp32, or int8 weights for the int8
+/// peers, <see cref="IProjectionPeer.Precision"/>), run by each of the libraries a user would pick instead of
+/// FoldBench (<see cref="PeerRegistry"/>) and by FoldBench's own best fp32 and int8 paths, at the kernel suite's shapes and in its two weight regimes (cache-resident, and streamed
 /// through rotated weight sets larger than the LLC: <see cref="KernelBenchmarks.StreamedSetCount"/>), and at the
 /// projections suite's folded kernel calls (<see cref="Sweep.SuiteCases.PeerShapes"/>).
 /// A peer that cannot run here is not run: the sweep records why (<see cref="WhyNot"/>).

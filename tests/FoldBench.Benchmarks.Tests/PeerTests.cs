@@ -66,8 +66,8 @@ public class PeerTests
         using var prepared = peer.Prepare(w, bias, m, k, n);
         prepared.Run(x, y);
         prepared.Run(x, y); // a second call on the same buffers gives the same Y (no accumulation into Y)
-        var check = Reference.Check(x, m, w, n, k, bias, y);
-        Assert.True(check.Correct, $"{name} {m}×{k}×{n}: largest error {check.MaxError}");
+        var (correct, detail) = CaseChecks.PeerOutput(peer, x, m, w, n, k, bias, y);
+        Assert.True(correct, $"{name} {m}×{k}×{n}: {detail}");
     }
 
     public static TheoryData<string, int, int, int> RaggedShapes()
@@ -94,6 +94,10 @@ public class PeerTests
             var info = PeerInfos.Describe(name);
             Assert.Equal(name, info.Name);
             Assert.Equal(info.Reason is null, info.Available);
+            var peer = PeerRegistry.Create(name);
+            Assert.Equal(name.EndsWith("-int8", StringComparison.Ordinal) ? Precision.Int8 : Precision.Fp32, peer.Precision);
+            Assert.Equal(peer.Precision == Precision.Int8, peer is IQuantizedPeer);
+            Assert.Equal(peer.Precision.Name(), info.Notes["precision"]);
         }
     }
 

@@ -80,7 +80,7 @@ public static class CaseChecks
 
     /// <summary>
     /// A peer library on the kernel case's inputs, against the same reference and bound as FoldBench's
-    /// paths; null when the peer cannot run here.
+    /// paths (an int8 peer: <see cref="PeerOutput"/>); null when the peer cannot run here.
     /// </summary>
     public static bool? Peer(IProjectionPeer peer, int m, int kn)
     {
@@ -90,7 +90,24 @@ public static class CaseChecks
         float[] actual = new float[m * kn];
         using var prepared = peer.Prepare(w, bias, m, kn, kn);
         prepared.Run(x, actual);
-        return Reference.Check(x, m, w, kn, kn, bias, actual).Correct;
+        return PeerOutput(peer, x, m, w, kn, kn, bias, actual).Correct;
+    }
+
+    /// <summary>
+    /// Whether a peer's Y is right for these inputs, and its largest error: an fp32 peer within the fp32 bound of the
+    /// double-precision reference; an int8 peer (<see cref="IQuantizedPeer"/>) matching the int8 model of its arithmetic
+    /// with FoldBench's weight quantization and within the quantization bound of the fp32 projection
+    /// (<see cref="QuantizedAgreement"/>).
+    /// </summary>
+    public static (bool Correct, string Detail) PeerOutput(IProjectionPeer peer, float[] x, int m, float[] w, int n, int k, float[] bias, float[] actual)
+    {
+        if (peer is IQuantizedPeer q)
+        {
+            var v = QuantizedAgreement.Check(q.Activations, x, m, w, n, k, bias, actual);
+            return (v.Correct, v.ToString());
+        }
+        var check = Reference.Check(x, m, w, n, k, bias, actual);
+        return (check.Correct, $"largest error {check.MaxError:E2}");
     }
 
     /// <summary>

@@ -1,13 +1,23 @@
+using FoldBench.Kernels;
+
 namespace FoldBench.Benchmarks.Peers;
 
 /// <summary>
-/// A library a user would pick instead of FoldBench for Y[M×N] = X[M×K]·Wᵀ + b (fp32, one thread,
-/// W row-major N×K as PyTorch stores it). One class per library in this folder.
+/// A library a user would pick instead of FoldBench for Y[M×N] = X[M×K]·Wᵀ + b (one thread, fp32 X, Y and
+/// bias, W row-major N×K as PyTorch stores it; an int8 peer quantizes W itself, see <see cref="Precision"/>).
+/// One class per library and precision in this folder.
 /// </summary>
 public interface IProjectionPeer
 {
-    /// <summary>"openblas", "tensorprimitives", "onnxruntime", "foldbench": the case's <c>peer</c> in summary.json.</summary>
+    /// <summary>"openblas", "tensorprimitives", "onnxruntime", "foldbench", "onnxruntime-int8", "foldbench-int8": the case's <c>peer</c> in summary.json.</summary>
     string Name { get; }
+
+    /// <summary>
+    /// What the weights are stored and multiplied in: fp32, or int8 (FoldBench's symmetric per-output-channel weight
+    /// quantization, <see cref="Kernels.Quantized.RowQuantizer"/>, activations quantized at run time; such a peer
+    /// implements <see cref="IQuantizedPeer"/> and is checked against the int8 bounds). A results row carries it.
+    /// </summary>
+    Precision Precision => Precision.Fp32;
 
     /// <summary>Null when the peer can run here; otherwise why not, in words that say how to fix it.</summary>
     string? Availability { get; }

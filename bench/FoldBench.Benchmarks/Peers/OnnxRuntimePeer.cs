@@ -9,7 +9,8 @@ namespace FoldBench.Benchmarks.Peers;
 /// </summary>
 public sealed class OnnxRuntimePeer : IProjectionPeer
 {
-    private static readonly Lazy<(string? Why, string Version)> Runtime = new(() =>
+    /// <summary>The native library, loaded once per process (shared with <see cref="OnnxRuntimeInt8Peer"/>).</summary>
+    internal static readonly Lazy<(string? Why, string Version)> Runtime = new(() =>
     {
         try { return (null, OrtEnv.Instance().GetVersionString()); }
         catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or OnnxRuntimeException or EntryPointNotFoundException)
@@ -33,6 +34,14 @@ public sealed class OnnxRuntimePeer : IProjectionPeer
         return new Prepared(OnnxModel.Gemm(w, bias, m, k, n), m, k, n);
     }
 
+    /// <summary>A session of this peer's options over any model whose only input is X [M×K] and only output Y [M×N], fp32.</summary>
+    public static IPreparedProjection Open(byte[] model, int m, int k, int n)
+    {
+        if (Runtime.Value.Why is { } why) throw new InvalidOperationException(why);
+        return new Prepared(model, m, k, n);
+    }
+
+    /// <summary>A session over one model whose only input is X [M×K] and only output Y [M×N] (fp32); reused by the int8 peer.</summary>
     private sealed class Prepared : IPreparedProjection
     {
         private readonly InferenceSession _session;

@@ -1,3 +1,4 @@
+using FoldBench.Kernels;
 using FoldBench.Results;
 
 namespace FoldBench.Benchmarks.Peers;
@@ -8,6 +9,8 @@ public static class PeerInfos
     public static PeerInfo Describe(string name)
     {
         var peer = PeerRegistry.Create(name);
-        return new PeerInfo { Name = peer.Name, Available = peer.Availability is null, Reason = peer.Availability, Notes = new(peer.Notes) };
+        // The precision goes into the notes until summary.json's peer rows carry it as a field of their own.
+        var notes = new Dictionary<string, string>(peer.Notes) { ["precision"] = peer.Precision.Name() };
+        return new PeerInfo { Name = peer.Name, Available = peer.Availability is null, Reason = peer.Availability, Notes = notes };
     }
 }

@@ -3,7 +3,7 @@ namespace FoldBench.Benchmarks.Peers;
 /// <summary>The peers the suite runs, by name; the one place a new peer is listed.</summary>
 public static class PeerRegistry
 {
-    public static IReadOnlyList<string> Names { get; } = ["foldbench", "openblas", "onnxruntime", "tensorprimitives"];
+    public static IReadOnlyList<string> Names { get; } = ["foldbench", "openblas", "onnxruntime", "tensorprimitives", "foldbench-int8", "onnxruntime-int8"];
 
     public static IProjectionPeer Create(string name) => name switch
     {
@@ -11,6 +11,8 @@ public static class PeerRegistry
         "openblas" => new OpenBlasPeer(),
         "onnxruntime" => new OnnxRuntimePeer(),
         "tensorprimitives" => new TensorPrimitivesPeer(),
+        "foldbench-int8" => new FoldBenchInt8Peer(),
+        "onnxruntime-int8" => new OnnxRuntimeInt8Peer(),
         _ => throw new ArgumentException($"unknown peer '{name}' (expected one of: {string.Join(", ", Names)})"),
     };
 }

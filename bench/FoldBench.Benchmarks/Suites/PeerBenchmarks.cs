@@ -1,13 +1,14 @@
 using BenchmarkDotNet.Attributes;
 using FoldBench.Benchmarks.Peers;
+using FoldBench.Kernels;
 using FoldBench.Results;
 
 namespace FoldBench.Benchmarks.Suites;
 
 /// <summary>
-/// The kernel suite's operation, Y[M×N] = X[M×K]·Wᵀ + b (K = N, fp32, one thread), run by each of the
-/// libraries a user would pick instead of FoldBench (<see cref="PeerRegistry"/>) and by FoldBench's own
-/// best path, at the kernel suite's shapes and in its two weight regimes (cache-resident, and streamed
+/// The kernel suite's operation, Y[M×N] = X[M×K]·Wᵀ + b (K = N, one thread; fp32, or int8 weights for the int8
+/// peers, <see cref="IProjectionPeer.Precision"/>), run by each of the libraries a user would pick instead of
+/// FoldBench (<see cref="PeerRegistry"/>) and by FoldBench's own best fp32 and int8 paths, at the kernel suite's shapes and in its two weight regimes (cache-resident, and streamed
 /// through rotated weight sets larger than the LLC: <see cref="KernelBenchmarks.StreamedSetCount"/>), and at the
 /// projections suite's folded kernel calls (<see cref="Sweep.SuiteCases.PeerShapes"/>).
 /// A peer that cannot run here is not run: the sweep records why (<see cref="WhyNot"/>).
@@ -35,8 +36,7 @@ public class PeerBenchmarks
         float[] w = Inputs.Uniform(rng, KN * KN), bias = Inputs.Uniform(rng, KN);
         _x = Inputs.Uniform(rng, M * KN);
         _y = new float[M * KN];
-        long setBytes = (long)KN * KN * sizeof(float);
-        int count = Regime == RegimeNames.Streamed ? KernelBenchmarks.StreamedSetCount(setBytes, KernelBenchmarks.StreamedWorkingSetBytes) : 1;
+        int count = SetCount(peer.Precision, KN, Regime, KernelBenchmarks.StreamedWorkingSetBytes);
         _sets = new IPreparedProjection[count];
         for (int i = 0; i < count; i++)
         {
@@ -46,6 +46,20 @@ public class PeerBenchmarks
         }
         _next = 0;
     }
+
+    /// <summary>
+    /// Bytes one weight set takes in the peer's own storage: K·N weights of its precision, and for int8 the fp32 scale of
+    /// each of the N output channels (the fp32 bias, the same for every peer, is left out as in the kernel suite).
+    /// </summary>
+    public static long WeightSetBytes(Precision precision, int kn) =>
+        (long)kn * kn * precision.WeightBytes() + (precision == Precision.Int8 ? (long)kn * sizeof(float) : 0);
+
+    /// <summary>
+    /// How many distinct weight sets a case rotates through: one cache-resident, or enough to exceed the streamed
+    /// working set in the peer's own storage (an int8 peer needs about four times as many sets as an fp32 one).
+    /// </summary>
+    public static int SetCount(Precision precision, int kn, string regime, long streamedWorkingSetBytes) =>
+        regime == RegimeNames.Streamed ? KernelBenchmarks.StreamedSetCount(WeightSetBytes(precision, kn), streamedWorkingSetBytes) : 1;
 
     [Benchmark]
     public void Project()

@@ -10,7 +10,8 @@ public static unsafe partial class QuantizedLinear
     /// The AVX-VNNI tile: up to 6 rows × 16 columns in 12 YMM int32 accumulators. Per K group (4 bytes of K) it loads the
     /// panel's 64 bytes once (2 YMM: columns 0–7 and 8–15, 4 bytes each), broadcasts each row's 4 activation bytes as one
     /// int32 and issues 2 <c>vpdpbusd</c> per row: 12 instructions of 32 multiply-adds each share 2 loads. 15 of the 16
-    /// YMM registers VEX-encoded <c>vpdpbusd</c> can address.
+    /// YMM registers VEX-encoded <c>vpdpbusd</c> can address. Tiles of 1–3 rows split K into phases (<see cref="ITileShape.Phases"/>)
+    /// so they keep 12 chains too (kernels README: the llvm-mca figures).
     /// </summary>
     /// <remarks>
     /// Activations are u8 (qx + 128, <see cref="RowQuantizer"/>); the accumulators start from the weights' correction
@@ -26,21 +27,51 @@ public static unsafe partial class QuantizedLinear
             where T : struct, ITileShape
             where TOut : struct, IQuantizedOutput
         {
-            byte* x0 = x, x1 = x0 + ldx, x2 = x1 + ldx, x3 = x2 + ldx, x4 = x3 + ldx, x5 = x4 + ldx;
+            // Slot k (k < Rows·Phases ≤ 6) holds row k % Rows for K phase k / Rows: with 1–3 rows the K groups are dealt
+            // round-robin to T.Phases phases (6, 3, 2), so every tile keeps 12 independent vpdpbusd chains instead of
+            // 2–6; the phases are summed at the end (int32 addition, exact modulo 2³² like the rest). p_k: slot k's
+            // activations at group 0 of its phase.
+            int used = T.Rows * T.Phases;
+            byte* p0 = Slot<T>(x, ldx, 0), p1 = Slot<T>(x, ldx, 1), p2 = Slot<T>(x, ldx, 2);
+            byte* p3 = Slot<T>(x, ldx, 3), p4 = Slot<T>(x, ldx, 4), p5 = Slot<T>(x, ldx, 5);
             Vector256<int> s0 = Vector256.Load(start), s1 = Vector256.Load(start + 8);
-            Vector256<int> c00 = s0, c01 = s1, c10 = s0, c11 = s1, c20 = s0, c21 = s1;
-            Vector256<int> c30 = s0, c31 = s1, c40 = s0, c41 = s1, c50 = s0, c51 = s1;
-            for (nint g = 0; g < groups; g++)
+            // Phase 0's slots start from the zero-point correction, the other phases' from zero.
+            Vector256<int> c00 = s0, c01 = s1;
+            Vector256<int> c10 = T.Rows > 1 ? s0 : default, c11 = T.Rows > 1 ? s1 : default;
+            Vector256<int> c20 = T.Rows > 2 ? s0 : default, c21 = T.Rows > 2 ? s1 : default;
+            Vector256<int> c30 = T.Rows > 3 ? s0 : default, c31 = T.Rows > 3 ? s1 : default;
+            Vector256<int> c40 = T.Rows > 4 ? s0 : default, c41 = T.Rows > 4 ? s1 : default;
+            Vector256<int> c50 = T.Rows > 5 ? s0 : default, c51 = T.Rows > 5 ? s1 : default;
+            nint g = 0;
+            for (; g <= groups - T.Phases; g += T.Phases)
             {
-                Vector256<sbyte> w0 = Vector256.Load(w), w1 = Vector256.Load(w + 32);
                 nint at = g * RowQuantizer.Group;
-                Dot(ref c00, ref c01, x0 + at, w0, w1);
-                if (T.Rows > 1) Dot(ref c10, ref c11, x1 + at, w0, w1);
-                if (T.Rows > 2) Dot(ref c20, ref c21, x2 + at, w0, w1);
-                if (T.Rows > 3) Dot(ref c30, ref c31, x3 + at, w0, w1);
-                if (T.Rows > 4) Dot(ref c40, ref c41, x4 + at, w0, w1);
-                if (T.Rows > 5) Dot(ref c50, ref c51, x5 + at, w0, w1);
-                w += 64;
+                // A phase's weights are loaded by its first slot and shared by its rows.
+                Vector256<sbyte> w0 = Vector256.Load(w), w1 = Vector256.Load(w + 32);
+                Dot(ref c00, ref c01, p0 + at, w0, w1);
+                if (used > 1) { if (1 % T.Rows == 0) (w0, w1) = Weights<T>(w, 1); Dot(ref c10, ref c11, p1 + at, w0, w1); }
+                if (used > 2) { if (2 % T.Rows == 0) (w0, w1) = Weights<T>(w, 2); Dot(ref c20, ref c21, p2 + at, w0, w1); }
+                if (used > 3) { if (3 % T.Rows == 0) (w0, w1) = Weights<T>(w, 3); Dot(ref c30, ref c31, p3 + at, w0, w1); }
+                if (used > 4) { if (4 % T.Rows == 0) (w0, w1) = Weights<T>(w, 4); Dot(ref c40, ref c41, p4 + at, w0, w1); }
+                if (used > 5) { if (5 % T.Rows == 0) (w0, w1) = Weights<T>(w, 5); Dot(ref c50, ref c51, p5 + at, w0, w1); }
+                w += T.Phases * 64;
+            }
+            if (T.Phases > 1)
+            {
+                // The groups left over (fewer than T.Phases) go to phase 0, whose slots are rows 0..Rows−1 at p_0..p_{Rows−1}.
+                for (; g < groups; g++)
+                {
+                    nint at = g * RowQuantizer.Group;
+                    Vector256<sbyte> w0 = Vector256.Load(w), w1 = Vector256.Load(w + 32);
+                    Dot(ref c00, ref c01, p0 + at, w0, w1);
+                    if (T.Rows > 1) Dot(ref c10, ref c11, p1 + at, w0, w1);
+                    if (T.Rows > 2) Dot(ref c20, ref c21, p2 + at, w0, w1);
+                    w += 64;
+                }
+                // Sum each row's phases into its phase-0 slot.
+                if (T.Rows == 1) { c00 += (c10 + c20) + (c30 + c40) + c50; c01 += (c11 + c21) + (c31 + c41) + c51; }
+                else if (T.Rows == 2) { c00 += c20 + c40; c01 += c21 + c41; c10 += c30 + c50; c11 += c31 + c51; }
+                else if (T.Rows == 3) { c00 += c30; c01 += c31; c10 += c40; c11 += c41; c20 += c50; c21 += c51; }
             }
             QuantizedEpilogue.Store<TOut>(c00, c01, xScale[0], wScale, bias, y, accumulate, cols);
             if (T.Rows > 1) QuantizedEpilogue.Store<TOut>(c10, c11, xScale[1], wScale, bias, y + ldy, accumulate, cols);
@@ -49,6 +80,11 @@ public static unsafe partial class QuantizedLinear
             if (T.Rows > 4) QuantizedEpilogue.Store<TOut>(c40, c41, xScale[4], wScale, bias, y + 4 * ldy, accumulate, cols);
             if (T.Rows > 5) QuantizedEpilogue.Store<TOut>(c50, c51, xScale[5], wScale, bias, y + 5 * ldy, accumulate, cols);
         }
+
+        /// <summary>The panel's 64 bytes for slot k's phase (k / Rows groups after the iteration's first).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static (Vector256<sbyte>, Vector256<sbyte>) Weights<T>(sbyte* w, int k) where T : struct, ITileShape =>
+            (Vector256.Load(w + k / T.Rows * 64), Vector256.Load(w + k / T.Rows * 64 + 32));
 
         /// <summary>One row's K group: its 4 activation bytes broadcast to every lane, one <c>vpdpbusd</c> per 8 columns.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

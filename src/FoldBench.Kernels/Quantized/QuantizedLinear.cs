@@ -100,6 +100,14 @@ public static unsafe partial class QuantizedLinear
     }
 
     /// <summary>
+    /// Where slot k of a K-phased tile (<see cref="ITileShape.Phases"/>; the avxvnni tile) reads its activations: row
+    /// k % Rows, k / Rows groups in (its phase's first group; each round of the K loop then steps Phases groups).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static byte* Slot<T>(byte* x, nint ldx, int k) where T : struct, ITileShape =>
+        x + (k % T.Rows) * ldx + (k / T.Rows) * RowQuantizer.Group;
+
+    /// <summary>
     /// The panel driver of every int8 vector path, as <c>Linear.RunPanels</c>: panels outside (one panel, 16·kp bytes,
     /// is read from memory once per call), row blocks of at most <c>TStep.MaxRows</c> inside.
     /// </summary>

@@ -21,10 +21,12 @@ public class QuantizedSweepTests
 
     public static TheoryData<QuantizedPath, int> MSweepData => QuantizedPathData.Cross(Enumerable.Range(0, MSweepShapes.Length));
 
-    /// <summary>K 1..20 and 31..33 (every remainder mod 4, up to 8 groups) against N 1..17 and 31..33; large K and N.</summary>
+    /// <summary>K 1..20, 21..28, 31..33 and 40 (every remainder mod 4; 1–10 groups, every leftover mod 6) against N 1..17 and 31..33; large K and N.</summary>
     internal static IEnumerable<(int K, int N)> WidthShapes()
     {
-        int[] smallK = [.. Enumerable.Range(1, 20), 31, 32, 33];
+        // 21..28 and 40: 6, 7 and 10 groups, so the K phases of 1–3-row tiles (6, 3, 2 phases) see every leftover
+        // count after at least one full round.
+        int[] smallK = [.. Enumerable.Range(1, 20), 21, 24, 25, 28, 31, 32, 33, 40];
         int[] smallN = [.. Enumerable.Range(1, 17), 31, 32, 33];
         foreach (int k in smallK)
             foreach (int n in smallN) yield return (k, n);
@@ -58,6 +60,9 @@ public class QuantizedSweepTests
         // Guards the sweep itself: every K remainder mod 4 with 1–5 groups, every N remainder mod 16 with 1–3 panels.
         var shapes = WidthShapes().ToList();
         for (int k = 1; k <= 20; k++) Assert.Contains(shapes, s => s.K == k);
+        // Every leftover of K groups after whole rounds of 6 phases (Rows1 tiles), with at least one full round.
+        for (int r = 0; r < 6; r++)
+            Assert.True(shapes.Any(s => (s.K + 3) / 4 >= 6 && (s.K + 3) / 4 % 6 == r), $"groups ≡ {r} (mod 6)");
         for (int n = 1; n <= 33; n++) Assert.True(n is > 17 and < 31 || shapes.Any(s => s.N == n), $"N = {n}");
         Assert.Contains(shapes, s => s.N > 32);
     }

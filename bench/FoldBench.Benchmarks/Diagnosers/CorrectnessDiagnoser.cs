@@ -8,6 +8,7 @@ using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Validators;
 using FoldBench.Benchmarks.Correctness;
+using FoldBench.Results;
 
 namespace FoldBench.Benchmarks.Diagnosers;
 
@@ -20,6 +21,7 @@ public sealed class CorrectnessDiagnoser : IDiagnoser
 {
     private readonly ConcurrentDictionary<BenchmarkCase, bool> _ok = new(ReferenceEqualityComparer.Instance);
     private readonly ConcurrentDictionary<BenchmarkCase, string> _errors = new(ReferenceEqualityComparer.Instance);
+    private readonly ConcurrentDictionary<BenchmarkCase, QuantizationError> _int8Errors = new(ReferenceEqualityComparer.Instance);
 
     public IEnumerable<string> Ids => ["FoldBenchCorrectness"];
     public IEnumerable<IExporter> Exporters => [];
@@ -34,7 +36,9 @@ public sealed class CorrectnessDiagnoser : IDiagnoser
         var bc = results.BenchmarkCase;
         try
         {
-            if (CaseChecks.Check(bc) is bool ok) _ok[bc] = ok;
+            var (correct, error) = CaseChecks.Evaluate(bc);
+            if (correct is bool ok) _ok[bc] = ok;
+            if (error is not null) _int8Errors[bc] = error;
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
@@ -47,6 +51,9 @@ public sealed class CorrectnessDiagnoser : IDiagnoser
 
     /// <summary>True/false when the case was checked; null for a case without a check or not (yet) run.</summary>
     public bool? OkFor(BenchmarkCase bc) => _ok.TryGetValue(bc, out bool v) ? v : null;
+
+    /// <summary>An int8 case's accuracy cost against the fp32 projection; null for fp32 cases and cases not (yet) checked.</summary>
+    public QuantizationError? QuantizationErrorFor(BenchmarkCase bc) => _int8Errors.TryGetValue(bc, out var e) ? e : null;
 
     public void DisplayResults(ILogger logger)
     {

@@ -135,10 +135,21 @@ public static class CaseDescriber
     /// </summary>
     public static long? Footprint(string suite, BenchmarkCase bc)
     {
-        // The accounting alone: a nominal 1 ns median keeps the rates finite; nothing but the shape is read back.
-        var shape = new CaseResult { Suite = suite, MedianNs = 1 };
-        Fill(suite, bc, shape, cal: null);
+        var shape = Accounting(suite, bc);
         return Roofline.FootprintOf(suite, shape.Regime, shape.WeightBytes);
+    }
+
+    /// <summary>
+    /// A case's accounting before it runs: shape, regime, precision and weight bytes, with a nominal 1 ns median, so that
+    /// <see cref="CaseResult.Gflops"/> reads as operations per op (10⁹) and <see cref="CaseResult.GbPerS"/> as bytes moved
+    /// per op (10⁹); their ratio is the arithmetic intensity.
+    /// </summary>
+    public static CaseResult Accounting(string suite, BenchmarkCase bc)
+    {
+        var shape = new CaseResult { Suite = suite, MedianNs = 1, Path = suite == SuiteNames.Peers ? "" : Param<string>(bc, "Path") };
+        Precise(suite, bc, shape);
+        Fill(suite, bc, shape, cal: null);
+        return shape;
     }
 
     private static void Fill(string suite, BenchmarkCase bc, CaseResult result, Calibration? cal)

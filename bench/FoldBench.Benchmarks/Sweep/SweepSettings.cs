@@ -67,6 +67,9 @@ public sealed record SweepSettings
     /// <summary>Whether the cases carry a "Precision" parameter (a precision other than fp32 was asked for).</summary>
     public bool PrecisionsVary => Precisions.Any(p => p != Precision.Fp32);
 
+    /// <summary>The suites `--precision` applies to (the model suites join them when their int8 lands).</summary>
+    public static IReadOnlyList<string> PrecisionSuites { get; } = [SuiteNames.Kernels, SuiteNames.Projections];
+
     /// <summary>The names `--precision` takes: "fp32", "int8".</summary>
     public static IReadOnlyList<string> PrecisionChoices { get; } = [.. Kernels.Precisions.All.Select(p => p.Name())];
 

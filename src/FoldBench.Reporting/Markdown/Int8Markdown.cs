@@ -63,11 +63,14 @@ internal static class Int8Markdown
                 f.K is int k && f.N is int n ? $"{k}×{n}" : Units.Missing, f.Regime ?? Units.Missing,
                 Units.Time(f.MedianNs), Units.Time(q.MedianNs), Ratio(q.MedianNs, f.MedianNs),
                 Units.Bytes(f.WeightBytes), Units.Bytes(q.WeightBytes), Ratio(q.WeightBytes, f.WeightBytes),
-                e is null ? Units.Missing : Units.Sig3(e.MaxAbs), e is null ? Units.Missing : Units.Sig3(e.Rms),
+                e is null ? Units.Missing : Error(e.MaxAbs), e is null ? Units.Missing : Error(e.Rms),
                 e is null ? Units.Missing : Units.FractionAsPercent(e.RelativeMax));
         }
         return t.ToString();
     }
+
+    /// <summary>An error to 3 significant digits, however small ("0.0125", "3.1E-05").</summary>
+    private static string Error(double v) => v.ToString("G3", CultureInfo.InvariantCulture);
 
     private static string Ratio(double? a, double? b) =>
         a is double x && b is double y && y > 0 ? (x / y).ToString("0.000", CultureInfo.InvariantCulture) : Units.Missing;

@@ -172,7 +172,7 @@ public static class CaseDescriber
     /// </summary>
     private static void Precise(string suite, BenchmarkCase bc, CaseResult r)
     {
-        if (suite is not (SuiteNames.Kernels or SuiteNames.Projections)) return;
+        if (!SweepSettings.PrecisionSuites.Contains(suite)) return;
         var precision = SuiteCases.PrecisionOf(bc);
         r.Precision = precision.Name();
         if (precision != Precision.Int8) return;

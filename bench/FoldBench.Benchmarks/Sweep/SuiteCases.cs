@@ -79,7 +79,7 @@ public static class SuiteCases
                 break;
             default:
                 (parameters, rows) = ModelCases(suite, settings, modelPath);
-                if (suite == SuiteNames.Projections) (parameters, rows) = WithPrecisions(parameters, rows, settings);
+                if (SweepSettings.PrecisionSuites.Contains(suite)) (parameters, rows) = WithPrecisions(parameters, rows, settings);
                 break;
         }
         var definitions = parameters.Select((p, i) => new ParameterDefinition(p.Name, isStatic: false, p.Values, isArgument: false, p.Type, i)).ToArray();
@@ -216,13 +216,13 @@ public static class SuiteCases
     public static string? Unavailable(string suite, BenchmarkCase bc)
     {
         if (suite == SuiteNames.Peers) return PeerBenchmarks.WhyNot(CaseDescriber.Param<string>(bc, "Peer"));
-        if (suite is not (SuiteNames.Kernels or SuiteNames.Projections) || PrecisionOf(bc) != Precision.Int8) return null;
+        if (!SweepSettings.PrecisionSuites.Contains(suite) || PrecisionOf(bc) != Precision.Int8) return null;
         var path = KernelPaths.Parse(CaseDescriber.Param<string>(bc, "Path"));
         if (Precisions.Int8Counterpart(path) is not { } q)
             return $"path '{path.Name()}' has no int8 counterpart (int8 paths: {string.Join(", ", QuantizedPaths.All.Select(QuantizedPaths.Name))})";
         if (!QuantizedPaths.IsSupported(q))
             return $"int8 path '{q.Name()}' (the counterpart of '{path.Name()}') is not supported on this CPU/runtime";
-        if (CaseDescriber.ThreadsOf(bc) > 1)
+        if (suite == SuiteNames.Projections && CaseDescriber.ThreadsOf(bc) > 1)
             return "int8 projections run on one thread (the int8 kernel has no thread pool)";
         return null;
     }

@@ -90,6 +90,17 @@ public class Int8CaseTests
     }
 
     [Fact]
+    public void The_streamed_regime_rotates_four_times_as_many_int8_sets_to_fill_the_same_working_set()
+    {
+        const long target = 256L << 20;
+        long fp32Set = Suites.KernelBenchmarks.SetBytes(512, Precision.Fp32), int8Set = Suites.KernelBenchmarks.SetBytes(512, Precision.Int8);
+        Assert.Equal(4 * int8Set, fp32Set);
+        int fp32 = Suites.KernelBenchmarks.StreamedSetCount(fp32Set, target), int8 = Suites.KernelBenchmarks.StreamedSetCount(int8Set, target);
+        Assert.Equal(4 * fp32, int8);
+        Assert.True(int8 * int8Set >= target);
+    }
+
+    [Fact]
     public void An_int8_kernel_case_counts_int8_weights_scales_and_bias()
     {
         var cases = SuiteCases.For(SuiteNames.Kernels, Both with { KernelPaths = ["scalar"] }, DefaultConfig.Instance);

@@ -29,7 +29,7 @@ public class PrecisionRunTests
         string dir = NewDir();
         var (code, _, err) = CommandLineTests.Invoke("run", "--job", "dry", "--suites", "kernels,projections", "--precision", "fp32,int8",
             "--paths", "scalar,portable,best", "--m", "5", "--kn", "16", "--presets", "ondevice-144", "--chunks", "1", "--folds", "1,2",
-            "--out", dir, "--cpu", "none", "--no-plots");
+            "--out", dir, "--cpu", "none");
         Assert.True(code == 0, err);
         var s = SummaryStore.Read(dir);
         Assert.True(s.Complete);
@@ -84,9 +84,16 @@ public class PrecisionRunTests
         foreach (var c in projections.Where(c => c.Precision == "int8"))
         {
             Assert.True(c.CorrectnessOk, c.Name);
+            Assert.Equal(0, c.AllocatedBytes);
             Assert.NotNull(c.QuantizationError);
             Assert.Equal(c.Fold == 1 ? 1_400_832L : 368_640L, c.WeightBytes);
         }
         Assert.Contains("precision", File.ReadLines(Path.Combine(dir, SummaryCsv.FileName)).First().Split(','));
+
+        // The report pairs each int8 case with its fp32 twin, and the int8 kernels get a GOP/s chart of their own.
+        string report = File.ReadAllText(Path.Combine(dir, "report.md"));
+        Assert.Contains("## int8 against fp32", report);
+        Assert.True(File.Exists(Path.Combine(dir, "plots", "kernels-throughput-int8.png")));
+        Assert.Contains("(plots/kernels-throughput-int8.png)", report);
     }
 }

@@ -55,6 +55,7 @@ public class Int8ReportTests
         Assert.Equal("0.800", rows[2][10]);
         Assert.Equal("2.5%", rows[2][16]);    // 0.2 / 8
         Assert.Contains("GOP/s", md[md.IndexOf("## int8 against fp32", StringComparison.Ordinal)..], StringComparison.Ordinal);
+        Assert.Contains("- portable M=4 K=N=512 cache int8: path 'portable' has no int8 counterpart", md);
     }
 
     [Fact]

@@ -19,7 +19,8 @@ internal static class Int8Markdown
     {
         var pairs = Pairs(s.Cases);
         var unpaired = s.Cases.Where(c => PrecisionNames.Of(c) == PrecisionNames.Int8 && c.Unavailable is null && !pairs.Any(p => p.Int8 == c)).ToList();
-        if (pairs.Count == 0 && unpaired.Count == 0) return;
+        var notRun = s.Cases.Where(c => PrecisionNames.Of(c) == PrecisionNames.Int8 && c.Unavailable is not null).ToList();
+        if (pairs.Count == 0 && unpaired.Count == 0 && notRun.Count == 0) return;
         md.AppendLine($"## {Title}").AppendLine();
         md.AppendLine("int8: weights stored as int8 with one fp32 scale per output channel (plus the fp32 bias), activations quantized " +
                       "per row at run time, int32 accumulators. Each int8 case beside the fp32 case of the same suite, shape, fold, chunk " +
@@ -31,6 +32,12 @@ internal static class Int8Markdown
         if (unpaired.Count > 0)
             md.AppendLine($"{unpaired.Count} int8 case(s) have no fp32 case to compare with in this run (e.g. \"{unpaired[0].Name}\"); " +
                           "their accuracy cost is in summary.json.").AppendLine();
+        if (notRun.Count > 0)
+        {
+            md.AppendLine("int8 cases that did not run here (never replaced by another path):").AppendLine();
+            foreach (var c in notRun) md.AppendLine($"- {c.Name}: {c.Unavailable}");
+            md.AppendLine();
+        }
     }
 
     /// <summary>Each measured int8 case with its fp32 twin, in the run's order.</summary>

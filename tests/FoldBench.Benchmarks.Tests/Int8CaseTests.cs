@@ -100,6 +100,35 @@ public class Int8CaseTests
         Assert.True(int8 * int8Set >= target);
     }
 
+    [Theory]
+    [InlineData(RegimeNames.Cache)]
+    [InlineData(RegimeNames.Streamed)]
+    public void An_int8_kernel_operation_allocates_nothing(string regime)
+    {
+        // Counted on this thread only: BenchmarkDotNet's process-wide count also sees the test platform's threads.
+        var bench = new Suites.KernelBenchmarks { Path = "scalar", M = 4, KN = 16, Regime = regime, Precision = "int8" };
+        bench.Setup();
+        bench.Project();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 8; i++) bench.Project();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Theory]
+    [InlineData(1, "shared")]
+    [InlineData(2, "shared")]
+    [InlineData(2, "block-diagonal")]
+    public void An_int8_projections_step_allocates_nothing(int fold, string sharing)
+    {
+        var bench = new Suites.ProjectionBenchmarks { Preset = "ondevice-144", ChunkTokens = 2, Fold = fold, Sharing = sharing, Path = "scalar", Precision = "int8" };
+        bench.Setup();
+        bench.Step();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        bench.Step();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        bench.StopThreads();
+    }
+
     [Fact]
     public void An_int8_kernel_case_counts_int8_weights_scales_and_bias()
     {

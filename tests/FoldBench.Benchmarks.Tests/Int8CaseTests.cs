@@ -267,6 +267,20 @@ public class Int8CaseTests
     }
 
     [Fact]
+    public void Each_int8_calibration_loop_performs_the_multiply_accumulates_its_gop_s_count()
+    {
+        // On all-ones operands every product is 1, so the sum a call returns is the number of multiply-accumulates it ran.
+        foreach (var path in Suites.CalibrationBenchmarks.Int8Paths())
+        {
+            var bench = new Suites.CalibrationBenchmarks { Int8Path = path };
+            bench.Setup();
+            Assert.Equal((long)Suites.CalibrationBenchmarks.Int8MacsPerTrip(path) * Suites.CalibrationBenchmarks.Int8Trips, bench.Int8());
+            Assert.Equal(2 * (long)Suites.CalibrationBenchmarks.Int8MacsPerTrip(path) * Suites.CalibrationBenchmarks.Int8Trips,
+                Suites.CalibrationBenchmarks.Int8OpsPerInvoke(path));
+        }
+    }
+
+    [Fact]
     public void Int8_peak_drift_between_start_and_end_marks_the_calibration_unstable()
     {
         var cal = new Calibration

@@ -104,9 +104,11 @@ public class CalibrationBenchmarks
     {
         if (Int8Path.Length > 0)
         {
-            // Small activation values, so no chain overflows int32 (nor the avx2 int16 pairs) over a call.
+            // All ones: no chain overflows int32 (nor the avx2 int16 pairs) over a call, and the sum a call returns is the
+            // number of multiply-accumulates it performed, which the tests hold against Int8MacsPerTrip. The values do not
+            // change these instructions' throughput.
             _int8 = GC.AllocateArray<byte>(Int8WeightBytes + Int8ActivationBytes + Alignment, pinned: true);
-            for (int i = 0; i < _int8.Length; i++) _int8[i] = (byte)(i % 3);
+            _int8.AsSpan().Fill(1);
         }
         if (BufferBytes <= 0) return;
         _buffer = GC.AllocateUninitializedArray<float>((int)(BufferBytes / sizeof(float)) + Alignment / sizeof(float), pinned: true);

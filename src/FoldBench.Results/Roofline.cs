@@ -60,6 +60,14 @@ public static class Roofline
         return c.FmaPeakGflops > 0 ? c.FmaPeakGflops : null;
     }
 
+    /// <summary>The measured peak of an int8 path's instructions, GOP/s; null when the calibration did not measure it.</summary>
+    public static double? Int8Peak(Calibration c, string path) =>
+        c.Int8PeakGopsByPath?.TryGetValue(path.ToLowerInvariant(), out double v) == true && v > 0 ? v : null;
+
+    /// <summary>The machine's int8 peak: the fastest measured int8 instruction's, GOP/s; null when none was measured.</summary>
+    public static double? MachineInt8Peak(Calibration c) =>
+        c.Int8PeakGopsByPath is { Count: > 0 } by && by.Values.Max() is double v && v > 0 ? v : null;
+
     /// <summary>The key of a footprint in <see cref="Calibration.BandwidthGBsByFootprint"/>.</summary>
     public static string FootprintKey(long bytes) => bytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
@@ -79,9 +87,20 @@ public static class Roofline
         double flops, double bytes, long weightBytes, bool streamed)
     {
         if (c.FmaPeakGflopsByWidth is not { } peaks || c.BandwidthGBsByLevel is not { } bws || bytes <= 0) return null;
-        // A peer library (OpenBLAS, ONNX Runtime…) picks its own ISA: it is held to the machine's widest width.
-        string? width = WidthOf(path, portableBits) ?? Widths.LastOrDefault(w => peaks.GetValueOrDefault(w) > 0);
-        if (width is null || !peaks.TryGetValue(width, out double peak)) return null;
+        string? width;
+        double peak;
+        if (PrecisionNames.IsInt8Path(path))
+        {
+            // An int8 path is bound by its own instructions' measured peak (GOP/s), never by an fp32 FMA width.
+            if (Int8Peak(c, path) is not double p) return null;
+            (width, peak) = (path.ToLowerInvariant(), p);
+        }
+        else
+        {
+            // A peer library (OpenBLAS, ONNX Runtime…) picks its own ISA: it is held to the machine's widest width.
+            width = WidthOf(path, portableBits) ?? Widths.LastOrDefault(w => peaks.GetValueOrDefault(w) > 0);
+            if (width is null || !peaks.TryGetValue(width, out peak)) return null;
+        }
         string level;
         double bw;
         if (!streamed && c.BandwidthGBsByFootprint?.TryGetValue(FootprintKey(weightBytes), out double fbw) == true)
@@ -110,7 +129,8 @@ public static class Roofline
         r.PctMachinePeak = r.RooflineGflops = r.PctRoofline = null;
         r.RoofWidth = r.RoofLevel = null;
         if (r.Gflops is not double g) return;
-        if (MachinePeak(c) is double machine) r.PctMachinePeak = 100 * g / machine;
+        bool int8 = PrecisionNames.IsInt8Path(r.Path);
+        if ((int8 ? MachineInt8Peak(c) : MachinePeak(c)) is double machine) r.PctMachinePeak = 100 * g / machine;
         if (r.GbPerS is not double gb || gb <= 0 || r.WeightBytes is not long wb) return;
         bool rotates = FootprintOf(r.Suite, r.Regime, wb) is null;
         if (Bound(c, r.Path, portableBits, g, gb, wb, rotates) is not { } b) return;
@@ -157,6 +177,7 @@ public static class Roofline
         if (c.Start is { } start && c.End is { } end)
         {
             var drifts = Pairs("FMA ", "GFLOP/s", start.FmaPeakGflopsByWidth, end.FmaPeakGflopsByWidth)
+                .Concat(Pairs("", "GOP/s", start.Int8PeakGopsByPath, end.Int8PeakGopsByPath))
                 .Concat(Pairs("read ", "GB/s", start.BandwidthGBsByLevel, end.BandwidthGBsByLevel)).ToList();
             // Footprints stay out of the drift check: one near a cache's capacity reads at a rate set by where its pages
             // land in the cache's sets, which differs between allocations, not between machine states (1 MiB read at
@@ -172,7 +193,7 @@ public static class Roofline
         var over = cases.Where(r => r.PctRoofline > 100).OrderByDescending(r => r.PctRoofline).ToList();
         if (over.Count > 0)
             reasons.Add(FormattableString.Invariant($"{over.Count} case(s) exceed 100% of their roofline bound (e.g. \"{over[0].Name}\" at {over[0].PctRoofline:F0}% ") +
-                        FormattableString.Invariant($"of {over[0].RooflineGflops:F1} GFLOP/s): a roof was measured too low"));
+                        FormattableString.Invariant($"of {over[0].RooflineGflops:F1} {PrecisionNames.ThroughputUnit(PrecisionNames.Of(over[0]))}): a roof was measured too low"));
         c.Stable = reasons.Count == 0;
         c.UnstableReason = reasons.Count == 0 ? null : string.Join("; ", reasons);
     }

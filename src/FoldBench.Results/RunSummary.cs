@@ -192,6 +192,13 @@ public sealed class Calibration
     public Dictionary<string, long>? CacheBytesByLevel { get; set; }
     /// <summary>Where the cache sizes came from: "sysfs", "cpuid", or "size sweep" (levels then named by buffer size).</summary>
     public string? CacheSource { get; set; }
+    /// <summary>
+    /// One core's measured peak of each int8 path's instructions ("int8-avxvnni": vpdpbusd chains; "int8-avx2": the
+    /// vpsignb, vpmaddubsw, vpmaddwd, vpaddd sequence of that kernel; "int8-neondot": sdot; "int8-neon": smull, sadalp),
+    /// GOP/s (one multiply-accumulate = 2 operations): the best of the start and end measurements. Null when the run had
+    /// no int8 case; a path without a measured peak (int8-scalar) has no int8 roofline.
+    /// </summary>
+    public Dictionary<string, double>? Int8PeakGopsByPath { get; set; }
     /// <summary>The roofs measured before the first case.</summary>
     public RoofSet? Start { get; set; }
     /// <summary>The roofs measured again after the last case (null when the run stopped before).</summary>
@@ -212,6 +219,8 @@ public sealed class Calibration
 public sealed class RoofSet
 {
     public Dictionary<string, double> FmaPeakGflopsByWidth { get; set; } = [];
+    /// <summary>Int8 instruction peaks per int8 path, GOP/s; see <see cref="Calibration.Int8PeakGopsByPath"/>.</summary>
+    public Dictionary<string, double> Int8PeakGopsByPath { get; set; } = [];
     public Dictionary<string, double> BandwidthGBsByLevel { get; set; } = [];
     /// <summary>Read bandwidth per weight footprint (bytes, invariant decimal), GB/s; see <see cref="Calibration.BandwidthGBsByFootprint"/>.</summary>
     public Dictionary<string, double> BandwidthGBsByFootprint { get; set; } = [];
@@ -309,16 +318,30 @@ public sealed class CaseResult
     /// <summary>Per-operation times of each measured iteration (ns): what `compare` tests statistically.</summary>
     public List<double>? SamplesNs { get; set; }
 
+    /// <summary>
+    /// Throughput in 10⁹ operations per second, one multiply-accumulate counting as 2: GFLOP/s for an fp32 case, GOP/s
+    /// (integer operations) for an int8 case (<see cref="Precision"/>).
+    /// </summary>
     public double? Gflops { get; set; }
+    /// <summary>% of the widest width's fp32 FMA peak; null for int8 cases (their peak is <see cref="Calibration.Int8PeakGopsByPath"/>).</summary>
     public double? PctFmaPeak { get; set; }
     public double? GbPerS { get; set; }
     public double? PctBandwidth { get; set; }
-    /// <summary>The case's roofline bound: min(FMA peak of its path's width, intensity × bandwidth of the level its weights live in), GFLOP/s.</summary>
+    /// <summary>
+    /// The case's roofline bound: min(peak of its path, intensity × bandwidth of the level its weights live in), GFLOP/s;
+    /// for an int8 case the peak is its int8 instruction's (GOP/s) and the intensity counts int8 bytes.
+    /// </summary>
     public double? RooflineGflops { get; set; }
     public double? PctRoofline { get; set; }
-    /// <summary>GFLOP/s as % of the widest width's FMA peak (the machine's, whatever path the case used).</summary>
+    /// <summary>
+    /// Throughput as % of the machine's peak in the case's precision: the widest width's FMA peak (fp32), the fastest
+    /// measured int8 instruction's peak (int8), whatever path the case used.
+    /// </summary>
     public double? PctMachinePeak { get; set; }
-    /// <summary>The FMA width ("scalar", "128", "256", "512") and memory level ("L2", "memory", …) the roofline bound used.</summary>
+    /// <summary>
+    /// The peak the roofline bound used — an FMA width ("scalar", "128", "256", "512") or, for int8, the int8 path
+    /// ("int8-avxvnni", …) — and the memory level ("L2", "memory", …).
+    /// </summary>
     public string? RoofWidth { get; set; }
     public string? RoofLevel { get; set; }
     public long? WeightBytes { get; set; }
@@ -338,9 +361,36 @@ public sealed class CaseResult
     public int? Threads { get; set; }
     /// <summary>Whether the case's output matched its double-precision reference (null when not checked).</summary>
     public bool? CorrectnessOk { get; set; }
+    /// <summary>
+    /// The number format the case's projections ran in: "fp32" or "int8" (int8 weights, one fp32 scale per output
+    /// channel, activations quantized per row). Null in files written before int8 existed: fp32.
+    /// </summary>
+    public string? Precision { get; set; }
+    /// <summary>An int8 case's fp32 path, whose int8 counterpart it ran (<see cref="Path"/> is then the int8 path); null for fp32 cases.</summary>
+    public string? Fp32Path { get; set; }
+    /// <summary>An int8 case's accuracy cost: its output against the fp32 projection in double precision; null for fp32 cases and unchecked ones.</summary>
+    public QuantizationError? QuantizationError { get; set; }
 
     /// <summary>Energy attributed to this case; null when no source was usable (never zeros).</summary>
     public EnergyResult? Energy { get; set; }
+}
+
+/// <summary>
+/// How far an int8 case's output lies from the fp32 projection computed in double precision, on the case's own seeded
+/// inputs: the accuracy int8 costs.
+/// </summary>
+public sealed class QuantizationError
+{
+    /// <summary>max |Y_int8 − Y_fp32| over every output.</summary>
+    public double MaxAbs { get; set; }
+    /// <summary>√(mean (Y_int8 − Y_fp32)²) over every output.</summary>
+    public double Rms { get; set; }
+    /// <summary>max |Y_fp32|: the scale the errors are relative to.</summary>
+    public double MaxAbsReference { get; set; }
+    /// <summary><see cref="MaxAbs"/> / <see cref="MaxAbsReference"/> (0 when the reference is all zeros).</summary>
+    public double RelativeMax => MaxAbsReference > 0 ? MaxAbs / MaxAbsReference : 0;
+    /// <summary><see cref="Rms"/> / <see cref="MaxAbsReference"/>.</summary>
+    public double RelativeRms => MaxAbsReference > 0 ? Rms / MaxAbsReference : 0;
 }
 
 public sealed class EnergyResult

@@ -25,6 +25,10 @@ public static class SummaryCsv
         ("grossJoulesPerToken", c => c.Energy?.GrossJoulesPerToken), ("netJoulesPerToken", c => c.Energy?.NetJoulesPerToken),
         ("averageWatts", c => c.Energy?.AverageWatts), ("netWatts", c => c.Energy?.NetWatts),
         ("uncertaintyJoulesPerToken", c => c.Energy?.UncertaintyJoulesPerToken),
+        // Appended, so the columns of older files keep their places: gflops means GOP/s on an int8 row.
+        ("precision", c => c.Precision ?? PrecisionNames.Fp32), ("fp32Path", c => c.Fp32Path),
+        ("int8MaxAbsError", c => c.QuantizationError?.MaxAbs), ("int8RmsError", c => c.QuantizationError?.Rms),
+        ("int8RelativeMaxError", c => c.QuantizationError?.RelativeMax),
     ];
 
     public static string Render(RunSummary summary)

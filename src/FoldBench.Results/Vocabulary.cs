@@ -76,3 +76,22 @@ public static class EnergyProvenance
     /// <summary>True for a figure that is not this machine's measured hardware (null, from results older than the field, is unknown).</summary>
     public static bool IsNotMeasuredHardware(string? provenance) => provenance is Simulated or Trace;
 }
+
+/// <summary>
+/// The precisions of <see cref="CaseResult.Precision"/> as results files spell them (FoldBench.Kernels' <c>Precision</c>
+/// enum writes the same names), and how a reader tells an int8 kernel path ("int8-avxvnni") from an fp32 one.
+/// </summary>
+public static class PrecisionNames
+{
+    public const string Fp32 = "fp32";
+    public const string Int8 = "int8";
+
+    /// <summary>A case's precision: its recorded one, fp32 for files written before int8 existed.</summary>
+    public static string Of(CaseResult c) => c?.Precision ?? Fp32;
+
+    /// <summary>Whether a path name is one of the int8 paths (they all start with "int8-").</summary>
+    public static bool IsInt8Path(string? path) => path?.StartsWith("int8-", StringComparison.OrdinalIgnoreCase) == true;
+
+    /// <summary>"GFLOP/s" or "GOP/s": the unit of <see cref="CaseResult.Gflops"/> in a precision.</summary>
+    public static string ThroughputUnit(string precision) => precision == Int8 ? "GOP/s" : "GFLOP/s";
+}

@@ -1,8 +1,11 @@
 using BenchmarkDotNet.Running;
 using FoldBench.Benchmarks.Peers;
 using FoldBench.Benchmarks.Suites;
+using FoldBench.Benchmarks.Sweep;
 using FoldBench.Kernels;
+using FoldBench.Kernels.Quantized;
 using FoldBench.Model;
+using FoldBench.Results;
 using static FoldBench.Benchmarks.Sweep.CaseDescriber;
 
 namespace FoldBench.Benchmarks.Correctness;
@@ -16,36 +19,46 @@ namespace FoldBench.Benchmarks.Correctness;
 public static class CaseChecks
 {
     /// <summary>Whether the case's output matches its reference; null for suites without a check (calibration).</summary>
-    public static bool? Check(BenchmarkCase bc) => Measure(bc)?.Correct;
+    public static bool? Check(BenchmarkCase bc) => Evaluate(bc).Correct;
 
     /// <summary>
-    /// The case's check with, for a model case at int8, how far its outputs lie from the reference
-    /// (<see cref="CheckOutcome.Int8"/>); null for suites without a check.
+    /// The case's check and, for an int8 case, its accuracy cost (null otherwise): what the correctness diagnoser records
+    /// per case. Kernels and projections at int8 are checked exactly against the int8 reference and within the
+    /// quantization bound of fp32; the attention block, encoder step and RNN-T step at int8 within <see cref="Int8Tolerance"/>
+    /// of their fp32 reference (their error relative to max(1, max|y|)).
     /// </summary>
-    public static CheckOutcome? Measure(BenchmarkCase bc)
+    public static (bool? Correct, QuantizationError? Error) Evaluate(BenchmarkCase bc)
     {
         ArgumentNullException.ThrowIfNull(bc);
         var type = bc.Descriptor.Type;
-        if (typeof(ModelSuiteBase).IsAssignableFrom(type) && PrecisionOf(bc) == Precision.Int8 && type != typeof(ProjectionBenchmarks))
+        if (SuiteCases.PrecisionOf(bc) == Precision.Int8)
         {
-            var ci = ModelPresets.Get(Param<string>(bc, "Preset")).WithChunk(Param<int>(bc, "ChunkTokens"));
-            var oi = OptionsOf(bc);
-            ci.Validate(oi);
-            var pi = KernelPaths.Parse(Param<string>(bc, "Path"));
-            if (type == typeof(AttentionBlockBenchmarks)) return AttentionBlockInt8(ci, oi, pi);
-            if (type == typeof(EncoderStepBenchmarks)) return EncoderStepInt8(ci, oi, pi);
-            if (type == typeof(RnntStepBenchmarks)) return RnntStepInt8(ci, oi, pi);
-            return null;
+            var path = KernelPaths.Parse(Param<string>(bc, "Path"));
+            if (Precisions.Int8Counterpart(path) is not { } q || !QuantizedPaths.IsSupported(q)) return (null, null);
+            if (typeof(ModelSuiteBase).IsAssignableFrom(type) && type != typeof(ProjectionBenchmarks))
+            {
+                var ci = ModelPresets.Get(Param<string>(bc, "Preset")).WithChunk(Param<int>(bc, "ChunkTokens"));
+                var oi = OptionsOf(bc);
+                ci.Validate(oi);
+                CheckOutcome? outcome = type == typeof(AttentionBlockBenchmarks) ? AttentionBlockInt8(ci, oi, path)
+                    : type == typeof(EncoderStepBenchmarks) ? EncoderStepInt8(ci, oi, path)
+                    : type == typeof(RnntStepBenchmarks) ? RnntStepInt8(ci, oi, path)
+                    : null;
+                if (outcome is null) return (null, null);
+                return (outcome.Correct, outcome.Int8 is { } e ? new QuantizationError { MaxAbs = e.Max, Rms = e.Rms, MaxAbsReference = e.Scale } : null);
+            }
+            Int8Check? int8 = null;
+            if (type == typeof(KernelBenchmarks)) int8 = KernelInt8(q, Param<int>(bc, "M"), Param<int>(bc, "KN"));
+            else if (type == typeof(ProjectionBenchmarks))
+            {
+                var config = ModelPresets.Get(Param<string>(bc, "Preset")).WithChunk(Param<int>(bc, "ChunkTokens"));
+                var options = OptionsOf(bc);
+                config.Validate(options);
+                int8 = ProjectionsInt8(config, options, path);
+            }
+            if (int8 is { } r) return (r.Correct, r.Error);
         }
-        return CheckFp32(bc) is bool ok ? new CheckOutcome(ok, null) : null;
-    }
-
-    /// <summary>The case's precision parameter ("fp32" when the suite has none).</summary>
-    public static Precision PrecisionOf(BenchmarkCase bc)
-    {
-        ArgumentNullException.ThrowIfNull(bc);
-        return bc.Parameters.Items.Any(p => p.Name == nameof(ModelSuiteBase.Precision))
-            ? Precisions.Parse(Param<string>(bc, nameof(ModelSuiteBase.Precision))) : Precision.Fp32;
+        return (CheckFp32(bc), null);
     }
 
     private static bool? CheckFp32(BenchmarkCase bc)
@@ -141,6 +154,50 @@ public static class CaseChecks
             ok &= Reference.Check(actual, expected, magnitude, rows, d, d, sub).Correct;
         }
         return ok;
+    }
+
+    /// <summary>
+    /// The int8 kernel case on the suite's seeded inputs (<see cref="Kernel"/>'s): exact against <see cref="QuantizedReference"/>
+    /// and within the quantization bound of the fp32 projection.
+    /// </summary>
+    public static Int8Check KernelInt8(QuantizedPath path, int m, int kn)
+    {
+        var rng = new Random(1234);
+        float[] w = Inputs.Uniform(rng, kn * kn), bias = Inputs.Uniform(rng, kn), x = Inputs.Uniform(rng, m * kn);
+        var weights = QuantizedWeights.Pack(w, kn, kn, bias, path);
+        float[] actual = new float[m * kn];
+        QuantizedLinear.Project(x, m, weights, actual, QuantizedScratch.For(weights, Math.Max(1, m)));
+        var check = new Int8Comparison();
+        check.Add(actual, x, m, kn, w, kn, kn, bias, kn);
+        return check.Result();
+    }
+
+    /// <summary>
+    /// One layer's four projections at int8, as the suite lays them out (<see cref="ProjectionBenchmarks.Layer"/>), each
+    /// block against <see cref="QuantizedReference"/> on its columns: exact, and within the quantization bound of fp32.
+    /// </summary>
+    public static Int8Check ProjectionsInt8(ModelConfig c, FoldingOptions o, KernelPath path)
+    {
+        var g = new FoldGeometry(c, o);
+        int rows = ProjectionBenchmarks.Rows(c), d = c.Width;
+        var rng = new Random(42);
+        int[] folds = [.. Enumerable.Repeat(g.Fold, ProjectionBenchmarks.ProjectionsPerLayer - 1), g.OutputFold];
+        int[] blocks = [.. Enumerable.Repeat(g.AttentionBlocks, ProjectionBenchmarks.ProjectionsPerLayer - 1), g.OutputBlocks];
+        var x = Inputs.Uniform(rng, rows * d);
+        var check = new Int8Comparison();
+        for (int p = 0; p < folds.Length; p++)
+        {
+            int sub = d / folds[p];
+            var weights = AttentionProjection.RandomBlocks(sub, blocks[p], rng);
+            var actual = new float[rows * d];
+            new AttentionProjection(d, folds[p], weights, path, Precision.Int8, rows).Apply(x, rows, actual);
+            for (int j = 0; j < folds[p]; j++)
+            {
+                var (w, b) = weights[weights.Length == 1 ? 0 : j];
+                check.Add(actual.AsSpan(j * sub), x.AsSpan(j * sub), rows, d, w, sub, sub, b, d);
+            }
+        }
+        return check.Result();
     }
 
     /// <summary>The block on this path against <see cref="ModelReference"/>, step by step until the left context is full.</summary>
@@ -282,3 +339,63 @@ public static class CaseChecks
 /// <see cref="Int8Error"/>), to be reported beside the verdict: int8 is close, not equal, and how close is worth a column.
 /// </summary>
 public sealed record CheckOutcome(bool Correct, Int8Error? Int8);
+
+/// <summary>An int8 case's check: exact against the int8 reference, within the quantization bound of fp32, and its error.</summary>
+public sealed record Int8Check(bool Exact, bool WithinBound, QuantizationError Error)
+{
+    public bool Correct => Exact && WithinBound;
+}
+
+/// <summary>
+/// Gathers an int8 case's outputs block by block against <see cref="QuantizedReference"/>. Exact: the int32 accumulators of
+/// the reference (64-bit, from its own quantization of X and W) put through the kernels' epilogue in the same fp32
+/// operations and order — (float)acc · (scaleₓ · scale_w) + b — must equal the kernel's output bit for bit. The kernels'
+/// accumulators themselves are internal to FoldBench.Kernels. The same integer converts to the same float either way; while
+/// |acc| ≤ 127²·K stays below 2²⁴ (K ≤ 1040) the conversion is exact and one unit of an accumulator moves Y by
+/// scaleₓ·scale_w, far above an ulp of Y, so an accumulator off by one changes the output. Bound: |Y_int8 − Y_fp32| within <see cref="QuantizedReference.Project"/>'s bound for every
+/// output; the error statistics are taken against that double-precision fp32 result.
+/// </summary>
+public sealed class Int8Comparison
+{
+    private bool _exact = true, _within = true;
+    private double _maxAbs, _sumSquares, _maxReference;
+    private long _count;
+
+    /// <summary>
+    /// One block: <paramref name="actual"/> holds its M×N outputs at row stride <paramref name="ld"/> (the same stride
+    /// as X's rows), from X (M×K at stride <paramref name="ld"/>), W [N×K] and bias.
+    /// </summary>
+    public void Add(ReadOnlySpan<float> actual, ReadOnlySpan<float> x, int m, int ld, float[] w, int n, int k, float[] bias, int ldy)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(bias);
+        var acc = new long[(long)m * n];
+        var sx = new float[m];
+        var sw = new float[n];
+        QuantizedReference.Accumulators(x, m, ld, w, n, k, acc, sx, sw);
+        var expected = new double[(m - 1) * ldy + n];
+        var bound = new double[expected.Length];
+        QuantizedReference.Project(x, m, ld, w, n, k, bias, default, ldy, false, expected, bound);
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                float y = actual[i * ldy + j];
+                float exact = (float)acc[i * n + j] * (sx[i] * sw[j]);
+                exact += bias[j];
+                _exact &= BitConverter.SingleToInt32Bits(y) == BitConverter.SingleToInt32Bits(exact);
+                double e = expected[i * ldy + j], diff = Math.Abs(y - e);
+                _within &= diff <= bound[i * ldy + j];
+                _maxAbs = Math.Max(_maxAbs, double.IsNaN(diff) ? double.PositiveInfinity : diff);
+                _sumSquares += diff * diff;
+                _maxReference = Math.Max(_maxReference, Math.Abs(e));
+                _count++;
+            }
+    }
+
+    public Int8Check Result() => new(_exact && _count > 0, _within && _count > 0, new QuantizationError
+    {
+        MaxAbs = _maxAbs,
+        Rms = _count > 0 ? Math.Sqrt(_sumSquares / _count) : 0,
+        MaxAbsReference = _maxReference,
+    });
+}

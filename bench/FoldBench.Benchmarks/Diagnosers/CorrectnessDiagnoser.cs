@@ -8,6 +8,7 @@ using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Validators;
 using FoldBench.Benchmarks.Correctness;
+using FoldBench.Results;
 
 namespace FoldBench.Benchmarks.Diagnosers;
 
@@ -20,7 +21,7 @@ public sealed class CorrectnessDiagnoser : IDiagnoser
 {
     private readonly ConcurrentDictionary<BenchmarkCase, bool> _ok = new(ReferenceEqualityComparer.Instance);
     private readonly ConcurrentDictionary<BenchmarkCase, string> _errors = new(ReferenceEqualityComparer.Instance);
-    private readonly ConcurrentDictionary<BenchmarkCase, Model.Int8Error> _int8 = new(ReferenceEqualityComparer.Instance);
+    private readonly ConcurrentDictionary<BenchmarkCase, QuantizationError> _int8Errors = new(ReferenceEqualityComparer.Instance);
 
     public IEnumerable<string> Ids => ["FoldBenchCorrectness"];
     public IEnumerable<IExporter> Exporters => [];
@@ -35,11 +36,9 @@ public sealed class CorrectnessDiagnoser : IDiagnoser
         var bc = results.BenchmarkCase;
         try
         {
-            if (CaseChecks.Measure(bc) is { } outcome)
-            {
-                _ok[bc] = outcome.Correct;
-                if (outcome.Int8 is { } error) _int8[bc] = error;
-            }
+            var (correct, error) = CaseChecks.Evaluate(bc);
+            if (correct is bool ok) _ok[bc] = ok;
+            if (error is not null) _int8Errors[bc] = error;
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
@@ -53,16 +52,16 @@ public sealed class CorrectnessDiagnoser : IDiagnoser
     /// <summary>True/false when the case was checked; null for a case without a check or not (yet) run.</summary>
     public bool? OkFor(BenchmarkCase bc) => _ok.TryGetValue(bc, out bool v) ? v : null;
 
-    /// <summary>For a model case at int8 that was checked: how far it lay from its reference (max and RMS); null otherwise.</summary>
-    public Model.Int8Error? Int8ErrorFor(BenchmarkCase bc) => _int8.TryGetValue(bc, out var e) ? e : null;
+    /// <summary>An int8 case's accuracy cost against the fp32 projection; null for fp32 cases and cases not (yet) checked.</summary>
+    public QuantizationError? QuantizationErrorFor(BenchmarkCase bc) => _int8Errors.TryGetValue(bc, out var e) ? e : null;
 
     public void DisplayResults(ILogger logger)
     {
         foreach (var (bc, ok) in _ok.Where(kv => !kv.Value))
             logger.WriteLineError($"// {bc.DisplayInfo}: output differs from its reference{(_errors.TryGetValue(bc, out var e) ? $" ({e})" : "")}" +
-                (_int8.TryGetValue(bc, out var q) ? $" (int8: {q})" : ""));
-        foreach (var (bc, error) in _int8.Where(kv => _ok.GetValueOrDefault(kv.Key)))
-            logger.WriteLine($"// {bc.DisplayInfo}: int8 against its reference: {error}");
+                (_int8Errors.TryGetValue(bc, out var q) ? $" (int8: max {q.MaxAbs:E2}, RMS {q.Rms:E2})" : ""));
+        foreach (var (bc, error) in _int8Errors.Where(kv => _ok.GetValueOrDefault(kv.Key)))
+            logger.WriteLine($"// {bc.DisplayInfo}: int8 against its reference: max {error.MaxAbs:E2} (relative {error.RelativeMax:E2}), RMS {error.Rms:E2}");
     }
 
     public IEnumerable<ValidationError> Validate(ValidationParameters validationParameters) => [];

@@ -5,6 +5,7 @@ using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 using BenchmarkDotNet.Attributes;
 using FoldBench.Benchmarks.Sweep;
+using FoldBench.Kernels.Quantized;
 
 namespace FoldBench.Benchmarks.Suites;
 
@@ -36,6 +37,16 @@ public class CalibrationBenchmarks
     /// </summary>
     public const int Alignment = 64;
 
+    /// <summary>An int8 path ("int8-avxvnni", "int8-avx2", "int8-neondot", "int8-neon") for <see cref="Int8"/>; empty otherwise.</summary>
+    public string Int8Path { get; set; } = "";
+
+    /// <summary>Loop trips of one <see cref="Int8"/> call.</summary>
+    public const int Int8Trips = 1 << 16;
+
+    /// <summary>Bytes of the L1-resident operands the int8 sequences load from: 16 groups of 64 weight bytes, 16 × 4 rows of 4 activation bytes.</summary>
+    private const int Int8WeightBytes = 16 * 64, Int8ActivationBytes = 16 * 4 * 4;
+
+    private byte[] _int8 = [];
     private float[] _buffer = [];
     private int _offset;
     private float _sink;
@@ -64,9 +75,41 @@ public class CalibrationBenchmarks
     /// <summary>Bytes one <see cref="Read"/> call reads.</summary>
     public static long BytesPerInvoke(long bufferBytes) => bufferBytes / sizeof(float) * sizeof(float) * Passes(bufferBytes);
 
+    /// <summary>
+    /// The int8 paths whose instruction peak this CPU can measure, fastest instruction first: <c>int8-avxvnni</c>
+    /// (vpdpbusd), <c>int8-avx2</c> (vpsignb, vpmaddubsw, vpmaddwd, vpaddd), <c>int8-neondot</c> (sdot), <c>int8-neon</c>
+    /// (smull, smull2, sadalp). The scalar int8 path has no vector instruction to measure.
+    /// </summary>
+    public static IReadOnlyList<string> Int8Paths() =>
+        [.. new[] { QuantizedPath.AvxVnni, QuantizedPath.Avx2, QuantizedPath.NeonDot, QuantizedPath.Neon }.Where(QuantizedPaths.IsSupported).Select(QuantizedPaths.Name)];
+
+    /// <summary>Multiply-accumulates one trip of a path's loop performs (each counts as 2 operations).</summary>
+    public static int Int8MacsPerTrip(string path) => path switch
+    {
+        "int8-avxvnni" => Int8Chains * 32,     // 12 vpdpbusd on 32 u8×s8 pairs each
+        "int8-avx2" => 4 * 2 * 32,             // 4 rows × 2 weight vectors × 32 pairs, as the kernel's 4-row tile
+        "int8-neondot" => Int8Chains * 16,     // 12 sdot on 16 s8×s8 pairs each
+        "int8-neon" => 3 * 4 * 16,             // 3 rows × 4 weight vectors × 16 pairs, as the kernel's 3-row tile
+        _ => throw new ArgumentException($"no int8 calibration for '{path}'"),
+    };
+
+    /// <summary>Independent accumulator chains of the dot-product instructions: more than latency × pipes (4–5 × 2).</summary>
+    public const int Int8Chains = 12;
+
+    /// <summary>Integer operations one <see cref="Int8"/> call performs: trips × multiply-accumulates × 2.</summary>
+    public static long Int8OpsPerInvoke(string path) => (long)Int8Trips * Int8MacsPerTrip(path) * 2;
+
     [GlobalSetup]
     public void Setup()
     {
+        if (Int8Path.Length > 0)
+        {
+            // All ones: no chain overflows int32 (nor the avx2 int16 pairs) over a call, and the sum a call returns is the
+            // number of multiply-accumulates it performed, which the tests hold against Int8MacsPerTrip. The values do not
+            // change these instructions' throughput.
+            _int8 = GC.AllocateArray<byte>(Int8WeightBytes + Int8ActivationBytes + Alignment, pinned: true);
+            _int8.AsSpan().Fill(1);
+        }
         if (BufferBytes <= 0) return;
         _buffer = GC.AllocateUninitializedArray<float>((int)(BufferBytes / sizeof(float)) + Alignment / sizeof(float), pinned: true);
         // Touch every page so the measurement reads memory, not page faults.
@@ -83,6 +126,29 @@ public class CalibrationBenchmarks
         "512" => Fma512(FmaTrips),
         _ => throw new ArgumentException($"unknown width '{Width}'"),
     };
+
+    /// <summary>
+    /// The peak of an int8 path's multiply-accumulate instructions on one core. vpdpbusd and sdot: <see cref="Int8Chains"/>
+    /// independent chains on register operands. avx2 and neon need several instructions per product, so their loop is the
+    /// kernel's tile without its epilogue: weights and activations loaded from an L1-resident buffer (loads the JIT cannot
+    /// hoist), the kernel's instruction sequence on them.
+    /// </summary>
+    [Benchmark]
+    public unsafe long Int8()
+    {
+        fixed (byte* p = _int8)
+        {
+            byte* w = p + (Alignment - (nint)p % Alignment) % Alignment, x = w + Int8WeightBytes;
+            return Int8Path switch
+            {
+                "int8-avxvnni" => Int8Kernels.Vnni(Int8Trips),
+                "int8-avx2" => Int8Kernels.Avx2Sequence(Int8Trips, (sbyte*)w, x),
+                "int8-neondot" => Int8Kernels.Sdot(Int8Trips),
+                "int8-neon" => Int8Kernels.NeonSequence(Int8Trips, (sbyte*)w, x),
+                _ => throw new ArgumentException($"unknown int8 calibration path '{Int8Path}'"),
+            };
+        }
+    }
 
     [Benchmark]
     public float Read()
@@ -226,5 +292,109 @@ public class CalibrationBenchmarks
         for (nuint j = i; j < q; j++) t += Unsafe.Add(ref a, j) + Unsafe.Add(ref b, j) + Unsafe.Add(ref c, j) + Unsafe.Add(ref d, j);
         for (nuint j = 4 * q; j < (nuint)data.Length; j++) t += Unsafe.Add(ref r, j);
         return t;
+    }
+}
+
+/// <summary>The int8 instruction loops of <see cref="CalibrationBenchmarks.Int8"/>, one per int8 path; each returns a sum of its accumulators.</summary>
+internal static unsafe class Int8Kernels
+{
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static long Vnni(int trips)
+    {
+        if (!AvxVnni.IsSupported) throw new PlatformNotSupportedException("AVX-VNNI is not supported");
+        var a = Vector256.Create((byte)1);
+        var b = Vector256.Create((sbyte)1);
+        Vector256<int> c0 = Vector256.Create(0), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0, c8 = c0, c9 = c0, c10 = c0, c11 = c0;
+        for (int i = 0; i < trips; i++)
+        {
+            c0 = AvxVnni.MultiplyWideningAndAdd(c0, a, b); c1 = AvxVnni.MultiplyWideningAndAdd(c1, a, b); c2 = AvxVnni.MultiplyWideningAndAdd(c2, a, b);
+            c3 = AvxVnni.MultiplyWideningAndAdd(c3, a, b); c4 = AvxVnni.MultiplyWideningAndAdd(c4, a, b); c5 = AvxVnni.MultiplyWideningAndAdd(c5, a, b);
+            c6 = AvxVnni.MultiplyWideningAndAdd(c6, a, b); c7 = AvxVnni.MultiplyWideningAndAdd(c7, a, b); c8 = AvxVnni.MultiplyWideningAndAdd(c8, a, b);
+            c9 = AvxVnni.MultiplyWideningAndAdd(c9, a, b); c10 = AvxVnni.MultiplyWideningAndAdd(c10, a, b); c11 = AvxVnni.MultiplyWideningAndAdd(c11, a, b);
+        }
+        return Vector256.Sum(((c0 + c1) + (c2 + c3)) + ((c4 + c5) + (c6 + c7)) + ((c8 + c9) + (c10 + c11)));
+    }
+
+    /// <summary>The int8-avx2 kernel's 4-row tile: per group, 4 activation broadcasts and their |a|, 2 weight vectors, 8 × (vpsignb, vpmaddubsw, vpmaddwd, vpaddd).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static long Avx2Sequence(int trips, sbyte* w, byte* x)
+    {
+        if (!Avx2.IsSupported) throw new PlatformNotSupportedException("AVX2 is not supported");
+        var ones = Vector256.Create((short)1);
+        Vector256<int> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+        for (int i = 0; i < trips; i++)
+        {
+            int g = i & 15;
+            Vector256<sbyte> w0 = Vector256.Load(w + g * 64), w1 = Vector256.Load(w + g * 64 + 32);
+            byte* xg = x + g * 16;
+            Vector256<sbyte> a0 = Vector256.Create(Unsafe.ReadUnaligned<int>(xg)).AsSByte(), a1 = Vector256.Create(Unsafe.ReadUnaligned<int>(xg + 4)).AsSByte();
+            Vector256<sbyte> a2 = Vector256.Create(Unsafe.ReadUnaligned<int>(xg + 8)).AsSByte(), a3 = Vector256.Create(Unsafe.ReadUnaligned<int>(xg + 12)).AsSByte();
+            Vector256<byte> m0 = Avx2.Abs(a0), m1 = Avx2.Abs(a1), m2 = Avx2.Abs(a2), m3 = Avx2.Abs(a3);
+            c00 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(m0, Avx2.Sign(w0, a0)), ones);
+            c01 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(m0, Avx2.Sign(w1, a0)), ones);
+            c10 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(m1, Avx2.Sign(w0, a1)), ones);
+            c11 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(m1, Avx2.Sign(w1, a1)), ones);
+            c20 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(m2, Avx2.Sign(w0, a2)), ones);
+            c21 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(m2, Avx2.Sign(w1, a2)), ones);
+            c30 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(m3, Avx2.Sign(w0, a3)), ones);
+            c31 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(m3, Avx2.Sign(w1, a3)), ones);
+        }
+        return Vector256.Sum(((c00 + c01) + (c10 + c11)) + ((c20 + c21) + (c30 + c31)));
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static long Sdot(int trips)
+    {
+        if (!(AdvSimd.Arm64.IsSupported && Dp.IsSupported)) throw new PlatformNotSupportedException("the ARM dot-product extension is not supported");
+        var a = Vector128.Create((sbyte)1);
+        var b = Vector128.Create((sbyte)1);
+        Vector128<int> c0 = Vector128.Create(0), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0, c8 = c0, c9 = c0, c10 = c0, c11 = c0;
+        for (int i = 0; i < trips; i++)
+        {
+            c0 = Dp.DotProduct(c0, a, b); c1 = Dp.DotProduct(c1, a, b); c2 = Dp.DotProduct(c2, a, b); c3 = Dp.DotProduct(c3, a, b);
+            c4 = Dp.DotProduct(c4, a, b); c5 = Dp.DotProduct(c5, a, b); c6 = Dp.DotProduct(c6, a, b); c7 = Dp.DotProduct(c7, a, b);
+            c8 = Dp.DotProduct(c8, a, b); c9 = Dp.DotProduct(c9, a, b); c10 = Dp.DotProduct(c10, a, b); c11 = Dp.DotProduct(c11, a, b);
+        }
+        return Vector128.Sum(((c0 + c1) + (c2 + c3)) + ((c4 + c5) + (c6 + c7)) + ((c8 + c9) + (c10 + c11)));
+    }
+
+    /// <summary>
+    /// The int8-neon kernel's 3-row tile: per group, 3 activation quads and 4 weight vectors, 12 × (smull, smull2, 2 sadalp)
+    /// into 24 accumulators, as the kernel holds them (fewer would chain the sadalps and measure their latency).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static long NeonSequence(int trips, sbyte* w, byte* x)
+    {
+        if (!AdvSimd.Arm64.IsSupported) throw new PlatformNotSupportedException("ARM64 AdvSimd is not supported");
+        Vector128<int> r00a = default, r00b = default, r01a = default, r01b = default, r02a = default, r02b = default, r03a = default, r03b = default;
+        Vector128<int> r10a = default, r10b = default, r11a = default, r11b = default, r12a = default, r12b = default, r13a = default, r13b = default;
+        Vector128<int> r20a = default, r20b = default, r21a = default, r21b = default, r22a = default, r22b = default, r23a = default, r23b = default;
+        for (int i = 0; i < trips; i++)
+        {
+            int g = i & 15;
+            byte* xg = x + g * 16;
+            sbyte* wg = w + g * 64;
+            Vector128<sbyte> a0 = Vector128.Create(Unsafe.ReadUnaligned<int>(xg)).AsSByte(), a1 = Vector128.Create(Unsafe.ReadUnaligned<int>(xg + 4)).AsSByte();
+            Vector128<sbyte> a2 = Vector128.Create(Unsafe.ReadUnaligned<int>(xg + 8)).AsSByte();
+            Multiply(AdvSimd.LoadVector128(wg), a0, a1, a2, ref r00a, ref r00b, ref r10a, ref r10b, ref r20a, ref r20b);
+            Multiply(AdvSimd.LoadVector128(wg + 16), a0, a1, a2, ref r01a, ref r01b, ref r11a, ref r11b, ref r21a, ref r21b);
+            Multiply(AdvSimd.LoadVector128(wg + 32), a0, a1, a2, ref r02a, ref r02b, ref r12a, ref r12b, ref r22a, ref r22b);
+            Multiply(AdvSimd.LoadVector128(wg + 48), a0, a1, a2, ref r03a, ref r03b, ref r13a, ref r13b, ref r23a, ref r23b);
+        }
+        return Vector128.Sum(((r00a + r00b) + (r01a + r01b)) + ((r02a + r02b) + (r03a + r03b)) + ((r10a + r10b) + (r11a + r11b))
+            + ((r12a + r12b) + (r13a + r13b)) + ((r20a + r20b) + (r21a + r21b)) + ((r22a + r22b) + (r23a + r23b)));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Multiply(Vector128<sbyte> wv, Vector128<sbyte> a0, Vector128<sbyte> a1, Vector128<sbyte> a2,
+        ref Vector128<int> r0a, ref Vector128<int> r0b, ref Vector128<int> r1a, ref Vector128<int> r1b, ref Vector128<int> r2a, ref Vector128<int> r2b)
+    {
+        Vector64<sbyte> wl = wv.GetLower();
+        r0a = AdvSimd.AddPairwiseWideningAndAdd(r0a, AdvSimd.MultiplyWideningLower(wl, a0.GetLower()));
+        r0b = AdvSimd.AddPairwiseWideningAndAdd(r0b, AdvSimd.MultiplyWideningUpper(wv, a0));
+        r1a = AdvSimd.AddPairwiseWideningAndAdd(r1a, AdvSimd.MultiplyWideningLower(wl, a1.GetLower()));
+        r1b = AdvSimd.AddPairwiseWideningAndAdd(r1b, AdvSimd.MultiplyWideningUpper(wv, a1));
+        r2a = AdvSimd.AddPairwiseWideningAndAdd(r2a, AdvSimd.MultiplyWideningLower(wl, a2.GetLower()));
+        r2b = AdvSimd.AddPairwiseWideningAndAdd(r2b, AdvSimd.MultiplyWideningUpper(wv, a2));
     }
 }

@@ -5,6 +5,7 @@ using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using FoldBench.Benchmarks.Suites;
 using FoldBench.Kernels;
+using FoldBench.Kernels.Quantized;
 using FoldBench.Model;
 using FoldBench.Results;
 
@@ -32,11 +33,36 @@ public static class CaseDescriber
     /// </summary>
     public static string ShortName(string suite, BenchmarkCase bc) => suite switch
     {
-        SuiteNames.Kernels => $"{Param<string>(bc, "Path")} M={Param<int>(bc, "M")} K=N={Param<int>(bc, "KN")} {Param<string>(bc, "Regime")}",
+        SuiteNames.Kernels => $"{Param<string>(bc, "Path")} M={Param<int>(bc, "M")} K=N={Param<int>(bc, "KN")} {Param<string>(bc, "Regime")}{PrecisionLabel(bc)}",
         SuiteNames.Peers => $"{Param<string>(bc, "Peer")} M={Param<int>(bc, "M")} K=N={Param<int>(bc, "KN")} {Param<string>(bc, "Regime")}",
         SuiteNames.Rnnt => $"{suite} {Param<string>(bc, "Preset")} T={Param<int>(bc, "ChunkTokens")} fold={Param<int>(bc, "Fold")} {RnntPart(bc)}{ThreadsLabel(bc)}",
-        _ => $"{suite} {Param<string>(bc, "Preset")} T={Param<int>(bc, "ChunkTokens")} fold={Param<int>(bc, "Fold")}{VariantLabel(bc)}{ThreadsLabel(bc)}",
+        _ => $"{suite} {Param<string>(bc, "Preset")} T={Param<int>(bc, "ChunkTokens")} fold={Param<int>(bc, "Fold")}{VariantLabel(bc)}{ThreadsLabel(bc)}{PrecisionLabel(bc)}",
     };
+
+    /// <summary>" int8" for an int8 case; nothing for fp32, so fp32 cases keep the names of runs before int8 existed.</summary>
+    private static string PrecisionLabel(BenchmarkCase bc) => SuiteCases.PrecisionOf(bc) == Precision.Int8 ? " int8" : "";
+
+    /// <summary>
+    /// Bytes of one linear layer's stored parameters, N×K weights and N biases, in a precision: fp32 weights and bias;
+    /// or int8 weights, one fp32 scale per output channel and the fp32 bias.
+    /// </summary>
+    public static long LinearWeightBytes(long n, long k, Precision precision) => precision == Precision.Int8
+        ? n * k * sizeof(sbyte) + n * sizeof(float) + n * sizeof(float)
+        : (n * k + n) * sizeof(float);
+
+    /// <summary>
+    /// Bytes of every layer's four attention projections as the projections suite lays them out: Q, K, V with the
+    /// fold's blocks of (D/N)², the output projection with its own (unfolded when only QKV fold), each block with its bias
+    /// (and, at int8, its per-channel scales).
+    /// </summary>
+    public static long ProjectionWeightBytes(FoldGeometry g, int layers, Precision precision)
+    {
+        ArgumentNullException.ThrowIfNull(g);
+        int outSub = g.Width / g.OutputFold;
+        long perLayer = (ProjectionBenchmarks.ProjectionsPerLayer - 1) * g.AttentionBlocks * LinearWeightBytes(g.SubWidth, g.SubWidth, precision)
+                        + g.OutputBlocks * LinearWeightBytes(outSub, outSub, precision);
+        return layers * perLayer;
+    }
 
     /// <summary>The threads a case's projections ran on: its "Threads" parameter, 1 for suites and runs without one.</summary>
     public static int ThreadsOf(BenchmarkCase bc) =>
@@ -98,6 +124,7 @@ public static class CaseDescriber
             Path = suite == SuiteNames.Peers ? PeerPath(bc) : Param<string>(bc, "Path"),
             Threads = ThreadsOf(bc),
         };
+        Precise(suite, bc, result);
         Fill(suite, bc, result, cal);
         return result;
     }
@@ -108,10 +135,21 @@ public static class CaseDescriber
     /// </summary>
     public static long? Footprint(string suite, BenchmarkCase bc)
     {
-        // The accounting alone: a nominal 1 ns median keeps the rates finite; nothing but the shape is read back.
-        var shape = new CaseResult { Suite = suite, MedianNs = 1 };
-        Fill(suite, bc, shape, cal: null);
+        var shape = Accounting(suite, bc);
         return Roofline.FootprintOf(suite, shape.Regime, shape.WeightBytes);
+    }
+
+    /// <summary>
+    /// A case's accounting before it runs: shape, regime, precision and weight bytes, with a nominal 1 ns median, so that
+    /// <see cref="CaseResult.Gflops"/> reads as operations per op (10⁹) and <see cref="CaseResult.GbPerS"/> as bytes moved
+    /// per op (10⁹); their ratio is the arithmetic intensity.
+    /// </summary>
+    public static CaseResult Accounting(string suite, BenchmarkCase bc)
+    {
+        var shape = new CaseResult { Suite = suite, MedianNs = 1, Path = suite == SuiteNames.Peers ? "" : Param<string>(bc, "Path") };
+        Precise(suite, bc, shape);
+        Fill(suite, bc, shape, cal: null);
+        return shape;
     }
 
     private static void Fill(string suite, BenchmarkCase bc, CaseResult result, Calibration? cal)
@@ -126,6 +164,21 @@ public static class CaseDescriber
             case SuiteNames.Rnnt: DescribeRnnt(bc, result, cal); break;
             default: throw new ArgumentException($"no describer for suite '{suite}'");
         }
+    }
+
+    /// <summary>
+    /// Records the case's precision where it has one: fp32 cases of the suites that run int8 say "fp32"; an int8 case
+    /// names the int8 path it ran as its path and keeps its fp32 path beside it (what the int8-against-fp32 table pairs by).
+    /// </summary>
+    private static void Precise(string suite, BenchmarkCase bc, CaseResult r)
+    {
+        if (!SweepSettings.PrecisionSuites.Contains(suite)) return;
+        var precision = SuiteCases.PrecisionOf(bc);
+        r.Precision = precision.Name();
+        if (precision != Precision.Int8) return;
+        var path = KernelPaths.Parse(Param<string>(bc, "Path"));
+        r.Fp32Path = path.Name();
+        if (Precisions.Int8Counterpart(path) is { } q) r.Path = q.Name();
     }
 
     /// <summary>A peers case's path: FoldBench's best path by its ISA name, a library by its peer name.</summary>
@@ -143,6 +196,7 @@ public static class CaseDescriber
             Path = suite == SuiteNames.Peers ? PeerPath(bc) : Param<string>(bc, "Path"),
             Unavailable = why,
         };
+        Precise(suite, bc, r);
         if (suite == SuiteNames.Peers)
         {
             r.Peer = Param<string>(bc, "Peer");
@@ -159,9 +213,10 @@ public static class CaseDescriber
         r.M = m; r.K = kn; r.N = kn;
         r.Regime = regime;
         r.Fold = 1;
+        // Operations: 2 per multiply-accumulate, fp32 or int8.
         double flops = 2.0 * m * kn * kn;
-        // Bytes a kernel must move at least once per call: weights and bias, X in, Y out.
-        long weightBytes = ((long)kn * kn + kn) * sizeof(float);
+        // Bytes a kernel must move at least once per call: weights and bias (int8: weights, scales, bias), X in, Y out.
+        long weightBytes = LinearWeightBytes(kn, kn, SuiteCases.PrecisionOf(bc));
         double bytes = weightBytes + (double)m * kn * sizeof(float) * 2;
         r.WeightBytes = weightBytes;
         Rates(r, flops, bytes, cal);
@@ -199,7 +254,8 @@ public static class CaseDescriber
         int projections = c.Layers * ProjectionBenchmarks.ProjectionsPerLayer;
         // The query/key/value kernel call: M = N·rows with shared weights, M = rows per block when block-diagonal; K = N = D/N.
         r.M = g.AttentionBlocks == 1 ? n * rows : rows; r.K = sub; r.N = sub;
-        long weightBytes = acct.Parameters.AttentionProjections.BytesFp32;
+        var precision = SuiteCases.PrecisionOf(bc);
+        long weightBytes = precision == Precision.Int8 ? ProjectionWeightBytes(g, c.Layers, precision) : acct.Parameters.AttentionProjections.BytesFp32;
         double activationBytes = (double)projections * rows * c.Width * sizeof(float) * 2;
         r.WeightBytes = weightBytes;
         r.BytesPerToken = (weightBytes + activationBytes) / c.ChunkTokens;
@@ -261,7 +317,8 @@ public static class CaseDescriber
             r.RoofWidth = r.RoofLevel = null;
             return;
         }
-        r.PctFmaPeak = r.Gflops is double g && cal.FmaPeakGflops > 0 ? 100 * g / cal.FmaPeakGflops : null;
+        // An int8 case has no fp32 FMA share: its peak is its int8 instruction's (the roofline and % machine peak below).
+        r.PctFmaPeak = r.Gflops is double g && cal.FmaPeakGflops > 0 && !PrecisionNames.IsInt8Path(r.Path) ? 100 * g / cal.FmaPeakGflops : null;
         double? roof = r.Regime == RegimeNames.Streamed ? cal.BandwidthGBs : cal.CacheBandwidthGBs;
         r.PctBandwidth = r.GbPerS is double gb && roof is > 0 ? 100 * gb / roof : null;
         Roofline.Describe(r, cal, PortableBits);

@@ -3,6 +3,7 @@ using BenchmarkDotNet.Parameters;
 using BenchmarkDotNet.Running;
 using FoldBench.Benchmarks.Suites;
 using FoldBench.Kernels;
+using FoldBench.Kernels.Quantized;
 using FoldBench.Model;
 using FoldBench.Results;
 
@@ -47,7 +48,9 @@ public static class SuiteCases
                     ("M", typeof(int), [.. settings.KernelM.Cast<object>()]),
                     ("KN", typeof(int), [.. settings.KernelKN.Cast<object>()]),
                     ("Regime", typeof(string), [.. settings.Regimes]),
+                    .. PrecisionParameter(settings),
                 ];
+                // Precision innermost: a shape's fp32 and int8 cases run one after another, in the same sitting.
                 rows = Product([.. parameters.Select(p => p.Values)]);
                 break;
             // Shape first, peer last: the peers of one shape run one after another, in the same sitting.
@@ -76,6 +79,7 @@ public static class SuiteCases
                 break;
             default:
                 (parameters, rows) = ModelCases(suite, settings, modelPath);
+                if (SweepSettings.PrecisionSuites.Contains(suite)) (parameters, rows) = WithPrecisions(parameters, rows, settings);
                 break;
         }
         var definitions = parameters.Select((p, i) => new ParameterDefinition(p.Name, isStatic: false, p.Values, isArgument: false, p.Type, i)).ToArray();
@@ -181,9 +185,47 @@ public static class SuiteCases
     private static IEnumerable<(string, Type, object[])> ThreadsParameter(SweepSettings settings) =>
         settings.ThreadsVary ? [(nameof(ModelSuiteBase.Threads), typeof(int), [.. settings.Threads.Distinct().Cast<object>()])] : [];
 
-    /// <summary>Why the case cannot run in this process (a peer library that is not installed), or null.</summary>
-    public static string? Unavailable(string suite, BenchmarkCase bc) =>
-        suite == SuiteNames.Peers ? PeerBenchmarks.WhyNot(CaseDescriber.Param<string>(bc, "Peer")) : null;
+    /// <summary>The name of the precision parameter of the suites that run int8 (kernels, projections; the model suites after the merge).</summary>
+    public const string PrecisionParameterName = "Precision";
+
+    /// <summary>
+    /// The "Precision" parameter ("fp32", "int8") when the settings ask for a precision other than fp32; none when every
+    /// case runs in fp32, so the names of fp32-only runs stay those of runs before int8 existed (as <see cref="ThreadsParameter"/>).
+    /// </summary>
+    public static IEnumerable<(string Name, Type Type, object[] Values)> PrecisionParameter(SweepSettings settings) =>
+        settings.PrecisionsVary ? [(PrecisionParameterName, typeof(string), [.. settings.Precisions.Distinct().Select(p => (object)p.Name())])] : [];
+
+    /// <summary>Each row once per precision, innermost (a case's fp32 and int8 runs sit together), when precisions vary.</summary>
+    public static (IReadOnlyList<(string, Type, object[])> Parameters, IEnumerable<object[]> Rows) WithPrecisions(
+        IReadOnlyList<(string, Type, object[])> parameters, IEnumerable<object[]> rows, SweepSettings settings)
+    {
+        var precision = PrecisionParameter(settings).ToList();
+        if (precision.Count == 0) return (parameters, rows);
+        return ([.. parameters, .. precision], rows.SelectMany(r => precision[0].Values.Select(v => (object[])[.. r, v])));
+    }
+
+    /// <summary>The precision a case runs in: its "Precision" parameter, fp32 for cases and runs without one.</summary>
+    public static Precision PrecisionOf(BenchmarkCase bc) =>
+        bc.Parameters.Items.Any(p => p.Name == PrecisionParameterName) ? Precisions.Parse(CaseDescriber.Param<string>(bc, PrecisionParameterName)) : Precision.Fp32;
+
+    /// <summary>
+    /// Why the case cannot run in this process, or null: a peer library that is not installed; an int8 case whose fp32
+    /// path has no int8 counterpart (portable) or whose counterpart this CPU lacks; an int8 projections case on several
+    /// threads (the int8 projection has no thread pool).
+    /// </summary>
+    public static string? Unavailable(string suite, BenchmarkCase bc)
+    {
+        if (suite == SuiteNames.Peers) return PeerBenchmarks.WhyNot(CaseDescriber.Param<string>(bc, "Peer"));
+        if (!SweepSettings.PrecisionSuites.Contains(suite) || PrecisionOf(bc) != Precision.Int8) return null;
+        var path = KernelPaths.Parse(CaseDescriber.Param<string>(bc, "Path"));
+        if (Precisions.Int8Counterpart(path) is not { } q)
+            return $"path '{path.Name()}' has no int8 counterpart (int8 paths: {string.Join(", ", QuantizedPaths.All.Select(QuantizedPaths.Name))})";
+        if (!QuantizedPaths.IsSupported(q))
+            return $"int8 path '{q.Name()}' (the counterpart of '{path.Name()}') is not supported on this CPU/runtime";
+        if (suite == SuiteNames.Projections && CaseDescriber.ThreadsOf(bc) > 1)
+            return "int8 projections run on one thread (the int8 kernel has no thread pool)";
+        return null;
+    }
 
     private static IEnumerable<object[]> Product(object[][] axes)
     {

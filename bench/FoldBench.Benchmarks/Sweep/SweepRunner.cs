@@ -113,12 +113,15 @@ public sealed class SweepRunner
         var plan = Plan(config);
         var footprints = plan.Select(p => CaseDescriber.Footprint(p.Suite, p.Case)).OfType<long>().Distinct().ToList();
         RoofSet? start = null;
+        // The int8 instruction peaks only when a case runs int8: they bound nothing else.
+        bool int8 = plan.Any(p => SuiteCases.PrecisionOf(p.Case) == FoldBench.Kernels.Precision.Int8);
         if (_options.Calibrate)
         {
             progress.Note($"calibrating this machine's roofs (one core): FMA at {string.Join(", ", CalibrationBenchmarks.Widths())}; " +
+                          (int8 ? $"int8 at {string.Join(", ", CalibrationBenchmarks.Int8Paths())}; " : "") +
                                 $"read bandwidth at {string.Join(", ", caches.Levels.Select(l => l.Name))} ({caches.Source}) " +
                                 $"and at {footprints.Count} weight footprint(s)…");
-            start = CalibrationRun.Measure(config, caches, footprints, (bc, roof) => RunOne(bc, config, $"000-calibration-start-{roof}").Reports.FirstOrDefault());
+            start = CalibrationRun.Measure(config, caches, footprints, (bc, roof) => RunOne(bc, config, $"000-calibration-start-{roof}").Reports.FirstOrDefault(), int8);
             _summary.Calibration = CalibrationRun.Combine(caches, start, null, _options.Job);
             progress.Note("  " + RoofLine(_summary.Calibration));
             WriteSummary();
@@ -158,6 +161,7 @@ public sealed class SweepRunner
             }
             var result = CaseDescriber.Describe(suite, bc, report, _summary.Calibration);
             result.CorrectnessOk = _correctness.OkFor(bc);
+            result.QuantizationError = _correctness.QuantizationErrorFor(bc);
             result.PeakWorkingSetBytes = _peakMemory.PeakFor(bc) ?? PeakMemory.Read();
             _options.Observer?.AfterCase(bc, report, result);
             lock (_gate) _summary.Cases.Add(result);
@@ -174,7 +178,7 @@ public sealed class SweepRunner
         if (start is not null && !cancel.IsCancellationRequested)
         {
             progress.Note("calibrating again, to check the roofs held during the run…");
-            var end = CalibrationRun.Measure(config, caches, footprints, (bc, roof) => RunOne(bc, config, $"999-calibration-end-{roof}").Reports.FirstOrDefault());
+            var end = CalibrationRun.Measure(config, caches, footprints, (bc, roof) => RunOne(bc, config, $"999-calibration-end-{roof}").Reports.FirstOrDefault(), int8);
             lock (_gate)
             {
                 _summary.Calibration = CalibrationRun.Combine(caches, start, end, _options.Job);
@@ -203,7 +207,8 @@ public sealed class SweepRunner
     }
 
     private static string RoofLine(Calibration c) =>
-        "FMA peak " + string.Join(", ", c.FmaPeakGflopsByWidth!.Select(kv => $"{kv.Key} {kv.Value:F1}")) + " GFLOP/s; read " +
+        "FMA peak " + string.Join(", ", c.FmaPeakGflopsByWidth!.Select(kv => $"{kv.Key} {kv.Value:F1}")) + " GFLOP/s; " +
+        (c.Int8PeakGopsByPath is { Count: > 0 } int8 ? "int8 peak " + string.Join(", ", int8.Select(kv => $"{kv.Key} {kv.Value:F1}")) + " GOP/s; " : "") + "read " +
         string.Join(", ", c.BandwidthGBsByLevel!.Select(kv => $"{kv.Key} {kv.Value:F1}")) + " GB/s" +
         (Roofline.FootprintsText(c) is { } fp ? $"; weight footprints {fp} GB/s" : "");
 

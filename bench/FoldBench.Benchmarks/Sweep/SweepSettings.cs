@@ -1,3 +1,4 @@
+using FoldBench.Kernels;
 using FoldBench.Model;
 using FoldBench.Results;
 
@@ -56,4 +57,23 @@ public sealed record SweepSettings
 
     /// <summary>Whether the model suites' cases carry a thread-count parameter (any count other than 1 was asked for).</summary>
     public bool ThreadsVary => Threads.Any(t => t != 1);
+
+    /// <summary>
+    /// The precisions the kernels and projections suites run in (`--precision`): each case once per precision, fp32 first.
+    /// [fp32], the default, adds no parameter to the cases, so their names stay those of runs before int8 existed.
+    /// </summary>
+    public IReadOnlyList<Precision> Precisions { get; init; } = [Precision.Fp32];
+
+    /// <summary>Whether the cases carry a "Precision" parameter (a precision other than fp32 was asked for).</summary>
+    public bool PrecisionsVary => Precisions.Any(p => p != Precision.Fp32);
+
+    /// <summary>The suites `--precision` applies to (the model suites join them when their int8 lands).</summary>
+    public static IReadOnlyList<string> PrecisionSuites { get; } = [SuiteNames.Kernels, SuiteNames.Projections];
+
+    /// <summary>The names `--precision` takes: "fp32", "int8".</summary>
+    public static IReadOnlyList<string> PrecisionChoices { get; } = [.. Kernels.Precisions.All.Select(p => p.Name())];
+
+    /// <summary>Parses `--precision`'s names, each once, in the order given; an unknown name throws <see cref="ArgumentException"/>.</summary>
+    public static IReadOnlyList<Precision> ParsePrecisions(IEnumerable<string> names) =>
+        [.. names.Select(Kernels.Precisions.Parse).Distinct()];
 }

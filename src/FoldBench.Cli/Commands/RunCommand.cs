@@ -48,6 +48,9 @@ public static class RunCommand
             "pin the benchmark thread to CPU N, or to the last big or little core (default: the last CPU; on a hybrid machine the last big core)");
         public Option<IReadOnlyList<int>> Threads { get; } = CliOptions.IntList("--threads",
             "threads each projection of the model suites is split across, e.g. 2; a list compares them, e.g. 1,2 (default 1)", 1, 1024);
+        public Option<IReadOnlyList<string>> Precision { get; } = CliOptions.NameList("--precision",
+            "number formats of the kernels and projections suites: fp32, int8 (int8 weights with one fp32 scale per output channel, " +
+            "activations quantized per row, int32 accumulators); a list compares them, e.g. fp32,int8 (default fp32)", SweepSettings.PrecisionChoices);
         public Option<bool> NoCalibration { get; } = CliOptions.Flag("--no-calibration", "skip measuring the FMA peak and bandwidth");
         public Option<bool> NoPlots { get; } = CliOptions.Flag("--no-plots", "don't draw charts and report at the end");
         public Option<bool> Verbose { get; } = CliOptions.Flag("--verbose", "show BenchmarkDotNet's log on the terminal (always kept in benchmarkdotnet.log)");
@@ -61,7 +64,7 @@ public static class RunCommand
 
         public IEnumerable<Option> All =>
         [
-            Quick, Job, Suites, Presets, Chunks, Folds, Heads, Sharing, Projections, FoldFfn, .. Kernel.All, Regimes, ModelPath, Out, Machine, Cpu, Threads, NoCalibration, NoPlots, Verbose,
+            Quick, Job, Suites, Presets, Chunks, Folds, Heads, Sharing, Projections, FoldFfn, .. Kernel.All, Regimes, ModelPath, Out, Machine, Cpu, Threads, Precision, NoCalibration, NoPlots, Verbose,
             .. Energy.All, IdleSeconds, SettleSeconds, NoEnergy, Instructions, Timeout,
         ];
 
@@ -235,7 +238,10 @@ public static class RunCommand
             Projections = p.Given(o.Projections) ? [.. p.GetValue(o.Projections)!.Select(FoldingOptions.Names.ParseProjections).Distinct()] : defaults.Projections,
             FoldFfn = p.Given(o.FoldFfn) ? [.. (p.GetValue(o.FoldFfn) ?? [true]).Distinct()] : defaults.FoldFfn,
             Threads = p.Given(o.Threads) ? [.. p.GetValue(o.Threads)!.Distinct()] : defaults.Threads,
+            Precisions = p.Given(o.Precision) ? SweepSettings.ParsePrecisions(p.GetValue(o.Precision)!) : defaults.Precisions,
         };
+        if (p.Given(o.Precision) && !settings.Suites.Any(SweepSettings.PrecisionSuites.Contains))
+            throw new UsageException($"option --precision changes none of the suites asked for (it applies to {string.Join(", ", SweepSettings.PrecisionSuites)})");
         if (p.Given(o.Threads) && !settings.Suites.Any(SuiteNames.Model.Contains))
             throw new UsageException($"option --threads changes none of the suites asked for (it applies to {string.Join(", ", SuiteNames.Model)})");
 

@@ -18,7 +18,9 @@ internal sealed class DeviceRooflineChart(IReadOnlyList<DeviceRun> runs) : IChar
         var roofs = new List<(Roofs, ScottPlot.Color, string)>();
         foreach (var r in runs)
         {
-            var points = RunSelection.Kernels(r.Summary).Where(c => RunSelection.ArithmeticIntensity(c) is not null).ToList();
+            // fp32 cases only: the roofs drawn are FMA peaks in GFLOP/s, which an int8 case's GOP/s is not measured against.
+            var points = RunSelection.Kernels(r.Summary)
+                .Where(c => PrecisionNames.Of(c) == PrecisionNames.Fp32 && RunSelection.ArithmeticIntensity(c) is not null).ToList();
             if (points.Count == 0)
             {
                 notices.Add($"{r.Label}: no kernel cases with GFLOP/s and GB/s.");

@@ -51,6 +51,7 @@ internal static class ReportMarkdown
 
         RnntMarkdown.Append(md, s);
         ThreadsMarkdown.Append(md, s);
+        Int8Markdown.Append(md, s);
 
         var kernels = RunSelection.Kernels(s);
         if (kernels.Count > 0)
@@ -62,7 +63,12 @@ internal static class ReportMarkdown
             md.AppendLine().AppendLine("% FMA peak and % bandwidth are against this run's calibration: cache-resident cases against the cache " +
                                        "bandwidth, streamed cases against the memory bandwidth. Roofline bound: min(FMA peak of the case's own vector width, " +
                                        "arithmetic intensity × read bandwidth of the level its weights live in), with that width and level; " +
-                                       "% machine peak is against the widest width's peak. CV: coefficient of variation over iterations.");
+                                       "% machine peak is against the widest width's peak. CV: coefficient of variation over iterations." +
+                                       (kernels.Any(c => PrecisionNames.Of(c) == PrecisionNames.Int8)
+                                           ? " int8 rows (paths int8-…): the throughput column is GOP/s (1 multiply-accumulate = 2 operations), their " +
+                                             "bound is min(measured peak of the path's int8 instructions, intensity of their int8 bytes × bandwidth), " +
+                                             "% machine peak is against the fastest int8 instruction's peak, and they have no % FMA peak."
+                                           : ""));
             md.AppendLine();
             Embed(md, charts, SuiteNames.Kernels, plotsFolder);
         }
@@ -112,7 +118,10 @@ internal static class ReportMarkdown
         md.AppendLine($"- **Cases**: {(s.Cases.Count == 0 ? "none" : string.Join(", ", counts))}; every figure is the median over BenchmarkDotNet's iterations.");
         if (s.Calibration is { FmaPeakGflopsByWidth.Count: > 0, BandwidthGBsByLevel.Count: > 0 } roofs)
             md.AppendLine("- **Calibration** (one core, measured in this run): FMA peak " +
-                          string.Join(", ", roofs.FmaPeakGflopsByWidth.Select(kv => $"{kv.Key} {Units.Fixed(kv.Value, 1)}")) + " GFLOP/s; read bandwidth " +
+                          string.Join(", ", roofs.FmaPeakGflopsByWidth.Select(kv => $"{kv.Key} {Units.Fixed(kv.Value, 1)}")) + " GFLOP/s; " +
+                          (roofs.Int8PeakGopsByPath is { Count: > 0 } int8
+                              ? "int8 instruction peak " + string.Join(", ", int8.Select(kv => $"{kv.Key} {Units.Fixed(kv.Value, 1)}")) + " GOP/s; " : "") +
+                          "read bandwidth " +
                           string.Join(", ", roofs.BandwidthGBsByLevel.Select(kv => $"{kv.Key} {Units.Fixed(kv.Value, 1)}")) + " GB/s" +
                           (Roofline.FootprintsText(roofs) is { } fp ? $"; read bandwidth of each case's weight footprint {fp} GB/s" : "") +
                           (roofs.Stable switch { true => "; stable (start and end agree within the run's noise)", false => "; **unstable** (see Caveats)", null => "" }) +
@@ -254,8 +263,9 @@ internal static class ReportMarkdown
 
     public static string KernelTable(IReadOnlyList<CaseResult> kernels)
     {
+        bool int8 = kernels.Any(c => PrecisionNames.Of(c) == PrecisionNames.Int8);
         var t = new MarkdownTable(("Path", false), ("Weights", false), ("M", true), ("K", true), ("N", true), ("Median time", true),
-            ("GFLOP/s", true), ("% FMA peak", true), ("GB/s", true), ("% bandwidth", true), ("Roofline bound", true), ("% roofline", true),
+            (int8 ? "GFLOP/s (int8: GOP/s)" : "GFLOP/s", true), ("% FMA peak", true), ("GB/s", true), ("% bandwidth", true), ("Roofline bound", true), ("% roofline", true),
             ("% machine peak", true), ("CV", true));
         foreach (var c in kernels)
             t.Add(c.Path, c.Regime ?? Units.Missing, Units.Integer(c.M), Units.Integer(c.K), Units.Integer(c.N), Units.Time(c.MedianNs),

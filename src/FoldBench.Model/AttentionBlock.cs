@@ -116,6 +116,17 @@ public sealed class AttentionBlock
     }
 
     /// <summary>Forgets the left context, as at the start of a new utterance.</summary>
+    /// <summary>
+    /// Where the caller expects the projections' weights to be when the block runs: <see cref="WeightResidency.Memory"/>
+    /// when this block is one of many layers that together exceed the last-level cache. Changes speed only.
+    /// </summary>
+    public void SetWeightResidency(WeightResidency residency)
+    {
+        _query.SetResidency(residency);
+        _keyValue.SetResidency(residency);
+        _output.SetResidency(residency);
+    }
+
     public void ResetCache()
     {
         _cachedTokens = 0;

@@ -86,5 +86,13 @@ public sealed class EncoderLayer
         VectorMath.LayerNorm(output, output, rows, width, _outputNorm.Gain, _outputNorm.Shift, ModelConfig.LayerNormEpsilon);
     }
 
+    /// <summary>Where the caller expects this layer's weights to be when it runs (see <see cref="AttentionBlock.SetWeightResidency"/>).</summary>
+    public void SetWeightResidency(WeightResidency residency)
+    {
+        Attention.SetWeightResidency(residency);
+        _expand.SetResidency(residency);
+        _contract.SetResidency(residency);
+    }
+
     public void ResetCache() => Attention.ResetCache();
 }

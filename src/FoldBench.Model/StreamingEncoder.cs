@@ -89,6 +89,16 @@ public sealed class StreamingEncoder
 
     public long ParameterCount => _layers.Sum(l => l.ParameterCount);
     public long WeightBytes => _layers.Sum(l => l.WeightBytes);
+
+    /// <summary>
+    /// Where the caller expects the layers' weights to be when a step runs: <see cref="WeightResidency.Memory"/> when
+    /// <see cref="WeightBytes"/> exceed the last-level cache, so each layer's weights come from memory on every step.
+    /// Changes speed only (the kernels' single-block tiles then prefetch their own panels), never the output.
+    /// </summary>
+    public void SetWeightResidency(WeightResidency residency)
+    {
+        foreach (var layer in _layers) layer.SetWeightResidency(residency);
+    }
     /// <summary>Bytes of the parameters as stored at this precision, without packing padding: what <see cref="ResidentFootprint.WeightBytes"/> counts.</summary>
     public long StoredWeightBytes => _layers.Sum(l => l.StoredWeightBytes);
     /// <summary>Bytes of all layers' key/value buffers (left-context caches and this step's keys/values).</summary>

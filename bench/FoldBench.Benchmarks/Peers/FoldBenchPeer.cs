@@ -13,6 +13,13 @@ public sealed class FoldBenchPeer : IProjectionPeer
 
     public IPreparedProjection Prepare(float[] w, float[] bias, int m, int k, int n) => new Prepared(PackedWeights.Pack(w, n, k, bias, Best), m);
 
+    public IPreparedProjection PrepareStreamed(float[] w, float[] bias, int m, int k, int n)
+    {
+        var packed = PackedWeights.Pack(w, n, k, bias, Best);
+        packed.Residency = WeightResidency.Memory;
+        return new Prepared(packed, m);
+    }
+
     private sealed class Prepared(PackedWeights weights, int m) : IPreparedProjection
     {
         public void Run(float[] x, float[] y) => Linear.Project(x, m, weights, y);

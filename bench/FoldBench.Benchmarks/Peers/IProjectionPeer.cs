@@ -27,6 +27,13 @@ public interface IProjectionPeer
 
     /// <summary>Everything the library does once per weight set (copying, packing, building a session).</summary>
     IPreparedProjection Prepare(float[] w, float[] bias, int m, int k, int n);
+
+    /// <summary>
+    /// As <see cref="Prepare(float[], float[], int, int, int)"/>, for a set that is one of many read in turn whose total
+    /// exceeds the last-level cache (the streamed regime). A library without such a hint prepares as usual; FoldBench tells
+    /// its kernels (<see cref="Kernels.WeightResidency"/>), as a model whose layers exceed the cache would.
+    /// </summary>
+    IPreparedProjection PrepareStreamed(float[] w, float[] bias, int m, int k, int n) => Prepare(w, bias, m, k, n);
 }
 
 /// <summary>One weight set, ready to run: the timed call.</summary>

@@ -42,7 +42,7 @@ public class PeerBenchmarks
         {
             // Distinct contents per set, as in the kernel suite.
             if (i > 0) w[i % w.Length] += 1e-3f;
-            _sets[i] = peer.Prepare(w, bias, M, KN, KN);
+            _sets[i] = count > 1 ? peer.PrepareStreamed(w, bias, M, KN, KN) : peer.Prepare(w, bias, M, KN, KN);
         }
         _next = 0;
     }

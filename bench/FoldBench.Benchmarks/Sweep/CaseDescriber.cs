@@ -268,7 +268,8 @@ public static class CaseDescriber
     {
         var c = ModelOf(bc);
         ModelFields(bc, r, c);
-        var acct = ModelAccounting.Compute(c, OptionsOf(bc));
+        // At int8 the accounting counts the weights as stored (a byte each, fp32 scales and bias) and the quantized rows.
+        var acct = ModelAccounting.Compute(c, OptionsOf(bc), SuiteCases.PrecisionOf(bc));
         StepCost step = wholeEncoder ? acct.EncoderStep : acct.AttentionBlock;
         r.WeightBytes = step.WeightBytesReadPerStep;
         r.BytesPerToken = step.BytesMovedPerToken;

@@ -67,8 +67,11 @@ public sealed record SweepSettings
     /// <summary>Whether the cases carry a "Precision" parameter (a precision other than fp32 was asked for).</summary>
     public bool PrecisionsVary => Precisions.Any(p => p != Precision.Fp32);
 
-    /// <summary>The suites `--precision` applies to (the model suites join them when their int8 lands).</summary>
-    public static IReadOnlyList<string> PrecisionSuites { get; } = [SuiteNames.Kernels, SuiteNames.Projections];
+    /// <summary>
+    /// The suites `--precision` applies to. Not rnnt yet: its model runs int8, but its per-part accounting
+    /// (<c>RnntStepCost</c>) counts fp32 weights only, so its bytes and roofs would be wrong at int8.
+    /// </summary>
+    public static IReadOnlyList<string> PrecisionSuites { get; } = [SuiteNames.Kernels, SuiteNames.Projections, SuiteNames.Attention, SuiteNames.Encoder];
 
     /// <summary>The names `--precision` takes: "fp32", "int8".</summary>
     public static IReadOnlyList<string> PrecisionChoices { get; } = [.. Kernels.Precisions.All.Select(p => p.Name())];

@@ -90,6 +90,16 @@ internal sealed class FoldedLinear
     /// <summary>Rows one call quantizes for <paramref name="tokens"/> tokens: Fold·T through one shared block, T per block-diagonal block.</summary>
     private int RowsPerCall(int tokens) => _blockCount == 1 ? tokens * _fold : tokens;
 
+    /// <summary>
+    /// Tells the fp32 kernels where this layer's weights will be when it runs (<see cref="WeightResidency"/>: a speed hint,
+    /// same bits). The int8 kernels take no hint.
+    /// </summary>
+    public void SetResidency(WeightResidency residency)
+    {
+        if (_blocks is not null)
+            foreach (var b in _blocks) b.Residency = residency;
+    }
+
     /// <summary>Makes the int8 scratch large enough for calls of <paramref name="tokens"/> tokens (nothing at fp32).</summary>
     public void Reserve(int tokens) => _scratch?.Reserve(_inSub, RowsPerCall(tokens));
 

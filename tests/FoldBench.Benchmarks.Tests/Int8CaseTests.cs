@@ -36,6 +36,8 @@ public class Int8CaseTests
     [Theory]
     [InlineData(SuiteNames.Kernels)]
     [InlineData(SuiteNames.Projections)]
+    [InlineData(SuiteNames.Attention)]
+    [InlineData(SuiteNames.Encoder)]
     public void Fp32_only_runs_have_no_precision_parameter_and_keep_their_names(string suite)
     {
         var fp32 = SuiteCases.For(suite, Settings, DefaultConfig.Instance);
@@ -80,13 +82,26 @@ public class Int8CaseTests
         Assert.Equal("portable", row.Path);
     }
 
-    [Fact]
-    public void Int8_projections_on_several_threads_are_unavailable()
+    [Theory]
+    [InlineData(SuiteNames.Projections)]
+    [InlineData(SuiteNames.Attention)]
+    [InlineData(SuiteNames.Encoder)]
+    public void Int8_model_suite_cases_on_several_threads_are_unavailable(string suite)
     {
-        var cases = SuiteCases.For(SuiteNames.Projections, Both with { Threads = [1, 2] }, DefaultConfig.Instance);
+        var cases = SuiteCases.For(suite, Both with { Threads = [1, 2] }, DefaultConfig.Instance);
         var int8 = cases.Where(c => SuiteCases.PrecisionOf(c) == Precision.Int8).ToList();
-        Assert.All(int8.Where(c => CaseDescriber.ThreadsOf(c) == 1), c => Assert.Null(SuiteCases.Unavailable(SuiteNames.Projections, c)));
-        Assert.All(int8.Where(c => CaseDescriber.ThreadsOf(c) == 2), c => Assert.Contains("one thread", SuiteCases.Unavailable(SuiteNames.Projections, c)!, StringComparison.Ordinal));
+        Assert.NotEmpty(int8);
+        Assert.All(int8.Where(c => CaseDescriber.ThreadsOf(c) == 1), c => Assert.Null(SuiteCases.Unavailable(suite, c)));
+        Assert.All(int8.Where(c => CaseDescriber.ThreadsOf(c) == 2), c => Assert.Contains("one thread", SuiteCases.Unavailable(suite, c)!, StringComparison.Ordinal));
+    }
+
+    /// <summary>The rnnt suite runs fp32 only: its per-part accounting counts fp32 weights, so it takes no precision.</summary>
+    [Fact]
+    public void The_rnnt_suite_takes_no_precision_parameter()
+    {
+        var cases = SuiteCases.For(SuiteNames.Rnnt, Both, DefaultConfig.Instance);
+        Assert.NotEmpty(cases);
+        Assert.All(cases, c => Assert.Equal(Precision.Fp32, SuiteCases.PrecisionOf(c)));
     }
 
     [Fact]

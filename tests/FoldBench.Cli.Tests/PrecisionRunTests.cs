@@ -12,7 +12,7 @@ public class PrecisionRunTests
     [Theory]
     [InlineData("kernels", "fp16", "option --precision: unknown value 'fp16' (expected one of: fp32, int8)")]
     [InlineData("kernels", "fp32,int4", "option --precision: unknown value 'int4'")]
-    [InlineData("attention", "int8", "foldbench run: option --precision changes none of the suites asked for (it applies to kernels, projections)")]
+    [InlineData("rnnt", "int8", "foldbench run: option --precision changes none of the suites asked for (it applies to kernels, projections, attention, encoder)")]
     public void A_bad_precision_is_one_line_and_exit_2(string suites, string value, string message)
     {
         string dir = NewDir();

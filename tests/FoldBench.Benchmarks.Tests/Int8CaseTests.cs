@@ -240,6 +240,38 @@ public class Int8CaseTests
         Assert.True(r.Error.MaxAbs >= 0.9);
     }
 
+    /// <summary>
+    /// Peer rows: FoldBench's int8 peer is held to its int8 path's peak; an int8 library (ONNX Runtime may use 512-bit
+    /// VNNI, which FoldBench cannot issue and so cannot measure) gets no roof at all rather than an fp32 or a too-low one.
+    /// </summary>
+    [Fact]
+    public void Int8_peer_rows_are_counted_as_int8_and_only_FoldBench_s_get_a_roof()
+    {
+        var settings = new SweepSettings { KernelM = [4], KernelKN = [512], Regimes = [RegimeNames.Cache], PeerChunkTokens = [], Peers = ["foldbench-int8", "onnxruntime-int8", "foldbench"] };
+        var cases = SuiteCases.For(SuiteNames.Peers, settings, DefaultConfig.Instance);
+        var rows = cases.Select(c => CaseDescriber.Accounting(SuiteNames.Peers, c)).ToList();
+        Assert.Equal(["int8", "int8", null], rows.Select(r => r.Precision));
+        Assert.Equal([512L * 512 + 8 * 512, 512L * 512 + 8 * 512, 4L * (512 * 512 + 512)], rows.Select(r => r.WeightBytes!.Value));
+
+        var cal = new Calibration
+        {
+            FmaPeakGflops = 100,
+            FmaPeakGflopsByWidth = new() { ["512"] = 100 },
+            Int8PeakGopsByPath = new() { [QuantizedPaths.Best.Name()] = 400 },
+            BandwidthGBsByLevel = new() { ["L2"] = 100, ["memory"] = 10 },
+            CacheBytesByLevel = new() { ["L2"] = 1 << 20 },
+        };
+        var ours = new CaseResult { Suite = SuiteNames.Peers, Peer = "foldbench-int8", Path = QuantizedPaths.Best.Name(), Precision = "int8", Regime = RegimeNames.Cache, Gflops = 200, GbPerS = 1, WeightBytes = 266_240 };
+        CaseDescriber.Rerate(ours, cal);
+        Assert.Equal(50, ours.PctRoofline!.Value, 9);
+        var ort = new CaseResult { Suite = SuiteNames.Peers, Peer = "onnxruntime-int8", Path = "onnxruntime-int8", Precision = "int8", Regime = RegimeNames.Cache, Gflops = 600, GbPerS = 1, WeightBytes = 266_240 };
+        CaseDescriber.Rerate(ort, cal);
+        Assert.Null(ort.PctRoofline);
+        Assert.Null(ort.PctMachinePeak);
+        Assert.Null(ort.PctFmaPeak);
+        Assert.Null(ort.RooflineGflops);
+    }
+
     [Fact]
     public void An_int8_case_is_bound_by_its_int8_peak_and_the_bandwidth_of_its_int8_bytes()
     {

@@ -51,6 +51,9 @@ public class PeerBenchmarks
     /// Bytes one weight set takes in the peer's own storage: K·N weights of its precision, and for int8 the fp32 scale of
     /// each of the N output channels (the fp32 bias, the same for every peer, is left out as in the kernel suite).
     /// </summary>
+    /// <summary>A peer's precision by name, without loading its library ("foldbench-int8", "onnxruntime-int8": int8).</summary>
+    public static Precision PrecisionOf(string peer) => PeerRegistry.Create(peer).Precision;
+
     public static long WeightSetBytes(Precision precision, int kn) =>
         (long)kn * kn * precision.WeightBytes() + (precision == Precision.Int8 ? (long)kn * sizeof(float) : 0);
 

@@ -157,7 +157,7 @@ public static class CaseDescriber
         switch (suite)
         {
             case SuiteNames.Kernels: DescribeKernel(bc, result, cal); break;
-            case SuiteNames.Peers: DescribeKernel(bc, result, cal); result.Peer = Param<string>(bc, "Peer"); break;
+            case SuiteNames.Peers: DescribePeer(bc, result, cal); break;
             case SuiteNames.Projections: DescribeProjections(bc, result, cal); break;
             case SuiteNames.Attention: DescribeModelStep(bc, result, cal, wholeEncoder: false); break;
             case SuiteNames.Encoder: DescribeModelStep(bc, result, cal, wholeEncoder: true); break;
@@ -181,9 +181,37 @@ public static class CaseDescriber
         if (Precisions.Int8Counterpart(path) is { } q) r.Path = q.Name();
     }
 
-    /// <summary>A peers case's path: FoldBench's best path by its ISA name, a library by its peer name.</summary>
-    private static string PeerPath(BenchmarkCase bc) =>
-        Param<string>(bc, "Peer") is "foldbench" ? KernelPaths.Best.Name() : Param<string>(bc, "Peer");
+    /// <summary>
+    /// A peers case's path: FoldBench's best fp32 path by its ISA name, FoldBench's int8 peer by its int8 path's name (so its
+    /// roof is that path's measured int8 peak), a library by its peer name.
+    /// </summary>
+    private static string PeerPath(BenchmarkCase bc) => Param<string>(bc, "Peer") switch
+    {
+        "foldbench" => KernelPaths.Best.Name(),
+        "foldbench-int8" => QuantizedPaths.Best.Name(),
+        var peer => peer,
+    };
+
+    /// <summary>
+    /// A peers case: the kernel shape, with an int8 peer's weights counted as stored (int8, scales, bias) and its precision
+    /// recorded. An int8 library gets no roof: its instructions may be wider than any FoldBench can issue and so measure
+    /// (ONNX Runtime's MLAS uses 512-bit <c>vpdpbusd</c> on AVX-512 VNNI; .NET 10 has no intrinsic for it), and a roof
+    /// below what it reaches would be a wrong roof, not a fast library.
+    /// </summary>
+    private static void DescribePeer(BenchmarkCase bc, CaseResult r, Calibration? cal)
+    {
+        string peer = Param<string>(bc, "Peer");
+        var precision = PeerBenchmarks.PrecisionOf(peer);
+        if (precision == Precision.Int8) r.Precision = precision.Name();
+        int m = Param<int>(bc, "M"), kn = Param<int>(bc, "KN");
+        r.M = m; r.K = kn; r.N = kn;
+        r.Regime = Param<string>(bc, "Regime");
+        r.Fold = 1;
+        r.Peer = peer;
+        long weightBytes = LinearWeightBytes(kn, kn, precision);
+        r.WeightBytes = weightBytes;
+        Rates(r, 2.0 * m * kn * kn, weightBytes + (double)m * kn * sizeof(float) * 2, cal);
+    }
 
     /// <summary>A case that could not run here (a peer library that is not installed): its name and why, no figures.</summary>
     public static CaseResult Unavailable(string suite, BenchmarkCase bc, string why)
@@ -311,9 +339,11 @@ public static class CaseDescriber
     /// </summary>
     public static void Rerate(CaseResult r, Calibration cal)
     {
-        if (r.Threads is > 1)
+        // An int8 library (not one of FoldBench's int8 paths) has no measured roof: see DescribePeer.
+        if (r.Threads is > 1 || (r.Precision == PrecisionNames.Int8 && !PrecisionNames.IsInt8Path(r.Path)))
         {
             // The roofs are one core's; several cores have no measured roof, and one core's would read above 100%.
+            // An int8 library's instructions may be wider than any FoldBench can issue and measure.
             r.PctFmaPeak = r.PctBandwidth = r.PctMachinePeak = r.RooflineGflops = r.PctRoofline = null;
             r.RoofWidth = r.RoofLevel = null;
             return;

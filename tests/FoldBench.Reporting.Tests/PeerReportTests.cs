@@ -56,6 +56,30 @@ public class PeerReportTests
         Assert.Contains("![Against the libraries you would use instead — GFLOP/s vs M](plots/peers-throughput.png)", md);
     }
 
+    /// <summary>int8 libraries get their own table, compared with foldbench-int8, never with the fp32 FoldBench.</summary>
+    [Fact]
+    public void Int8Peers_HaveTheirOwnTable_AgainstFoldBenchsInt8Peer()
+    {
+        var run = Run();
+        CaseResult Int8(string peer, double medianNs) => Case(peer, RegimeNames.Cache, 16, medianNs) is var c
+            ? new CaseResult
+            {
+                Suite = c.Suite, Name = c.Name, Peer = peer, Path = peer == "foldbench-int8" ? "int8-avxvnni" : peer, Precision = "int8",
+                Regime = c.Regime, M = 16, K = 512, N = 512, MedianNs = medianNs, Gflops = c.Gflops, CorrectnessOk = true,
+            }
+            : null!;
+        run.Cases.Add(Int8("foldbench-int8", 41_943));
+        run.Cases.Add(Int8("onnxruntime-int8", 20_971.5));
+        string md = ReportGenerator.RenderReportMarkdown(run);
+        Assert.Contains("The same projection in int8", md);
+        Assert.Contains("| Weights | M | K = N | Peer | GOP/s |", md);
+        // ONNX Runtime int8 takes half foldbench-int8's time: foldbench-int8 ÷ it = 0.50×, and it is bold.
+        Assert.Contains("| cache | 16 | 512 | foldbench-int8 | 200.0 |", md);
+        Assert.Contains("| cache | 16 | 512 | **onnxruntime-int8** | **400.0** | — | — | — | 0.50× | yes |", md);
+        // The fp32 table is unchanged by them: FoldBench fp32 is still compared with OpenBLAS alone.
+        Assert.Contains("| cache | 16 | 512 | **openblas** | **200.0** | 100.0% | — | — | 0.50× | yes |", md);
+    }
+
     [Fact]
     public void Chart_DrawsEveryPeerThatRan_PerRegime_WithTheRoofs()
     {

@@ -124,6 +124,30 @@ public static class CaseChecks
     }
 
     /// <summary>
+    /// The projections suite's seeded input and one layer's projections for these options, in order: each one's fold,
+    /// weight blocks and sub-width (Q, K, V fold by the fold; O by the output fold when only QKV fold). The blocks are
+    /// drawn lazily after X from one generator, so every check sees the same numbers.
+    /// </summary>
+    private static (float[] X, int Rows, int Width, IEnumerable<(int Fold, (float[] Weight, float[] Bias)[] Weights, int Sub)> Layer) LayerOf(
+        ModelConfig c, FoldingOptions o)
+    {
+        var g = new FoldGeometry(c, o);
+        int rows = ProjectionBenchmarks.Rows(c), d = c.Width;
+        var rng = new Random(42);
+        var x = Inputs.Uniform(rng, rows * d);
+        IEnumerable<(int, (float[], float[])[], int)> Layer()
+        {
+            for (int p = 0; p < ProjectionBenchmarks.ProjectionsPerLayer; p++)
+            {
+                bool output = p == ProjectionBenchmarks.ProjectionsPerLayer - 1;
+                int fold = output ? g.OutputFold : g.Fold, sub = d / fold;
+                yield return (fold, AttentionProjection.RandomBlocks(sub, output ? g.OutputBlocks : g.AttentionBlocks, rng), sub);
+            }
+        }
+        return (x, rows, d, Layer());
+    }
+
+    /// <summary>
     /// One layer's four projections as the suite lays them out for these options (<see cref="ProjectionBenchmarks.Layer"/>),
     /// run through the suite's own <see cref="AttentionProjection.Apply"/>, against the kernels' double-precision reference
     /// applied sub-position by sub-position: columns [j·sub, (j+1)·sub) of every token through block j (block-diagonal) or
@@ -131,22 +155,15 @@ public static class CaseChecks
     /// </summary>
     public static bool Projections(ModelConfig c, FoldingOptions o, KernelPath path)
     {
-        var g = new FoldGeometry(c, o);
-        int rows = ProjectionBenchmarks.Rows(c), d = c.Width;
-        var rng = new Random(42);
-        int[] folds = [.. Enumerable.Repeat(g.Fold, ProjectionBenchmarks.ProjectionsPerLayer - 1), g.OutputFold];
-        int[] blocks = [.. Enumerable.Repeat(g.AttentionBlocks, ProjectionBenchmarks.ProjectionsPerLayer - 1), g.OutputBlocks];
-        var x = Inputs.Uniform(rng, rows * d);
+        var (x, rows, d, layer) = LayerOf(c, o);
         bool ok = true;
-        for (int p = 0; p < folds.Length; p++)
+        foreach (var (fold, weights, sub) in layer)
         {
-            int sub = d / folds[p];
-            var weights = AttentionProjection.RandomBlocks(sub, blocks[p], rng);
             var actual = new float[rows * d];
-            new AttentionProjection(d, folds[p], weights, path).Apply(x, rows, actual);
+            new AttentionProjection(d, fold, weights, path).Apply(x, rows, actual);
             var expected = new double[rows * d];
             var magnitude = new double[rows * d];
-            for (int j = 0; j < folds[p]; j++)
+            for (int j = 0; j < fold; j++)
             {
                 var (w, b) = weights[weights.Length == 1 ? 0 : j];
                 Reference.Project(x[(j * sub)..], rows, d, w, sub, sub, b, default, d, false, expected.AsSpan(j * sub), magnitude.AsSpan(j * sub));
@@ -178,20 +195,13 @@ public static class CaseChecks
     /// </summary>
     public static Int8Check ProjectionsInt8(ModelConfig c, FoldingOptions o, KernelPath path)
     {
-        var g = new FoldGeometry(c, o);
-        int rows = ProjectionBenchmarks.Rows(c), d = c.Width;
-        var rng = new Random(42);
-        int[] folds = [.. Enumerable.Repeat(g.Fold, ProjectionBenchmarks.ProjectionsPerLayer - 1), g.OutputFold];
-        int[] blocks = [.. Enumerable.Repeat(g.AttentionBlocks, ProjectionBenchmarks.ProjectionsPerLayer - 1), g.OutputBlocks];
-        var x = Inputs.Uniform(rng, rows * d);
+        var (x, rows, d, layer) = LayerOf(c, o);
         var check = new Int8Comparison();
-        for (int p = 0; p < folds.Length; p++)
+        foreach (var (fold, weights, sub) in layer)
         {
-            int sub = d / folds[p];
-            var weights = AttentionProjection.RandomBlocks(sub, blocks[p], rng);
             var actual = new float[rows * d];
-            new AttentionProjection(d, folds[p], weights, path, Precision.Int8, rows).Apply(x, rows, actual);
-            for (int j = 0; j < folds[p]; j++)
+            new AttentionProjection(d, fold, weights, path, Precision.Int8, rows).Apply(x, rows, actual);
+            for (int j = 0; j < fold; j++)
             {
                 var (w, b) = weights[weights.Length == 1 ? 0 : j];
                 check.Add(actual.AsSpan(j * sub), x.AsSpan(j * sub), rows, d, w, sub, sub, b, d);

@@ -68,6 +68,28 @@ public class ProjectionPoolTests
         }
     }
 
+    /// <summary>
+    /// A pool disposed, or run, the moment its constructor returns: each worker read its first generation after that, so a
+    /// worker could miss the Dispose and Dispose wait for it forever (seen once in CI, a suite's setup refusing int8 on two
+    /// threads). The limit only catches that hang; nothing here is timed.
+    /// </summary>
+    [Fact]
+    public void A_pool_disposed_or_run_at_once_never_hangs()
+    {
+        var packed = PackedWeights.Pack(new float[16 * 16], 16, 16, KernelPath.Scalar);
+        float[] x = new float[2 * 16], y = new float[2 * 16];
+        var work = Task.Run(() =>
+        {
+            for (int i = 0; i < 300; i++)
+            {
+                new ProjectionPool(3).Dispose();
+                using var pool = new ProjectionPool(3);
+                Linear.Project(x, 2, packed, y, false, pool);
+            }
+        });
+        Assert.True(work.Wait(TimeSpan.FromMinutes(1)), "a pool disposed or run right after construction hung");
+    }
+
     [Fact]
     public void Shares_cover_every_tile_once()
     {

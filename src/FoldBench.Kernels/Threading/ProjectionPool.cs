@@ -63,8 +63,11 @@ public sealed unsafe class ProjectionPool : IDisposable
                     started[index] = e.Message;
                 }
                 bool ok = started[index] is null;
+                // The first generation is read before the constructor can return: read after it, a Run or a Dispose that
+                // came first would be missed, and the caller would wait for this worker forever.
+                long seen = Volatile.Read(ref _generation);
                 ready.Signal();
-                if (ok) WorkerLoop(index);
+                if (ok) WorkerLoop(index, seen);
             })
             { IsBackground = true, Name = $"foldbench-projection-{index}" };
             _workers[i - 1].Start();
@@ -113,9 +116,8 @@ public sealed unsafe class ProjectionPool : IDisposable
         }
     }
 
-    private void WorkerLoop(int index)
+    private void WorkerLoop(int index, long seen)
     {
-        long seen = Volatile.Read(ref _generation);
         while (true)
         {
             seen = AwaitJob(seen);

@@ -29,6 +29,13 @@ public sealed class FoldBenchInt8Peer : IQuantizedPeer
         return new Prepared(weights, QuantizedScratch.For(weights, m), m);
     }
 
+    public IPreparedProjection PrepareStreamed(float[] w, float[] bias, int m, int k, int n)
+    {
+        var weights = QuantizedWeights.Pack(w, n, k, bias, Best);
+        weights.Residency = WeightResidency.Memory;
+        return new Prepared(weights, QuantizedScratch.For(weights, m), m);
+    }
+
     private sealed class Prepared(QuantizedWeights weights, QuantizedScratch scratch, int m) : IPreparedProjection
     {
         public void Run(float[] x, float[] y) => QuantizedLinear.Project(x, m, weights, y, scratch);

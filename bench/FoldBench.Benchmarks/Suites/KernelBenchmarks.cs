@@ -60,6 +60,8 @@ public class KernelBenchmarks
             {
                 if (i > 0) w[i % w.Length] += 1e-3f;
                 _int8Sets[i] = QuantizedWeights.Pack(w, KN, KN, bias, q);
+                // As for fp32 below: the rotation exceeds the last-level cache, and the kernel is told so.
+                if (count > 1) _int8Sets[i].Residency = WeightResidency.Memory;
             }
             // Made once here: a call quantizes X into it and allocates nothing.
             _scratch = QuantizedScratch.For(_int8Sets[0], M);
@@ -73,7 +75,8 @@ public class KernelBenchmarks
                 if (i > 0) w[i % w.Length] += 1e-3f;
                 _sets[i] = PackedWeights.Pack(w, KN, KN, bias, path);
                 // The rotation exceeds the last-level cache, and the kernel is told so, as a model whose layers exceed it
-                // tells it (WeightResidency: single-block tiles then prefetch their own panels).
+                // tells it (WeightResidency: single-block tiles then prefetch their own panels; int8 multi-block tiles
+                // then prefetch the next panel from every block).
                 if (count > 1) _sets[i].Residency = WeightResidency.Memory;
             }
         }

@@ -114,10 +114,11 @@ public sealed class AttentionProjection
     /// <summary>Bytes a call streams through: the packed weights (fp32 or int8 with scales and bias).</summary>
     public long PackedBytes => _scratch is null ? _blocks.Sum(b => b.PackedBytes) : _int8Blocks.Sum(b => b.PackedBytes);
 
-    /// <summary>Tells the fp32 kernels the weights come from memory (<see cref="WeightResidency"/>); int8 takes no hint.</summary>
+    /// <summary>Tells the kernels (fp32 or int8) where the weights will be when they run (<see cref="WeightResidency"/>).</summary>
     public void SetResidency(WeightResidency residency)
     {
         foreach (var b in _blocks) b.Residency = residency;
+        foreach (var q in _int8Blocks) q.Residency = residency;
     }
 
     /// <summary>y[rows × D] = the projection of x[rows × D], each kernel call split across <paramref name="pool"/>'s threads (null: this thread).</summary>

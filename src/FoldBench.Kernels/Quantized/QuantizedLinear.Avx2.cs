@@ -24,11 +24,14 @@ public static unsafe partial class QuantizedLinear
     {
         public static int MaxRows => 4;
 
+        public static bool Prefetches => true;
+
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void Tile<T, TOut>(byte* x, nint ldx, float* xScale, sbyte* w, int groups, float* wScale, float* bias, int* start,
-            float* y, nint ldy, int cols, bool accumulate)
+        public static void Tile<T, TOut, TF>(byte* x, nint ldx, float* xScale, sbyte* w, int groups, float* wScale, float* bias, int* start,
+            float* y, nint ldy, int cols, bool accumulate, nint prefetch)
             where T : struct, ITileShape
             where TOut : struct, IQuantizedOutput
+            where TF : struct, IPrefetch
         {
             byte* x0 = x, x1 = x0 + ldx, x2 = x1 + ldx, x3 = x2 + ldx;
             Vector256<short> ones = Vector256.Create((short)1);
@@ -37,6 +40,7 @@ public static unsafe partial class QuantizedLinear
             for (nint g = 0; g < groups; g++)
             {
                 Vector256<sbyte> w0 = Vector256.Load(w), w1 = Vector256.Load(w + 32);
+                if (TF.On) PrefetchLine<TF>(w + prefetch);
                 nint at = g * RowQuantizer.Group;
                 Dot(ref c00, ref c01, x0 + at, w0, w1, ones);
                 if (T.Rows > 1) Dot(ref c10, ref c11, x1 + at, w0, w1, ones);

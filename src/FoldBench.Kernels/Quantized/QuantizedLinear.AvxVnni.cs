@@ -21,11 +21,14 @@ public static unsafe partial class QuantizedLinear
     {
         public static int MaxRows => 6;
 
+        public static bool Prefetches => true;
+
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void Tile<T, TOut>(byte* x, nint ldx, float* xScale, sbyte* w, int groups, float* wScale, float* bias, int* start,
-            float* y, nint ldy, int cols, bool accumulate)
+        public static void Tile<T, TOut, TF>(byte* x, nint ldx, float* xScale, sbyte* w, int groups, float* wScale, float* bias, int* start,
+            float* y, nint ldy, int cols, bool accumulate, nint prefetch)
             where T : struct, ITileShape
             where TOut : struct, IQuantizedOutput
+            where TF : struct, IPrefetch
         {
             // Slot k (k < Rows·Phases ≤ 6) holds row k % Rows for K phase k / Rows: with 1–3 rows the K groups are dealt
             // round-robin to T.Phases phases (6, 3, 2), so every tile keeps 12 independent vpdpbusd chains instead of
@@ -46,6 +49,8 @@ public static unsafe partial class QuantizedLinear
             for (; g <= groups - T.Phases; g += T.Phases)
             {
                 nint at = g * RowQuantizer.Group;
+                // One line (one K group of the panel) per phase; the lines a prefetch distance on (see RunPanels).
+                if (TF.On) PrefetchLines<T, TF>(w + prefetch);
                 // A phase's weights are loaded by its first slot and shared by its rows.
                 Vector256<sbyte> w0 = Vector256.Load(w), w1 = Vector256.Load(w + 32);
                 Dot(ref c00, ref c01, p0 + at, w0, w1);
@@ -79,6 +84,18 @@ public static unsafe partial class QuantizedLinear
             if (T.Rows > 3) QuantizedEpilogue.Store<TOut>(c30, c31, xScale[3], wScale, bias, y + 3 * ldy, accumulate, cols);
             if (T.Rows > 4) QuantizedEpilogue.Store<TOut>(c40, c41, xScale[4], wScale, bias, y + 4 * ldy, accumulate, cols);
             if (T.Rows > 5) QuantizedEpilogue.Store<TOut>(c50, c51, xScale[5], wScale, bias, y + 5 * ldy, accumulate, cols);
+        }
+
+        /// <summary>Prefetches the T.Phases lines this K round loads, at <paramref name="p"/> (a constant count: no loop).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void PrefetchLines<T, TF>(sbyte* p) where T : struct, ITileShape where TF : struct, IPrefetch
+        {
+            PrefetchLine<TF>(p);
+            if (T.Phases > 1) PrefetchLine<TF>(p + 64);
+            if (T.Phases > 2) PrefetchLine<TF>(p + 128);
+            if (T.Phases > 3) PrefetchLine<TF>(p + 192);
+            if (T.Phases > 4) PrefetchLine<TF>(p + 256);
+            if (T.Phases > 5) PrefetchLine<TF>(p + 320);
         }
 
         /// <summary>The panel's 64 bytes for slot k's phase (k / Rows groups after the iteration's first).</summary>

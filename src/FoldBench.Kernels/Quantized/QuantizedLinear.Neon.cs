@@ -18,10 +18,11 @@ public static unsafe partial class QuantizedLinear
         public static int MaxRows => 3;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void Tile<T, TOut>(byte* x, nint ldx, float* xScale, sbyte* w, int groups, float* wScale, float* bias, int* start,
-            float* y, nint ldy, int cols, bool accumulate)
+        public static void Tile<T, TOut, TF>(byte* x, nint ldx, float* xScale, sbyte* w, int groups, float* wScale, float* bias, int* start,
+            float* y, nint ldy, int cols, bool accumulate, nint prefetch)
             where T : struct, ITileShape
             where TOut : struct, IQuantizedOutput
+            where TF : struct, IPrefetch
         {
             byte* p0 = x, p1 = p0 + ldx, p2 = p1 + ldx;
             // r{row}{q}{a|b}: row, 4-column quarter q, columns 4q/4q+1 (a) or 4q+2/4q+3 (b).

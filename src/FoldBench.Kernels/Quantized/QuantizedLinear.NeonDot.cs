@@ -17,10 +17,11 @@ public static unsafe partial class QuantizedLinear
         public static int MaxRows => 6;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void Tile<T, TOut>(byte* x, nint ldx, float* xScale, sbyte* w, int groups, float* wScale, float* bias, int* start,
-            float* y, nint ldy, int cols, bool accumulate)
+        public static void Tile<T, TOut, TF>(byte* x, nint ldx, float* xScale, sbyte* w, int groups, float* wScale, float* bias, int* start,
+            float* y, nint ldy, int cols, bool accumulate, nint prefetch)
             where T : struct, ITileShape
             where TOut : struct, IQuantizedOutput
+            where TF : struct, IPrefetch
         {
             byte* p0 = x, p1 = p0 + ldx, p2 = p1 + ldx, p3 = p2 + ldx, p4 = p3 + ldx, p5 = p4 + ldx;
             Vector128<int> c00 = default, c01 = default, c02 = default, c03 = default;

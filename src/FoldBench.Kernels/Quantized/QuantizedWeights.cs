@@ -63,6 +63,13 @@ public sealed unsafe class QuantizedWeights
 
     public bool HasBias => _bias is not null;
 
+    /// <summary>
+    /// Where the caller expects these weights to be when they are read (<see cref="WeightResidency"/>): a speed hint,
+    /// never a change of result, as for <see cref="PackedWeights.Residency"/>. Set it to <see cref="WeightResidency.Memory"/>
+    /// when this set is one of many read in turn that together exceed the last-level cache.
+    /// </summary>
+    public WeightResidency Residency { get; set; } = WeightResidency.Cache;
+
     /// <summary>The bias as given (N values), or empty.</summary>
     public ReadOnlySpan<float> Bias => _bias is null ? default : _bias.AsSpan(0, OutputCount);
 

@@ -91,13 +91,15 @@ internal sealed class FoldedLinear
     private int RowsPerCall(int tokens) => _blockCount == 1 ? tokens * _fold : tokens;
 
     /// <summary>
-    /// Tells the fp32 kernels where this layer's weights will be when it runs (<see cref="WeightResidency"/>: a speed hint,
-    /// same bits). The int8 kernels take no hint.
+    /// Tells the kernels (fp32 or int8) where this layer's weights will be when it runs (<see cref="WeightResidency"/>: a
+    /// speed hint, same bits).
     /// </summary>
     public void SetResidency(WeightResidency residency)
     {
         if (_blocks is not null)
             foreach (var b in _blocks) b.Residency = residency;
+        if (_quantized is not null)
+            foreach (var q in _quantized) q.Residency = residency;
     }
 
     /// <summary>Makes the int8 scratch large enough for calls of <paramref name="tokens"/> tokens (nothing at fp32).</summary>

@@ -33,6 +33,9 @@ public class Int8CaseTests
 
     private static readonly SweepSettings Both = Settings with { Precisions = [Precision.Fp32, Precision.Int8] };
 
+    /// <summary>The rnnt suite's cells: chunk 2, folds 1 and 2, on the scalar path (int8: int8-scalar, which every CPU runs).</summary>
+    private static readonly SweepSettings Rnnt = Settings with { StepChunkTokens = [2], ModelPath = "scalar" };
+
     [Theory]
     [InlineData(SuiteNames.Kernels)]
     [InlineData(SuiteNames.Projections)]
@@ -86,6 +89,7 @@ public class Int8CaseTests
     [InlineData(SuiteNames.Projections)]
     [InlineData(SuiteNames.Attention)]
     [InlineData(SuiteNames.Encoder)]
+    [InlineData(SuiteNames.Rnnt)]
     public void Int8_model_suite_cases_on_several_threads_are_unavailable(string suite)
     {
         var cases = SuiteCases.For(suite, Both with { Threads = [1, 2] }, DefaultConfig.Instance);
@@ -95,13 +99,75 @@ public class Int8CaseTests
         Assert.All(int8.Where(c => CaseDescriber.ThreadsOf(c) == 2), c => Assert.Contains("one thread", SuiteCases.Unavailable(suite, c)!, StringComparison.Ordinal));
     }
 
-    /// <summary>The rnnt suite runs fp32 only: its per-part accounting counts fp32 weights, so it takes no precision.</summary>
+    /// <summary>
+    /// The rnnt suite at fp32 and int8: its four parts of one cell run together, so precision sits outside them (each cell's
+    /// fp32 parts, then its int8 parts); the fp32 cases keep the names of fp32-only runs and their int8 twins add " int8".
+    /// </summary>
     [Fact]
-    public void The_rnnt_suite_takes_no_precision_parameter()
+    public void The_rnnt_suite_runs_each_cell_at_both_precisions_and_fp32_keeps_its_names()
     {
-        var cases = SuiteCases.For(SuiteNames.Rnnt, Both, DefaultConfig.Instance);
-        Assert.NotEmpty(cases);
-        Assert.All(cases, c => Assert.Equal(Precision.Fp32, SuiteCases.PrecisionOf(c)));
+        var fp32 = SuiteCases.For(SuiteNames.Rnnt, Rnnt, DefaultConfig.Instance);
+        Assert.Equal(2 * 4, fp32.Count);   // folds × parts
+        Assert.All(fp32, c => Assert.DoesNotContain(c.Parameters.Items, p => p.Name == SuiteCases.PrecisionParameterName));
+        Assert.All(fp32, c => Assert.DoesNotContain("int8", CaseDescriber.ShortName(SuiteNames.Rnnt, c), StringComparison.Ordinal));
+
+        var both = SuiteCases.For(SuiteNames.Rnnt, Rnnt with { Precisions = Both.Precisions }, DefaultConfig.Instance);
+        Assert.Equal(2 * fp32.Count, both.Count);
+        Assert.Equal(Enumerable.Range(0, 2).SelectMany(_ => Enumerable.Repeat(Precision.Fp32, 4).Concat(Enumerable.Repeat(Precision.Int8, 4))),
+            both.Select(SuiteCases.PrecisionOf));
+        var fp32Names = fp32.Select(c => CaseDescriber.ShortName(SuiteNames.Rnnt, c)).ToList();
+        Assert.Equal(fp32Names, both.Where(c => SuiteCases.PrecisionOf(c) == Precision.Fp32).Select(c => CaseDescriber.ShortName(SuiteNames.Rnnt, c)));
+        Assert.Equal(fp32Names.Select(n => n + " int8"), both.Where(c => SuiteCases.PrecisionOf(c) == Precision.Int8).Select(c => CaseDescriber.ShortName(SuiteNames.Rnnt, c)));
+        Assert.Contains("rnnt ondevice-144 T=2 fold=2 joiner int8", both.Select(c => CaseDescriber.ShortName(SuiteNames.Rnnt, c)));
+    }
+
+    /// <summary>
+    /// An int8 rnnt case is counted at int8: each part's weights as stored and its quantized rows (RnntStepCost at int8, whose
+    /// figures the model tests derive by hand), its int8 path recorded beside its fp32 one.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void An_int8_rnnt_case_counts_its_parts_at_int8(int fold)
+    {
+        var cases = SuiteCases.For(SuiteNames.Rnnt, Rnnt with { Folds = [fold], Precisions = Both.Precisions }, DefaultConfig.Instance);
+        var c = FoldBench.Model.ModelPresets.Get("ondevice-144").WithChunk(2);
+        var o = new FoldBench.Model.FoldingOptions(fold);
+        foreach (var bc in cases)
+        {
+            string part = CaseDescriber.RnntPart(bc);
+            var precision = SuiteCases.PrecisionOf(bc);
+            var cost = FoldBench.Model.RnntStepCost.Compute(c, o, 1, precision).Part(part);
+            var r = CaseDescriber.Accounting(SuiteNames.Rnnt, bc);
+            Assert.Equal(cost.WeightBytes, r.WeightBytes);
+            Assert.Equal(cost.Flops, r.Gflops!.Value, 6);              // operations per op (nominal 1 ns)
+            Assert.Equal(cost.BytesMovedPerStep, r.GbPerS!.Value, 6);  // bytes moved per op
+            Assert.Equal(precision.Name(), r.Precision);
+            if (precision == Precision.Int8)
+            {
+                Assert.Equal("int8-scalar", r.Path);
+                Assert.Equal("scalar", r.Fp32Path);
+                Assert.True(cost.QuantizedRowBytesPerStep > 0, part);
+            }
+        }
+        // Every part stores fewer bytes at int8 (the predictor's fp32 embedding table keeps it above a quarter).
+        foreach (var part in new[] { "step", "encoder", "predictor", "joiner" })
+        {
+            var pair = cases.Where(bc => CaseDescriber.RnntPart(bc) == part).ToDictionary(SuiteCases.PrecisionOf, bc => CaseDescriber.Accounting(SuiteNames.Rnnt, bc));
+            Assert.True(pair[Precision.Int8].WeightBytes < pair[Precision.Fp32].WeightBytes, part);
+        }
+    }
+
+    [Fact]
+    public void An_int8_rnnt_case_is_checked_within_the_int8_bound_and_reports_its_error()
+    {
+        var cases = SuiteCases.For(SuiteNames.Rnnt, Rnnt with { Folds = [2], Precisions = Both.Precisions }, DefaultConfig.Instance);
+        var int8 = cases.First(bc => SuiteCases.PrecisionOf(bc) == Precision.Int8);
+        var (correct, error) = CaseChecks.Evaluate(int8);
+        Assert.True(correct);
+        Assert.NotNull(error);
+        Assert.True(error!.MaxAbs > 0);
+        Assert.Null(CaseChecks.Evaluate(cases.First(bc => SuiteCases.PrecisionOf(bc) == Precision.Fp32)).Error);
     }
 
     [Fact]

@@ -12,7 +12,7 @@ public class PrecisionRunTests
     [Theory]
     [InlineData("kernels", "fp16", "option --precision: unknown value 'fp16' (expected one of: fp32, int8)")]
     [InlineData("kernels", "fp32,int4", "option --precision: unknown value 'int4'")]
-    [InlineData("rnnt", "int8", "foldbench run: option --precision changes none of the suites asked for (it applies to kernels, projections, attention, encoder)")]
+    [InlineData("peers", "int8", "foldbench run: option --precision changes none of the suites asked for (it applies to kernels, projections, attention, encoder, rnnt)")]
     public void A_bad_precision_is_one_line_and_exit_2(string suites, string value, string message)
     {
         string dir = NewDir();
@@ -93,5 +93,46 @@ public class PrecisionRunTests
         Assert.Contains("## int8 against fp32", report);
         Assert.True(File.Exists(Path.Combine(dir, "plots", "kernels-throughput-int8.png")));
         Assert.Contains("(plots/kernels-throughput-int8.png)", report);
+    }
+
+    [Fact]
+    public void A_dry_rnnt_sweep_at_fp32_and_int8_counts_each_part_at_its_precision_and_checks_it()
+    {
+        string dir = NewDir();
+        var (code, _, err) = CommandLineTests.Invoke("run", "--job", "dry", "--suites", "rnnt", "--precision", "fp32,int8", "--model-path", "scalar",
+            "--presets", "ondevice-144", "--chunks", "2", "--folds", "2", "--out", dir, "--cpu", "none", "--no-plots", "--no-calibration");
+        Assert.True(code == 0, err);
+        var s = SummaryStore.Read(dir);
+        Assert.True(s.Complete);
+        // One cell: its four fp32 parts, then its four int8 parts.
+        Assert.Equal(["fp32", "fp32", "fp32", "fp32", "int8", "int8", "int8", "int8"], s.Cases.Select(c => c.Precision));
+        var config = FoldBench.Model.ModelPresets.Get("ondevice-144").WithChunk(2);
+        foreach (var c in s.Cases)
+        {
+            Assert.Null(c.Unavailable);
+            Assert.True(c.CorrectnessOk, c.Name);
+            var precision = Precisions.Parse(c.Precision!);
+            var cost = FoldBench.Model.RnntStepCost.Compute(config, new FoldBench.Model.FoldingOptions(2), 1, precision).Part(c.Part!);
+            Assert.Equal(cost.WeightBytes, c.WeightBytes);
+            Assert.Equal(cost.BytesMovedPerStep / 2.0, c.BytesPerToken!.Value, 6);
+            if (precision == Precision.Fp32)
+            {
+                Assert.Equal($"rnnt ondevice-144 T=2 fold=2 {c.Part}", c.Name);
+                Assert.Equal("scalar", c.Path);
+                Assert.Null(c.QuantizationError);
+            }
+            else
+            {
+                Assert.Equal($"rnnt ondevice-144 T=2 fold=2 {c.Part} int8", c.Name);
+                Assert.Equal("int8-scalar", c.Path);
+                Assert.Equal("scalar", c.Fp32Path);
+                Assert.True(c.QuantizationError is { MaxAbs: > 0 }, c.Name);
+            }
+        }
+        // The report has the int8 section, and the int8 parts a whole-RNN-T section of their own (by their int8 path).
+        string report = FoldBench.Reporting.ReportGenerator.RenderReportMarkdown(s);
+        Assert.Contains("## int8 against fp32", report);
+        Assert.Contains("## Whole RNN-T step (preset ondevice-144, scalar)", report);
+        Assert.Contains("## Whole RNN-T step (preset ondevice-144, int8-scalar)", report);
     }
 }

@@ -35,7 +35,7 @@ public static class CaseDescriber
     {
         SuiteNames.Kernels => $"{Param<string>(bc, "Path")} M={Param<int>(bc, "M")} K=N={Param<int>(bc, "KN")} {Param<string>(bc, "Regime")}{PrecisionLabel(bc)}",
         SuiteNames.Peers => $"{Param<string>(bc, "Peer")} M={Param<int>(bc, "M")} K=N={Param<int>(bc, "KN")} {Param<string>(bc, "Regime")}",
-        SuiteNames.Rnnt => $"{suite} {Param<string>(bc, "Preset")} T={Param<int>(bc, "ChunkTokens")} fold={Param<int>(bc, "Fold")} {RnntPart(bc)}{ThreadsLabel(bc)}",
+        SuiteNames.Rnnt => $"{suite} {Param<string>(bc, "Preset")} T={Param<int>(bc, "ChunkTokens")} fold={Param<int>(bc, "Fold")} {RnntPart(bc)}{ThreadsLabel(bc)}{PrecisionLabel(bc)}",
         _ => $"{suite} {Param<string>(bc, "Preset")} T={Param<int>(bc, "ChunkTokens")} fold={Param<int>(bc, "Fold")}{VariantLabel(bc)}{ThreadsLabel(bc)}{PrecisionLabel(bc)}",
     };
 
@@ -308,14 +308,17 @@ public static class CaseDescriber
     /// <summary>An rnnt case's part, from its benchmark method.</summary>
     public static string RnntPart(BenchmarkCase bc) => RnntStepBenchmarks.PartOf(bc.Descriptor.WorkloadMethod.Name);
 
-    /// <summary>One part of an RNN-T chunk step: work and traffic from <see cref="RnntStepCost"/>.</summary>
+    /// <summary>
+    /// One part of an RNN-T chunk step: work and traffic from <see cref="RnntStepCost"/> at the case's precision (at int8 the
+    /// linear layers' weights as stored, a byte each with fp32 scales and bias, and their quantized rows).
+    /// </summary>
     private static void DescribeRnnt(BenchmarkCase bc, CaseResult r, Calibration? cal)
     {
         var c = ModelOf(bc);
         ModelFields(bc, r, c);
         r.Part = RnntPart(bc);
         r.SymbolStepsPerFrame = Param<int>(bc, "SymbolStepsPerFrame");
-        var cost = RnntStepCost.Compute(c, new FoldingOptions(r.Fold), r.SymbolStepsPerFrame.Value).Part(r.Part);
+        var cost = RnntStepCost.Compute(c, new FoldingOptions(r.Fold), r.SymbolStepsPerFrame.Value, SuiteCases.PrecisionOf(bc)).Part(r.Part);
         r.WeightBytes = cost.WeightBytes;
         r.BytesPerToken = (double)cost.BytesMovedPerStep / c.ChunkTokens;
         r.Regime = cost.WeightBytes > CacheInfo.LastLevelCacheBytes() ? RegimeNames.Streamed : RegimeNames.Cache;

@@ -74,7 +74,9 @@ public static class SuiteCases
                     ("Path", typeof(string), [modelPath]),
                     ("SymbolStepsPerFrame", typeof(int), [settings.RnntSymbolStepsPerFrame]),
                     .. ThreadsParameter(settings),
+                    .. PrecisionParameter(settings),
                 ];
+                // Precision innermost of the parameters (the four parts of a cell still run together, inside each precision).
                 rows = Product([.. parameters.Select(p => p.Values)]);
                 break;
             default:
@@ -185,7 +187,7 @@ public static class SuiteCases
     private static IEnumerable<(string, Type, object[])> ThreadsParameter(SweepSettings settings) =>
         settings.ThreadsVary ? [(nameof(ModelSuiteBase.Threads), typeof(int), [.. settings.Threads.Distinct().Cast<object>()])] : [];
 
-    /// <summary>The name of the precision parameter of the suites that run int8 (kernels, projections; the model suites after the merge).</summary>
+    /// <summary>The name of the precision parameter of the suites that run int8 (<see cref="SweepSettings.PrecisionSuites"/>).</summary>
     public const string PrecisionParameterName = "Precision";
 
     /// <summary>

@@ -59,7 +59,7 @@ public sealed record SweepSettings
     public bool ThreadsVary => Threads.Any(t => t != 1);
 
     /// <summary>
-    /// The precisions the kernels and projections suites run in (`--precision`): each case once per precision, fp32 first.
+    /// The precisions the suites of <see cref="PrecisionSuites"/> run in (`--precision`): each case once per precision, fp32 first.
     /// [fp32], the default, adds no parameter to the cases, so their names stay those of runs before int8 existed.
     /// </summary>
     public IReadOnlyList<Precision> Precisions { get; init; } = [Precision.Fp32];
@@ -68,10 +68,10 @@ public sealed record SweepSettings
     public bool PrecisionsVary => Precisions.Any(p => p != Precision.Fp32);
 
     /// <summary>
-    /// The suites `--precision` applies to. Not rnnt yet: its model runs int8, but its per-part accounting
-    /// (<c>RnntStepCost</c>) counts fp32 weights only, so its bytes and roofs would be wrong at int8.
+    /// The suites `--precision` applies to: every one but peers (whose int8 rows are peers of their own). The model suites
+    /// run every linear layer int8 and count them as stored (<c>ModelAccounting</c>, <c>RnntStepCost</c> at int8).
     /// </summary>
-    public static IReadOnlyList<string> PrecisionSuites { get; } = [SuiteNames.Kernels, SuiteNames.Projections, SuiteNames.Attention, SuiteNames.Encoder];
+    public static IReadOnlyList<string> PrecisionSuites { get; } = [SuiteNames.Kernels, SuiteNames.Projections, SuiteNames.Attention, SuiteNames.Encoder, SuiteNames.Rnnt];
 
     /// <summary>The names `--precision` takes: "fp32", "int8".</summary>
     public static IReadOnlyList<string> PrecisionChoices { get; } = [.. Kernels.Precisions.All.Select(p => p.Name())];

@@ -49,7 +49,7 @@ public static class RunCommand
         public Option<IReadOnlyList<int>> Threads { get; } = CliOptions.IntList("--threads",
             "threads each projection of the model suites is split across, e.g. 2; a list compares them, e.g. 1,2 (default 1)", 1, 1024);
         public Option<IReadOnlyList<string>> Precision { get; } = CliOptions.NameList("--precision",
-            "number formats of the kernels and projections suites: fp32, int8 (int8 weights with one fp32 scale per output channel, " +
+            "number formats of the kernels, projections, attention, encoder and rnnt suites: fp32, int8 (int8 weights with one fp32 scale per output channel, " +
             "activations quantized per row, int32 accumulators); a list compares them, e.g. fp32,int8 (default fp32)", SweepSettings.PrecisionChoices);
         public Option<bool> NoCalibration { get; } = CliOptions.Flag("--no-calibration", "skip measuring the FMA peak and bandwidth");
         public Option<bool> NoPlots { get; } = CliOptions.Flag("--no-plots", "don't draw charts and report at the end");

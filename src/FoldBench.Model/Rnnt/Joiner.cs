@@ -35,6 +35,9 @@ public sealed class Joiner
     public int InputWidth => _sum.Length;
     public int Symbols { get; }
 
+    /// <summary>Bytes of the linear layer as stored at this precision: fp32, or int8 with fp32 scales and bias (<see cref="RnntStepCost"/> counts the same).</summary>
+    public long StoredWeightBytes => _linear.StoredBytes;
+
     public void Join(ReadOnlySpan<float> encoderFrame, ReadOnlySpan<float> predictorOutput, Span<float> logits)
     {
         if (encoderFrame.Length != InputWidth) throw AttentionBlock.LengthError(nameof(encoderFrame), encoderFrame.Length, InputWidth);

@@ -84,6 +84,15 @@ public sealed class Predictor
     public int OutputWidth { get; }
     public int Symbols => _embedding.Symbols;
 
+    /// <summary>
+    /// Bytes of the parameters as stored at this precision, without packing padding: x2g, p2g and the linear fp32, or int8
+    /// with fp32 scales and bias; the embedding table and every LayerNorm fp32. <see cref="RnntStepCost"/> counts the same.
+    /// </summary>
+    public long StoredWeightBytes =>
+        (_embedding.ParameterCount + _inputNorm.ParameterCount + _outputNorm.ParameterCount
+         + _layers.Sum(l => (l.GateNorm?.ParameterCount ?? 0) + (l.CellNorm?.ParameterCount ?? 0))) * sizeof(float)
+        + _layers.Sum(l => l.X2g.StoredBytes + l.P2g.StoredBytes) + _linear.StoredBytes;
+
     /// <summary>Feeds one symbol; writes the predictor output (E floats) and advances the LSTM states.</summary>
     public void Step(int symbol, Span<float> output)
     {

@@ -70,6 +70,12 @@ public sealed class Transcriber
 
     public long ParameterCount => _input.ParameterCount + Encoder.ParameterCount + _output.ParameterCount + _norm.ParameterCount;
 
+    /// <summary>
+    /// Bytes of the parameters as stored at this precision, without packing padding: the linear layers fp32, or int8 with
+    /// fp32 scales and bias (<see cref="StreamingEncoder.StoredWeightBytes"/>); the LayerNorm fp32. <see cref="RnntStepCost"/> counts the same.
+    /// </summary>
+    public long StoredWeightBytes => _input.StoredBytes + Encoder.StoredWeightBytes + _output.StoredBytes + _norm.ParameterCount * sizeof(float);
+
     public void Step(ReadOnlySpan<float> frames, Span<float> output)
     {
         if (frames.Length != InputLength) throw AttentionBlock.LengthError(nameof(frames), frames.Length, InputLength);

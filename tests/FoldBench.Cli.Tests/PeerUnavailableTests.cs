@@ -10,7 +10,7 @@ namespace FoldBench.Cli.Tests;
 public class PeerUnavailableTests
 {
     [Fact]
-    public void MissingOpenBlas_ItsCasesSayWhy_AndTheOtherPeersStillRun()
+    public async Task MissingOpenBlas_ItsCasesSayWhy_AndTheOtherPeersStillRun()
     {
         string dir = Directory.CreateTempSubdirectory("foldbench-peers-missing-").FullName;
         try
@@ -23,11 +23,11 @@ public class PeerUnavailableTests
             psi.Environment["FOLDBENCH_OPENBLAS"] = Path.Combine(dir, "no-such-libopenblas.so.0");
             psi.Environment["NO_COLOR"] = "1";
             using var p = Process.Start(psi)!;
-            var stdout = p.StandardOutput.ReadToEndAsync();
-            var stderr = p.StandardError.ReadToEndAsync();
+            var stdout = p.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+            var stderr = p.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
             // A generous bound that only stops a hung child; the test asserts nothing about time.
             Assert.True(p.WaitForExit(TimeSpan.FromMinutes(10)), "the child run did not finish");
-            string output = stdout.Result + stderr.Result;
+            string output = await stdout + await stderr;
             Assert.True(p.ExitCode == 0, $"exit {p.ExitCode}: {output[^Math.Min(3000, output.Length)..]}");
 
             var s = SummaryStore.Read(Path.Combine(dir, "run"));

@@ -74,7 +74,7 @@ public class ProjectionPoolTests
     /// threads). The limit only catches that hang; nothing here is timed.
     /// </summary>
     [Fact]
-    public void A_pool_disposed_or_run_at_once_never_hangs()
+    public async Task A_pool_disposed_or_run_at_once_never_hangs()
     {
         var packed = PackedWeights.Pack(new float[16 * 16], 16, 16, KernelPath.Scalar);
         float[] x = new float[2 * 16], y = new float[2 * 16];
@@ -86,8 +86,10 @@ public class ProjectionPoolTests
                 using var pool = new ProjectionPool(3);
                 Linear.Project(x, 2, packed, y, false, pool);
             }
-        });
-        Assert.True(work.Wait(TimeSpan.FromMinutes(1)), "a pool disposed or run right after construction hung");
+        }, TestContext.Current.CancellationToken);
+        var first = await Task.WhenAny(work, Task.Delay(TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken));
+        Assert.True(first == work, "a pool disposed or run right after construction hung");
+        await work;
     }
 
     [Fact]

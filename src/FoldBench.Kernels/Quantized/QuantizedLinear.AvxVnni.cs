@@ -86,6 +86,46 @@ public static unsafe partial class QuantizedLinear
             if (T.Rows > 5) QuantizedEpilogue.Store<TOut>(c50, c51, xScale[5], wScale, bias, y + 5 * ldy, accumulate, cols);
         }
 
+        public static bool FourPanels => true;
+
+        /// <summary>
+        /// One row against four full panels that lie <paramref name="stream"/> bytes apart (and their columns
+        /// <paramref name="columnStep"/> apart; the driver passes a quarter of the panels, so W is read in four parts).
+        /// 8 accumulators (4 panels × columns 0–7 and 8–15), one <c>vpdpbusd</c> chain each, and per K group 8 weight
+        /// loads and 1 broadcast for 8 <c>vpdpbusd</c>, where the one-row tile needs 18 loads for 12: a one-row tile is
+        /// load-bound, not latency-bound (kernels README). The int32 sums are exact, so neither the K order nor the
+        /// chains change them: the bits equal the one-row tile's.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void FourPanelRow<TOut>(byte* x, float* xScale, sbyte* w, nint stream, int groups, float* wScale, float* bias,
+            int* start, float* y, nint columnStep, bool accumulate)
+            where TOut : struct, IQuantizedOutput
+        {
+            sbyte* w1 = w + stream, w2 = w1 + stream, w3 = w2 + stream;
+            nint c1 = columnStep, c2 = 2 * columnStep, c3 = 3 * columnStep;
+            Vector256<int> a0 = Vector256.Load(start), b0 = Vector256.Load(start + 8);
+            Vector256<int> a1 = Vector256.Load(start + c1), b1 = Vector256.Load(start + c1 + 8);
+            Vector256<int> a2 = Vector256.Load(start + c2), b2 = Vector256.Load(start + c2 + 8);
+            Vector256<int> a3 = Vector256.Load(start + c3), b3 = Vector256.Load(start + c3 + 8);
+            for (nint g = 0; g < groups; g++)
+            {
+                nint at = g * 64;
+                Vector256<byte> a = Vector256.Create(Unsafe.ReadUnaligned<int>(x + g * RowQuantizer.Group)).AsByte();
+                a0 = AvxVnni.MultiplyWideningAndAdd(a0, a, Vector256.Load(w + at));
+                b0 = AvxVnni.MultiplyWideningAndAdd(b0, a, Vector256.Load(w + at + 32));
+                a1 = AvxVnni.MultiplyWideningAndAdd(a1, a, Vector256.Load(w1 + at));
+                b1 = AvxVnni.MultiplyWideningAndAdd(b1, a, Vector256.Load(w1 + at + 32));
+                a2 = AvxVnni.MultiplyWideningAndAdd(a2, a, Vector256.Load(w2 + at));
+                b2 = AvxVnni.MultiplyWideningAndAdd(b2, a, Vector256.Load(w2 + at + 32));
+                a3 = AvxVnni.MultiplyWideningAndAdd(a3, a, Vector256.Load(w3 + at));
+                b3 = AvxVnni.MultiplyWideningAndAdd(b3, a, Vector256.Load(w3 + at + 32));
+            }
+            QuantizedEpilogue.Store<TOut>(a0, b0, xScale[0], wScale, bias, y, accumulate, PackLayout.PanelWidth);
+            QuantizedEpilogue.Store<TOut>(a1, b1, xScale[0], wScale + c1, bias == null ? null : bias + c1, y + c1, accumulate, PackLayout.PanelWidth);
+            QuantizedEpilogue.Store<TOut>(a2, b2, xScale[0], wScale + c2, bias == null ? null : bias + c2, y + c2, accumulate, PackLayout.PanelWidth);
+            QuantizedEpilogue.Store<TOut>(a3, b3, xScale[0], wScale + c3, bias == null ? null : bias + c3, y + c3, accumulate, PackLayout.PanelWidth);
+        }
+
         /// <summary>Prefetches the T.Phases lines this K round loads, at <paramref name="p"/> (a constant count: no loop).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void PrefetchLines<T, TF>(sbyte* p) where T : struct, ITileShape where TF : struct, IPrefetch

@@ -7,7 +7,7 @@ namespace FoldBench.Kernels.Tests.Quantized;
 /// <see cref="WeightResidency.Memory"/> on int8 weights only adds prefetches (every row block of a multi-block call then
 /// prefetches the next panel): on every int8 path, for single- and multi-block M and every K and N tail, Y must be bit for
 /// bit the cache-resident Y, and the full int8 check (exact accumulators, quantization bound, the scalar path's bits) must
-/// hold. The last panel never prefetches past the packed weights.
+/// hold, for the four-panel one-row tile of cached weights too.
 /// </summary>
 [Trait("Kind", "Int8")]
 public class QuantizedResidencyTests
@@ -15,8 +15,12 @@ public class QuantizedResidencyTests
     /// <summary>Single-block heights on every path, and splits into 2–7 blocks.</summary>
     public static readonly int[] Rows = [1, 2, 3, 4, 5, 6, 7, 12, 13, 16, 24, 37];
 
-    /// <summary>K with and without a partial group, N with one partial panel, exactly one panel, and several panels.</summary>
-    public static readonly (int K, int N)[] Shapes = [(1, 1), (37, 45), (64, 16), (131, 33), (512, 100)];
+    /// <summary>
+    /// K with and without a partial group; N with one partial panel, exactly one panel, several panels, and 4, 6 and 10 full
+    /// panels (an unhinted one-row call on avxvnni runs four of them at once, the four-panel row tile, and the rest one
+    /// by one; the hinted call runs every panel one by one, so the comparison covers both tiles).
+    /// </summary>
+    public static readonly (int K, int N)[] Shapes = [(1, 1), (37, 45), (64, 16), (131, 33), (512, 100), (40, 64), (13, 160)];
 
     public static TheoryData<QuantizedPath, int> Data => QuantizedPathData.Cross(Enumerable.Range(0, Shapes.Length));
 

@@ -7,9 +7,12 @@ namespace FoldBench.Kernels.Quantized;
 /// </summary>
 public static class QuantizedFoldedProjection
 {
-    /// <summary>Shared (D/N)×(D/N) int8 weights; <paramref name="chunk"/> and <paramref name="output"/> are T×D; the scratch holds ≥ N·T rows.</summary>
+    /// <summary>
+    /// Shared (D/N)×(D/N) int8 weights; <paramref name="chunk"/> and <paramref name="output"/> are T×D; the scratch holds
+    /// ≥ N·T rows. With a <paramref name="pool"/>, the output panels are split across its threads (the same bits).
+    /// </summary>
     public static void Project(ReadOnlySpan<float> chunk, int tokens, int width, int fold, QuantizedWeights weights,
-        Span<float> output, QuantizedScratch scratch, bool accumulate = false)
+        Span<float> output, QuantizedScratch scratch, bool accumulate = false, ProjectionPool? pool = null)
     {
         ArgumentNullException.ThrowIfNull(weights);
         int sub = FoldedProjection.SubWidth(width, fold);
@@ -21,6 +24,6 @@ public static class QuantizedFoldedProjection
             throw new ArgumentException($"chunk has {chunk.Length} elements but T×D = {tokens}×{width} = {need}", nameof(chunk));
         if (output.Length != need)
             throw new ArgumentException($"output has {output.Length} elements but T×D = {tokens}×{width} = {need}", nameof(output));
-        QuantizedLinear.Project(chunk, tokens * fold, weights, output, scratch, accumulate);
+        QuantizedLinear.Project(chunk, tokens * fold, weights, output, scratch, accumulate, pool);
     }
 }

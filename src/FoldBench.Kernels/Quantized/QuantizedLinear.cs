@@ -21,8 +21,12 @@ namespace FoldBench.Kernels.Quantized;
 /// </remarks>
 public static unsafe partial class QuantizedLinear
 {
-    /// <summary>Contiguous rows: X is exactly M×K, Y exactly M×N.</summary>
-    public static void Project(ReadOnlySpan<float> x, int m, QuantizedWeights w, Span<float> y, QuantizedScratch scratch, bool accumulate = false)
+    /// <summary>
+    /// Contiguous rows: X is exactly M×K, Y exactly M×N. With a <paramref name="pool"/> of several threads the output
+    /// panels are split across them (null or one thread: this thread alone); the bits are the same either way.
+    /// </summary>
+    public static void Project(ReadOnlySpan<float> x, int m, QuantizedWeights w, Span<float> y, QuantizedScratch scratch, bool accumulate = false,
+        ProjectionPool? pool = null)
     {
         ArgumentNullException.ThrowIfNull(w);
         int k = w.InputCount, n = w.OutputCount;
@@ -30,11 +34,17 @@ public static unsafe partial class QuantizedLinear
             throw new ArgumentException($"X has {x.Length} elements but M×K = {m}×{k} = {(long)m * k}", nameof(x));
         if (m >= 0 && y.Length != (long)m * n)
             throw new ArgumentException($"Y has {y.Length} elements but M×N = {m}×{n} = {(long)m * n}", nameof(y));
-        Project(x, m, k, w, y, n, scratch, accumulate);
+        Project(x, m, k, w, y, n, scratch, accumulate, pool);
     }
 
-    /// <summary>Strided rows: row i of X starts at <c>i·ldx</c>, row i of Y at <c>i·ldy</c>.</summary>
-    public static void Project(ReadOnlySpan<float> x, int m, int ldx, QuantizedWeights w, Span<float> y, int ldy, QuantizedScratch scratch, bool accumulate = false)
+    /// <summary>
+    /// Strided rows: row i of X starts at <c>i·ldx</c>, row i of Y at <c>i·ldy</c>. With a <paramref name="pool"/>, the
+    /// calling thread quantizes every row of X once, then each thread runs a contiguous run of the output panels over
+    /// those rows: every column is computed from the same int32 sums by the same epilogue, so the output is bit for bit
+    /// the one-thread output.
+    /// </summary>
+    public static void Project(ReadOnlySpan<float> x, int m, int ldx, QuantizedWeights w, Span<float> y, int ldy, QuantizedScratch scratch,
+        bool accumulate = false, ProjectionPool? pool = null)
     {
         ArgumentNullException.ThrowIfNull(w);
         Linear.Validate(x.Length, y.Length, m, w.InputCount, w.OutputCount, ldx, ldy);
@@ -42,7 +52,7 @@ public static unsafe partial class QuantizedLinear
         if (m == 0) return;
         fixed (float* px = x)
         fixed (float* py = y)
-            Run<Dequantized>(px, m, ldx, w, py, ldy, scratch, accumulate);
+            Run(px, m, ldx, w, py, ldy, scratch, accumulate, raw: false, pool);
     }
 
     /// <summary>
@@ -50,7 +60,8 @@ public static unsafe partial class QuantizedLinear
     /// from the same quantization and the same tiles as <see cref="Project(ReadOnlySpan{float}, int, int, QuantizedWeights, Span{float}, int, QuantizedScratch, bool)"/>:
     /// what the tests compare exactly with <see cref="QuantizedReference"/>.
     /// </summary>
-    internal static void Accumulators(ReadOnlySpan<float> x, int m, int ldx, QuantizedWeights w, Span<int> accumulators, QuantizedScratch scratch)
+    internal static void Accumulators(ReadOnlySpan<float> x, int m, int ldx, QuantizedWeights w, Span<int> accumulators, QuantizedScratch scratch,
+        ProjectionPool? pool = null)
     {
         ArgumentNullException.ThrowIfNull(w);
         int n = w.OutputCount;
@@ -59,7 +70,7 @@ public static unsafe partial class QuantizedLinear
         if (m == 0) return;
         fixed (float* px = x)
         fixed (int* pa = accumulators)
-            Run<RawAccumulators>(px, m, ldx, w, (float*)pa, n, scratch, false);
+            Run(px, m, ldx, w, (float*)pa, n, scratch, false, raw: true, pool);
     }
 
     private static void CheckScratch(QuantizedScratch scratch, int m, QuantizedWeights w)
@@ -71,32 +82,60 @@ public static unsafe partial class QuantizedLinear
             throw new ArgumentException($"M = {m} rows exceed the scratch's capacity of {scratch.MaxRows}", nameof(scratch));
     }
 
-    /// <summary>Quantizes the rows, then runs the weights' path.</summary>
-    private static void Run<TOut>(float* x, int m, int ldx, QuantizedWeights w, float* y, int ldy, QuantizedScratch scratch, bool accumulate)
-        where TOut : struct, IQuantizedOutput
+    /// <summary>
+    /// Quantizes the rows on the calling thread, then runs the weights' path over all the panels, or splits them across
+    /// <paramref name="pool"/>'s threads, which then only read the scratch. <paramref name="raw"/>: write the int32
+    /// accumulators instead of Y (<see cref="Accumulators"/>).
+    /// </summary>
+    private static void Run(float* x, int m, int ldx, QuantizedWeights w, float* y, int ldy, QuantizedScratch scratch, bool accumulate, bool raw,
+        ProjectionPool? pool)
     {
         QuantizedPath path = w.Path;
-        // The same IsSupported guard as the dispatch below, before any work.
+        // The same IsSupported guard as the dispatch, before any work and before any worker starts.
         QuantizedPaths.EnsureSupported(path);
         int k = w.InputCount, kp = path == QuantizedPath.Scalar ? k : w.PaddedInputCount;
         byte* rows = scratch.Rows;
         float* xs = scratch.Scales;
         RowQuantizer.QuantizeRows(x, m, ldx, k, rows, kp, xs, w.UnsignedActivations);
-
-        if (path == QuantizedPath.AvxVnni && AvxVnni.IsSupported)
-            RunPanels<AvxVnniStep, TOut>(rows, m, kp, xs, w, y, ldy, accumulate);
-        else if (path == QuantizedPath.Avx2 && Avx2.IsSupported)
-            RunPanels<Avx2Step, TOut>(rows, m, kp, xs, w, y, ldy, accumulate);
-        else if (path == QuantizedPath.NeonDot && AdvSimd.Arm64.IsSupported && Dp.IsSupported)
-            RunPanels<NeonDotStep, TOut>(rows, m, kp, xs, w, y, ldy, accumulate);
-        else if (path == QuantizedPath.Neon && AdvSimd.Arm64.IsSupported)
-            RunPanels<NeonStep, TOut>(rows, m, kp, xs, w, y, ldy, accumulate);
-        else if (path == QuantizedPath.Scalar)
-            RunScalar<TOut>((sbyte*)rows, m, k, xs, w, y, ldy, accumulate);
-        else
-            throw new UnreachableException($"int8 kernel path '{path.Name()}' is supported but has no kernel");
+        if (pool is null || pool.Threads == 1) Dispatch(rows, m, kp, xs, w, y, ldy, accumulate, raw, 0, 1);
+        else pool.Run(rows, m, kp, xs, w, y, ldy, accumulate, raw);
         w.KeepAlive();
         scratch.KeepAlive();
+    }
+
+    /// <summary>
+    /// Runs share <paramref name="share"/> of <paramref name="shares"/> of the output panels (0 of 1: all of them) over
+    /// rows already quantized (<paramref name="kp"/> bytes apart, their scales at <paramref name="xs"/>); every case
+    /// guarded by its own IsSupported check. <see cref="ProjectionPool"/> runs one share per thread.
+    /// </summary>
+    internal static void Dispatch(byte* rows, int m, int kp, float* xs, QuantizedWeights w, float* y, int ldy, bool accumulate, bool raw,
+        int share, int shares)
+    {
+        if (raw) Dispatch<RawAccumulators>(rows, m, kp, xs, w, y, ldy, accumulate, share, shares);
+        else Dispatch<Dequantized>(rows, m, kp, xs, w, y, ldy, accumulate, share, shares);
+        w.KeepAlive();
+    }
+
+    private static void Dispatch<TOut>(byte* rows, int m, int kp, float* xs, QuantizedWeights w, float* y, int ldy, bool accumulate,
+        int share, int shares)
+        where TOut : struct, IQuantizedOutput
+    {
+        QuantizedPath path = w.Path;
+        if (path == QuantizedPath.AvxVnni && AvxVnni.IsSupported)
+            RunPanels<AvxVnniStep, TOut>(rows, m, kp, xs, w, y, ldy, accumulate, share, shares);
+        else if (path == QuantizedPath.Avx2 && Avx2.IsSupported)
+            RunPanels<Avx2Step, TOut>(rows, m, kp, xs, w, y, ldy, accumulate, share, shares);
+        else if (path == QuantizedPath.NeonDot && AdvSimd.Arm64.IsSupported && Dp.IsSupported)
+            RunPanels<NeonDotStep, TOut>(rows, m, kp, xs, w, y, ldy, accumulate, share, shares);
+        else if (path == QuantizedPath.Neon && AdvSimd.Arm64.IsSupported)
+            RunPanels<NeonStep, TOut>(rows, m, kp, xs, w, y, ldy, accumulate, share, shares);
+        else if (path == QuantizedPath.Scalar)
+            RunScalar<TOut>((sbyte*)rows, m, kp, xs, w, y, ldy, accumulate, share, shares);
+        else
+        {
+            QuantizedPaths.EnsureSupported(path);
+            throw new UnreachableException($"int8 kernel path '{path.Name()}' is supported but has no kernel");
+        }
     }
 
     /// <summary>
@@ -119,8 +158,11 @@ public static unsafe partial class QuantizedLinear
     /// the repeats lifted streamed M = 12 / 16 / 24 a further 1.08 / 1.14 / 1.12× over block 0 alone, while on cached
     /// weights they only take load slots. One row block has no later compute to hide a prefetch behind, and prefetching
     /// its own panel ahead measured no faster (0.92–1.02× at M = 2–6), so it does not prefetch.
+    /// With more than one share, share s runs the s-th contiguous run of panels (<see cref="Linear.ShareOf"/>) with the same
+    /// tiles, and its block 0 prefetches no further than its own last panel (the next one is another thread's).
     /// </remarks>
-    private static void RunPanels<TStep, TOut>(byte* x, int m, int kp, float* xs, QuantizedWeights w, float* y, int ldy, bool accumulate)
+    private static void RunPanels<TStep, TOut>(byte* x, int m, int kp, float* xs, QuantizedWeights w, float* y, int ldy, bool accumulate,
+        int share, int shares)
         where TStep : struct, IQuantizedStep
         where TOut : struct, IQuantizedOutput
     {
@@ -134,19 +176,21 @@ public static unsafe partial class QuantizedLinear
         // One row of cached weights: the four-panel row tile (FourPanelRow) issues fewer loads per vpdpbusd than the
         // one-panel tile (9 per 8 against 18 per 12); measured 1.26–1.60× at K = N = 512 / 256 / 128 on Zen 5. On weights
         // that stream from memory it read 0.86–1.05× the one-panel tile, so the hint keeps that one there.
-        int firstPanel = 0;
-        int quarter = n / PackLayout.PanelWidth / 4;   // full panels in each of the four parts
+        // With shares, each share runs it over its own full panels (the arrangement of tiles changes with the split, but a
+        // column's int32 sums are exact and its epilogue the same in either tile, so the bits do not).
+        var (firstPanel, end) = Linear.ShareOf(panels, share, shares);
+        int quarter = (Math.Min(end, n / PackLayout.PanelWidth) - firstPanel) / 4;   // full panels of the share in each of the four parts
         if (TStep.FourPanels && m == 1 && quarter > 0 && start != null && w.Residency == WeightResidency.Cache)
         {
-            for (int i = 0; i < quarter; i++)
+            for (int i = firstPanel; i < firstPanel + quarter; i++)
             {
                 int col = i * PackLayout.PanelWidth;
                 TStep.FourPanelRow<TOut>(x, xs, pw + i * panelBytes, quarter * panelBytes, groups, scales + col,
                     bias == null ? null : bias + col, start + col, y + col, quarter * PackLayout.PanelWidth, accumulate);
             }
-            firstPanel = 4 * quarter;
+            firstPanel += 4 * quarter;
         }
-        for (int p = firstPanel; p < panels; p++)
+        for (int p = firstPanel; p < end; p++)
         {
             int col = p * PackLayout.PanelWidth, cols = Math.Min(PackLayout.PanelWidth, n - col);
             sbyte* wp = pw + p * panelBytes;
@@ -154,7 +198,7 @@ public static unsafe partial class QuantizedLinear
             int* sp = start == null ? null : start + col;
             byte* xb = x;
             float* xsb = xs, yb = y + col;
-            bool next = TStep.Prefetches && blocks.Count > 1 && p + 1 < panels;
+            bool next = TStep.Prefetches && blocks.Count > 1 && p + 1 < end;
             for (int b = 0; b < blocks.Count; b++)
             {
                 int rows = blocks.Size(b);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
+using FoldBench.Kernels.Quantized;
 
 namespace FoldBench.Kernels;
 
@@ -8,7 +9,8 @@ namespace FoldBench.Kernels;
 /// <see cref="Linear.Project(ReadOnlySpan{float}, int, PackedWeights, Span{float}, bool, ProjectionPool?)"/> splits the
 /// output panels into <see cref="Threads"/> contiguous runs of whole tiles; the calling thread runs the first and
 /// each worker one of the others. Every thread runs exactly the tiles the single-threaded kernel runs over its
-/// panels, so the output is bit for bit the same.
+/// panels, so the output is bit for bit the same. <see cref="QuantizedLinear"/> splits its int8 projections the same
+/// way, after the calling thread has quantized X's rows into the caller's scratch, which the workers then only read.
 /// </summary>
 /// <remarks>
 /// The handoff allocates nothing: a job is a few fields and a generation number. A waiting worker spins on the
@@ -29,11 +31,17 @@ public sealed unsafe class ProjectionPool : IDisposable
     private volatile bool _disposed;
     private Exception? _failure;
 
-    // The job: read by the workers after they see a new generation, written by the caller before it bumps it.
-    private float* _x, _y;
+    // The job: read by the workers after they see a new generation, written by the caller before it bumps it. An fp32
+    // job reads X (_x, _ldx) and _w; an int8 job the quantized rows (_rows, _ldx = their padded K, _rowScales) and _q.
+    private JobKind _kind;
+    private float* _x, _y, _rowScales;
+    private byte* _rows;
     private int _m, _ldx, _ldy;
     private bool _accumulate;
     private PackedWeights? _w;
+    private QuantizedWeights? _q;
+
+    private enum JobKind { Fp32, Int8, Int8Accumulators }
 
     /// <param name="threads">Threads per projection, the caller's included (1: the caller alone, no workers).</param>
     /// <param name="startWorker">
@@ -83,37 +91,77 @@ public sealed unsafe class ProjectionPool : IDisposable
     /// <summary>Threads per projection, the caller's included.</summary>
     public int Threads { get; }
 
-    /// <summary>Runs one projection over all threads; returns when every share is written.</summary>
+    /// <summary>Runs one fp32 projection over all threads; returns when every share is written.</summary>
     internal void Run(float* x, int m, int ldx, PackedWeights w, float* y, int ldy, bool accumulate)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (Interlocked.Exchange(ref _running, 1) != 0)
-            throw new InvalidOperationException("a ProjectionPool runs one projection at a time (it belongs to one thread)");
+        Begin();
         try
         {
             _x = x;
             _y = y;
-            (_m, _ldx, _ldy, _accumulate, _w, _failure) = (m, ldx, ldy, accumulate, w, null);
-            Volatile.Write(ref _pending, Threads - 1);
-            Interlocked.Increment(ref _generation);
-            if (Volatile.Read(ref _sleepers) > 0)
-                lock (_workGate) Monitor.PulseAll(_workGate);
-            try
-            {
-                Linear.Dispatch(x, m, ldx, w, y, ldy, accumulate, 0, Threads);
-            }
-            finally
-            {
-                // The workers read X and W and write Y until they are done: never leave before them.
-                AwaitWorkers();
-                _w = null;
-            }
-            if (_failure is { } failure) ExceptionDispatchInfo.Throw(failure);
+            (_kind, _w, _m, _ldx, _ldy, _accumulate) = (JobKind.Fp32, w, m, ldx, ldy, accumulate);
+            Share();
         }
         finally
         {
             Volatile.Write(ref _running, 0);
         }
+    }
+
+    /// <summary>
+    /// Runs one int8 projection over all threads, from rows the caller has already quantized (<paramref name="kp"/> bytes
+    /// apart, their scales at <paramref name="scales"/>); <paramref name="raw"/>: the int32 accumulators instead of Y.
+    /// </summary>
+    internal void Run(byte* rows, int m, int kp, float* scales, QuantizedWeights w, float* y, int ldy, bool accumulate, bool raw)
+    {
+        Begin();
+        try
+        {
+            _rows = rows;
+            _rowScales = scales;
+            _y = y;
+            (_kind, _q, _m, _ldx, _ldy, _accumulate) = (raw ? JobKind.Int8Accumulators : JobKind.Int8, w, m, kp, ldy, accumulate);
+            Share();
+        }
+        finally
+        {
+            Volatile.Write(ref _running, 0);
+        }
+    }
+
+    private void Begin()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (Interlocked.Exchange(ref _running, 1) != 0)
+            throw new InvalidOperationException("a ProjectionPool runs one projection at a time (it belongs to one thread)");
+    }
+
+    /// <summary>Hands the job in the fields to the workers, runs share 0, and waits for the others.</summary>
+    private void Share()
+    {
+        _failure = null;
+        Volatile.Write(ref _pending, Threads - 1);
+        Interlocked.Increment(ref _generation);
+        if (Volatile.Read(ref _sleepers) > 0)
+            lock (_workGate) Monitor.PulseAll(_workGate);
+        try
+        {
+            Execute(0);
+        }
+        finally
+        {
+            // The workers read X (or the quantized rows) and W and write Y until they are done: never leave before them.
+            AwaitWorkers();
+            (_w, _q) = (null, null);
+        }
+        if (_failure is { } failure) ExceptionDispatchInfo.Throw(failure);
+    }
+
+    /// <summary>Share <paramref name="index"/> of the current job.</summary>
+    private void Execute(int index)
+    {
+        if (_kind == JobKind.Fp32) Linear.Dispatch(_x, _m, _ldx, _w!, _y, _ldy, _accumulate, index, Threads);
+        else QuantizedLinear.Dispatch(_rows, _m, _ldx, _rowScales, _q!, _y, _ldy, _accumulate, _kind == JobKind.Int8Accumulators, index, Threads);
     }
 
     private void WorkerLoop(int index, long seen)
@@ -124,7 +172,7 @@ public sealed unsafe class ProjectionPool : IDisposable
             if (_disposed) return;
             try
             {
-                Linear.Dispatch(_x, _m, _ldx, _w!, _y, _ldy, _accumulate, index, Threads);
+                Execute(index);
             }
             catch (Exception e)
             {

@@ -103,6 +103,39 @@ internal sealed class QuantizedCase
                 for (int j = N; j < ldy; j++)
                     if (!float.IsNaN(y[i * ldy + j])) Assert.Fail($"{context}: wrote Y padding at row {i}, column {j}");
     }
+
+    /// <summary>
+    /// Projects M rows with the output panels split across <paramref name="pool"/>'s threads and checks them against the
+    /// one-thread call: Y bit for bit (the strided padding included, so a share that writes outside its columns shows),
+    /// and the split call's int32 accumulators exactly equal to <see cref="QuantizedReference.Accumulators"/>.
+    /// </summary>
+    public void CheckThreads(int m, ProjectionPool pool, bool accumulate, bool strided)
+    {
+        int ldx = strided ? K + 3 : K, ldy = strided ? N + 5 : N;
+        var rng = TestData.Rng(m, K, N, accumulate ? 1 : 0, strided ? 1 : 0, pool.Threads, 9);
+        float[] x = Rows(rng, m, K, ldx, strided);
+        int yLength = m == 0 ? 0 : (m - 1) * ldy + N;
+        float[] y = strided ? TestData.NaNs(yLength) : new float[yLength];
+        for (int i = 0; i < m; i++) TestData.Uniform(rng, N).CopyTo(y, i * ldy);
+        float[] one = (float[])y.Clone(), split = (float[])y.Clone();
+        string context = $"{Path.Name()} threads={pool.Threads} M={m} K={K} N={N} accumulate={accumulate} strided={strided} residency={Weights.Residency}";
+
+        QuantizedLinear.Project(x, m, ldx, Weights, one, ldy, new QuantizedScratch(Math.Max(m, 1), K), accumulate);
+        var scratch = new QuantizedScratch(Math.Max(m, 1), K);
+        QuantizedLinear.Project(x, m, ldx, Weights, split, ldy, scratch, accumulate, pool);
+        for (int i = 0; i < y.Length; i++)
+            if (BitConverter.SingleToInt32Bits(one[i]) != BitConverter.SingleToInt32Bits(split[i]))
+                Assert.Fail($"{context}: Y element {i} (row {i / ldy}, column {i % ldy}) = {split[i]:R} but one thread gives {one[i]:R}");
+
+        var acc = new int[m * N];
+        Array.Fill(acc, int.MinValue);
+        QuantizedLinear.Accumulators(x, m, ldx, Weights, acc, scratch, pool);
+        var expectedAcc = new long[m * N];
+        QuantizedReference.Accumulators(x, m, ldx, _w, N, K, expectedAcc, new float[m], new float[N]);
+        for (int i = 0; i < acc.Length; i++)
+            if (acc[i] != expectedAcc[i])
+                Assert.Fail($"{context}: split accumulator [{i / N},{i % N}] = {acc[i]}, expected exactly {expectedAcc[i]}");
+    }
 }
 
 /// <summary>Theory data over int8 paths, and the skip for paths this CPU lacks.</summary>

@@ -18,8 +18,8 @@ namespace FoldBench.Model.Compute;
 /// bias kept in fp32. A scale such as the query's 1/√headWidth multiplies the fp32 weights and bias before they are
 /// quantized, so it costs nothing per call and the quantization sees the weights the layer really applies. The
 /// activations are quantized per row on every call (after the fold: one scale per sub-token) into an
-/// <see cref="Int8Scratch"/>. The int8 kernels have no <see cref="ProjectionPool"/> split, so int8 refuses a pool of
-/// more than one thread rather than run on one thread while the caller believes it runs on several.
+/// <see cref="Int8Scratch"/>. With a <see cref="ProjectionPool"/> the int8 calls split their output panels across its
+/// threads as the fp32 ones do: the calling thread quantizes the rows into the scratch first, and the workers only read it.
 /// </remarks>
 internal sealed class FoldedLinear
 {
@@ -31,7 +31,7 @@ internal sealed class FoldedLinear
     private readonly ProjectionPool? _pool;
 
     /// <param name="scale">Multiplies weights and bias before packing (the query's 1/√headWidth), and before quantizing at int8.</param>
-    /// <param name="pool">Threads each projection is split across (null: the calling thread alone); not owned. fp32 only.</param>
+    /// <param name="pool">Threads each projection is split across (null: the calling thread alone), at fp32 and int8; not owned.</param>
     /// <param name="precision">fp32 (<see cref="Linear"/>) or int8 (<see cref="QuantizedLinear"/> on the path's int8 counterpart).</param>
     /// <param name="scratch">Where int8 calls quantize their rows, shared with the layers that run alongside (null: its own).</param>
     public FoldedLinear(ProjectionWeights weights, int fold, KernelPath path, float scale = 1f, ProjectionPool? pool = null,
@@ -49,8 +49,6 @@ internal sealed class FoldedLinear
         if (precision == Precision.Int8)
         {
             int8Path = Int8Path(path);
-            if (pool is { Threads: > 1 })
-                throw new ArgumentException($"int8 projections run on one thread (the int8 kernels have no projection pool), but {pool.Threads} threads were asked for; use 1 thread at int8", nameof(pool));
             _quantized = new QuantizedWeights[_blockCount];
             _scratch = scratch ?? new Int8Scratch();
         }
@@ -140,13 +138,13 @@ internal sealed class FoldedLinear
         int inWidth = InputWidth, outWidth = OutputWidth;
         if (blocks.Length == 1)
         {
-            if (_inSub == _outSub) QuantizedFoldedProjection.Project(xs, tokens, inWidth, _fold, blocks[0], ys, scratch, accumulate);
-            else QuantizedLinear.Project(xs, tokens * _fold, blocks[0], ys, scratch, accumulate);
+            if (_inSub == _outSub) QuantizedFoldedProjection.Project(xs, tokens, inWidth, _fold, blocks[0], ys, scratch, accumulate, _pool);
+            else QuantizedLinear.Project(xs, tokens * _fold, blocks[0], ys, scratch, accumulate, _pool);
         }
         else
         {
             for (int j = 0; j < blocks.Length; j++)
-                QuantizedLinear.Project(xs[(j * _inSub)..], tokens, inWidth, blocks[j], ys[(j * _outSub)..], outWidth, scratch, accumulate);
+                QuantizedLinear.Project(xs[(j * _inSub)..], tokens, inWidth, blocks[j], ys[(j * _outSub)..], outWidth, scratch, accumulate, _pool);
         }
     }
 }

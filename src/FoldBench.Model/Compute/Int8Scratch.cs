@@ -1,3 +1,4 @@
+using FoldBench.Kernels;
 using FoldBench.Kernels.Quantized;
 
 namespace FoldBench.Model.Compute;
@@ -6,8 +7,9 @@ namespace FoldBench.Model.Compute;
 /// The quantized activation rows of a model part's int8 projections: one <see cref="QuantizedScratch"/> per input
 /// width K (the kernels' scratch serves exactly one K), as large as the most rows any call of that K has reserved or
 /// asked for. Shared, like <see cref="Workspace"/>, by projections that run one after another on one thread: a
-/// streaming encoder's layers hold one between them. Steady state allocates nothing: the constructors reserve the
-/// rows of a step, and a scratch grows only when a call brings more rows than it has seen.
+/// streaming encoder's layers hold one between them. A projection split across a <see cref="ProjectionPool"/> fills it
+/// on the calling thread before the split; the pool's workers only read it. Steady state allocates nothing: the
+/// constructors reserve the rows of a step, and a scratch grows only when a call brings more rows than it has seen.
 /// </summary>
 internal sealed class Int8Scratch
 {

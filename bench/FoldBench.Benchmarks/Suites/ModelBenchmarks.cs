@@ -28,7 +28,8 @@ public abstract class ModelSuiteBase
     public int Threads { get; set; } = 1;
     /// <summary>
     /// "fp32" or "int8" (<see cref="Precisions.Name"/>): the number format of every linear layer; at int8 they run on the
-    /// path's int8 counterpart (<see cref="Precisions.Int8Counterpart"/>), one thread only, and scores, softmax and norms stay fp32.
+    /// path's int8 counterpart (<see cref="Precisions.Int8Counterpart"/>), split across <see cref="Threads"/> as at fp32, and
+    /// scores, softmax and norms stay fp32.
     /// </summary>
     public string Precision { get; set; } = Kernels.Precision.Fp32.Name();
 
@@ -60,16 +61,15 @@ public abstract class ModelSuiteBase
 
     /// <summary>
     /// Why a model case with these parameters cannot run here, or null: int8 on a path without an int8 kernel
-    /// (portable), an int8 kernel this CPU lacks, or int8 with more than one thread (the int8 kernels have no pool).
-    /// For the sweep to skip such a case with a reason instead of failing its setup.
+    /// (portable), or an int8 kernel this CPU lacks. For the sweep to skip such a case with a reason instead of failing its setup.
     /// </summary>
-    public static string? WhyNot(string path, string precision, int threads)
+    public static string? WhyNot(string path, string precision)
     {
         if (Precisions.Parse(precision) != Kernels.Precision.Int8) return null;
         var int8 = Precisions.Int8Counterpart(KernelPaths.Parse(path));
         if (int8 is null) return $"kernel path '{path}' has no int8 counterpart";
         if (!QuantizedPaths.IsSupported(int8.Value)) return $"int8 kernel path '{int8.Value.Name()}' is not supported on this CPU";
-        return threads > 1 ? $"int8 projections run on one thread, not {threads}" : null;
+        return null;
     }
 
     /// <summary>The value of the folding parameter <paramref name="name"/> (a property above) that stands for <paramref name="o"/>.</summary>

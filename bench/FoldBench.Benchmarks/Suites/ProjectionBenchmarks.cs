@@ -126,8 +126,7 @@ public sealed class AttentionProjection
     {
         if (_scratch is { } scratch)
         {
-            if (pool is not null) throw new ArgumentException("int8 projections run on one thread (the int8 kernel has no thread pool)", nameof(pool));
-            ApplyInt8(x, rows, y, scratch);
+            ApplyInt8(x, rows, y, scratch, pool);
             return;
         }
         if (_blocks.Length == 1)
@@ -140,15 +139,18 @@ public sealed class AttentionProjection
             Linear.Project(x[(j * Sub)..(rows * Width)], rows, Width, _blocks[j], y[(j * Sub)..(rows * Width)], Width, accumulate: false, pool);
     }
 
-    /// <summary>The int8 twin of <see cref="Apply"/>: the shared block through the folded view, block j by a strided call.</summary>
-    private void ApplyInt8(ReadOnlySpan<float> x, int rows, Span<float> y, QuantizedScratch scratch)
+    /// <summary>
+    /// The int8 twin of <see cref="Apply"/>: the shared block through the folded view, block j by a strided call, each call
+    /// split across <paramref name="pool"/>'s threads after this thread has quantized its rows into the scratch.
+    /// </summary>
+    private void ApplyInt8(ReadOnlySpan<float> x, int rows, Span<float> y, QuantizedScratch scratch, ProjectionPool? pool)
     {
         if (_int8Blocks.Length == 1)
         {
-            QuantizedFoldedProjection.Project(x, rows, Width, Fold, _int8Blocks[0], y, scratch);
+            QuantizedFoldedProjection.Project(x, rows, Width, Fold, _int8Blocks[0], y, scratch, accumulate: false, pool);
             return;
         }
         for (int j = 0; j < _int8Blocks.Length; j++)
-            QuantizedLinear.Project(x[(j * Sub)..(rows * Width)], rows, Width, _int8Blocks[j], y[(j * Sub)..(rows * Width)], Width, scratch);
+            QuantizedLinear.Project(x[(j * Sub)..(rows * Width)], rows, Width, _int8Blocks[j], y[(j * Sub)..(rows * Width)], Width, scratch, accumulate: false, pool);
     }
 }

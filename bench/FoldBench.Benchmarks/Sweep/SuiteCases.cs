@@ -212,8 +212,7 @@ public static class SuiteCases
 
     /// <summary>
     /// Why the case cannot run in this process, or null: a peer library that is not installed; an int8 case whose fp32
-    /// path has no int8 counterpart (portable) or whose counterpart this CPU lacks; an int8 projections case on several
-    /// threads (the int8 projection has no thread pool).
+    /// path has no int8 counterpart (portable) or whose counterpart this CPU lacks.
     /// </summary>
     public static string? Unavailable(string suite, BenchmarkCase bc)
     {
@@ -224,8 +223,6 @@ public static class SuiteCases
             return $"path '{path.Name()}' has no int8 counterpart (int8 paths: {string.Join(", ", QuantizedPaths.All.Select(QuantizedPaths.Name))})";
         if (!QuantizedPaths.IsSupported(q))
             return $"int8 path '{q.Name()}' (the counterpart of '{path.Name()}') is not supported on this CPU/runtime";
-        if (suite != SuiteNames.Kernels && CaseDescriber.ThreadsOf(bc) > 1)
-            return "int8 projections run on one thread (the int8 kernel has no thread pool)";
         return null;
     }
 

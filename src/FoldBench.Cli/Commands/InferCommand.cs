@@ -23,7 +23,7 @@ public static class InferCommand
         var fold = CliOptions.Int("--fold", "N", "fold factor of the checkpoint's encoder (default 1; N > 1 needs weights of the folded shapes)", 1, 1 << 16);
         var path = CliOptions.OneOf("--path", "kernel path (default best)", KernelCases.PathNames.ToArray());
         var precision = CliOptions.OneOf("--precision", "number format of the linear layers: fp32, or int8 on the path's int8 kernel " +
-            "(int8 weights, fp32 per-channel scales; norms and attention stay fp32; one thread) (default fp32)", ModelAccounting.PrecisionNames.ToArray());
+            "(int8 weights, fp32 per-channel scales; norms and attention stay fp32) (default fp32)", ModelAccounting.PrecisionNames.ToArray());
 
         var command = new Command("infer", "Stream a tensor through a torchaudio Emformer or RNN-T checkpoint, chunk by chunk")
         {

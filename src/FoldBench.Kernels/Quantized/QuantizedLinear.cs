@@ -57,7 +57,7 @@ public static unsafe partial class QuantizedLinear
 
     /// <summary>
     /// The int32 accumulators Σₖ qx[i,k]·qw[n,k] themselves (row i of <paramref name="accumulators"/> at <c>i·N</c>),
-    /// from the same quantization and the same tiles as <see cref="Project(ReadOnlySpan{float}, int, int, QuantizedWeights, Span{float}, int, QuantizedScratch, bool)"/>:
+    /// from the same quantization and the same tiles as <see cref="Project(ReadOnlySpan{float}, int, int, QuantizedWeights, Span{float}, int, QuantizedScratch, bool, ProjectionPool?)"/>:
     /// what the tests compare exactly with <see cref="QuantizedReference"/>.
     /// </summary>
     internal static void Accumulators(ReadOnlySpan<float> x, int m, int ldx, QuantizedWeights w, Span<int> accumulators, QuantizedScratch scratch,
@@ -158,8 +158,9 @@ public static unsafe partial class QuantizedLinear
     /// the repeats lifted streamed M = 12 / 16 / 24 a further 1.08 / 1.14 / 1.12× over block 0 alone, while on cached
     /// weights they only take load slots. One row block has no later compute to hide a prefetch behind, and prefetching
     /// its own panel ahead measured no faster (0.92–1.02× at M = 2–6), so it does not prefetch.
-    /// With more than one share, share s runs the s-th contiguous run of panels (<see cref="Linear.ShareOf"/>) with the same
-    /// tiles, and its block 0 prefetches no further than its own last panel (the next one is another thread's).
+    /// With more than one share, share s runs the s-th contiguous run of panels (<see cref="Linear.ShareOf"/>) with the
+    /// tiles above (the four-panel row tile over its own full panels), and its block 0 prefetches no further than its
+    /// own last panel (the next one is another thread's).
     /// </remarks>
     private static void RunPanels<TStep, TOut>(byte* x, int m, int kp, float* xs, QuantizedWeights w, float* y, int ldy, bool accumulate,
         int share, int shares)

@@ -157,7 +157,7 @@ public static unsafe partial class QuantizedLinear
     /// (<see cref="QuantizedWeights.Residency"/>), every block issues those prefetches: measured on Zen 5 (kernels README),
     /// the repeats lifted streamed M = 12 / 16 / 24 a further 1.08 / 1.14 / 1.12× over block 0 alone, while on cached
     /// weights they only take load slots. One row block has no later compute to hide a prefetch behind, and prefetching
-    /// its own panel ahead measured no faster (0.92–1.02× at M = 2–6), so it does not prefetch.
+    /// its own panel ahead measured no faster (0.92–1.12× at M = 1–6 across three runs), so it does not prefetch.
     /// With more than one share, share s runs the s-th contiguous run of panels (<see cref="Linear.ShareOf"/>) with the
     /// tiles above (the four-panel row tile over its own full panels), and its block 0 prefetches no further than its
     /// own last panel (the next one is another thread's).

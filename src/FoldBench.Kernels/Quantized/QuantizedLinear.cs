@@ -156,8 +156,9 @@ public static unsafe partial class QuantizedLinear
     /// later blocks' compute (as in the fp32 driver). When the caller says the weights stream
     /// (<see cref="QuantizedWeights.Residency"/>), every block issues those prefetches: measured on Zen 5 (kernels README),
     /// the repeats lifted streamed M = 12 / 16 / 24 a further 1.08 / 1.14 / 1.12× over block 0 alone, while on cached
-    /// weights they only take load slots. One row block has no later compute to hide a prefetch behind, and prefetching
-    /// its own panel ahead measured no faster (0.92–1.12× at M = 1–6 across three runs), so it does not prefetch.
+    /// weights they only take load slots. One row block has no later block to hide the next panel's latency behind: when
+    /// the caller says the weights stream, it prefetches its own panel a fixed distance ahead instead
+    /// (<see cref="OwnPanelAheadBytes"/>; the panels are contiguous, so the lines it reaches run on into the next panels).
     /// With more than one share, share s runs the s-th contiguous run of panels (<see cref="Linear.ShareOf"/>) with the
     /// tiles above (the four-panel row tile over its own full panels), and its block 0 prefetches no further than its
     /// own last panel (the next one is another thread's).
@@ -174,6 +175,10 @@ public static unsafe partial class QuantizedLinear
         float* scales = w.ScalePointer, bias = w.BiasPointer;
         int* start = w.StartPointer;
         int prefetchingBlocks = w.Residency == WeightResidency.Memory ? blocks.Count : 1;
+        // One row block over weights that stream: it prefetches its own panel ahead, by a distance that depends on its
+        // height; more blocks prefetch the next panel, one panel on.
+        bool ahead = TStep.Prefetches && blocks.Count == 1 && w.Residency == WeightResidency.Memory;
+        nint distance = ahead ? OwnPanelAheadBytes(m) : panelBytes;
         // One row of cached weights: the four-panel row tile (FourPanelRow) issues fewer loads per vpdpbusd than the
         // one-panel tile (9 per 8 against 18 per 12); measured 1.26–1.60× at K = N = 512 / 256 / 128 on Zen 5. On weights
         // that stream from memory it read 0.86–1.05× the one-panel tile, so the hint keeps that one there.
@@ -203,15 +208,15 @@ public static unsafe partial class QuantizedLinear
             for (int b = 0; b < blocks.Count; b++)
             {
                 int rows = blocks.Size(b);
-                bool fetch = next && b < prefetchingBlocks;
+                bool fetch = next && b < prefetchingBlocks || ahead;
                 switch (rows)
                 {
-                    case 6 when TStep.MaxRows >= 6: Tile<TStep, Rows6, TOut>(fetch, xb, kp, xsb, wp, groups, scales + col, bp, sp, yb, ldy, cols, accumulate, panelBytes); break;
-                    case 5 when TStep.MaxRows >= 5: Tile<TStep, Rows5, TOut>(fetch, xb, kp, xsb, wp, groups, scales + col, bp, sp, yb, ldy, cols, accumulate, panelBytes); break;
-                    case 4 when TStep.MaxRows >= 4: Tile<TStep, Rows4, TOut>(fetch, xb, kp, xsb, wp, groups, scales + col, bp, sp, yb, ldy, cols, accumulate, panelBytes); break;
-                    case 3 when TStep.MaxRows >= 3: Tile<TStep, Rows3, TOut>(fetch, xb, kp, xsb, wp, groups, scales + col, bp, sp, yb, ldy, cols, accumulate, panelBytes); break;
-                    case 2: Tile<TStep, Rows2, TOut>(fetch, xb, kp, xsb, wp, groups, scales + col, bp, sp, yb, ldy, cols, accumulate, panelBytes); break;
-                    default: Tile<TStep, Rows1, TOut>(fetch, xb, kp, xsb, wp, groups, scales + col, bp, sp, yb, ldy, cols, accumulate, panelBytes); break;
+                    case 6 when TStep.MaxRows >= 6: Tile<TStep, Rows6, TOut>(fetch, xb, kp, xsb, wp, groups, scales + col, bp, sp, yb, ldy, cols, accumulate, distance); break;
+                    case 5 when TStep.MaxRows >= 5: Tile<TStep, Rows5, TOut>(fetch, xb, kp, xsb, wp, groups, scales + col, bp, sp, yb, ldy, cols, accumulate, distance); break;
+                    case 4 when TStep.MaxRows >= 4: Tile<TStep, Rows4, TOut>(fetch, xb, kp, xsb, wp, groups, scales + col, bp, sp, yb, ldy, cols, accumulate, distance); break;
+                    case 3 when TStep.MaxRows >= 3: Tile<TStep, Rows3, TOut>(fetch, xb, kp, xsb, wp, groups, scales + col, bp, sp, yb, ldy, cols, accumulate, distance); break;
+                    case 2: Tile<TStep, Rows2, TOut>(fetch, xb, kp, xsb, wp, groups, scales + col, bp, sp, yb, ldy, cols, accumulate, distance); break;
+                    default: Tile<TStep, Rows1, TOut>(fetch, xb, kp, xsb, wp, groups, scales + col, bp, sp, yb, ldy, cols, accumulate, distance); break;
                 }
                 xb += (nint)rows * kp;
                 xsb += rows;
@@ -221,17 +226,27 @@ public static unsafe partial class QuantizedLinear
     }
 
     /// <summary>
-    /// One tile, prefetching the next panel (<paramref name="panelBytes"/> on from each line it loads) or not: each its own
+    /// How far ahead of its loads a single row block of <paramref name="rows"/> rows prefetches weights that stream from
+    /// memory (<c>prefetcht1</c>, one line per line it loads). Measured on Zen 5 (kernels README), K = N = 512, in-process
+    /// with the variants alternating: int8-avxvnni M = 1 and 2 read memory best at 4–6 KiB (1.03–1.14× over none; 12 KiB
+    /// and more fell back to 0.96–1.07× at M = 1), M = 4–6 at 12–16 KiB (1.09–1.17×; 6 KiB 1.08–1.13×). int8-avx2
+    /// gained 1.01–1.12× at the same distances.
+    /// </summary>
+    internal static nint OwnPanelAheadBytes(int rows) => rows <= 3 ? 6 * 1024 : 12 * 1024;
+
+    /// <summary>
+    /// One tile, prefetching the line <paramref name="distance"/> bytes on from each line it loads (the next panel's, or
+    /// a single block's own panel ahead) or not: each its own
     /// instantiation, so the tile without it carries no trace of it.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Tile<TStep, TShape, TOut>(bool prefetch, byte* x, nint ldx, float* xScale, sbyte* w, int groups, float* wScale,
-        float* bias, int* start, float* y, nint ldy, int cols, bool accumulate, nint panelBytes)
+        float* bias, int* start, float* y, nint ldy, int cols, bool accumulate, nint distance)
         where TStep : struct, IQuantizedStep
         where TShape : struct, ITileShape
         where TOut : struct, IQuantizedOutput
     {
-        if (prefetch) TStep.Tile<TShape, TOut, Prefetch>(x, ldx, xScale, w, groups, wScale, bias, start, y, ldy, cols, accumulate, panelBytes);
+        if (prefetch) TStep.Tile<TShape, TOut, Prefetch>(x, ldx, xScale, w, groups, wScale, bias, start, y, ldy, cols, accumulate, distance);
         else TStep.Tile<TShape, TOut, NoPrefetch>(x, ldx, xScale, w, groups, wScale, bias, start, y, ldy, cols, accumulate, 0);
     }
 

@@ -43,8 +43,8 @@ public static unsafe partial class Linear
         /// <summary>
         /// How far ahead a streamed single-block tile prefetches its own two panels: 4 KiB (1024 floats) each, with
         /// prefetcht0. Measured on Zen 5 in three in-process runs with the variants alternating: 4 KiB read memory
-        /// 1.01–1.08× faster than 2 KiB at M = 4, 8 and 12 (1.16–1.42× over no prefetch), 6 KiB about as fast as 4, 8 and
-        /// 12 KiB slower; prefetcht1 at 8 and 12 KiB 0.84–0.91× of t0.
+        /// 1.01–1.08× faster than 2 KiB at M = 4, 8 and 12 (1.05–1.42× over no prefetch), 6 KiB about as fast as 4, 8 and
+        /// 12 KiB slower; prefetcht1 at 8 and 12 KiB 0.86–0.97× of t0.
         /// </summary>
         private const int AheadFloats = 1024;
 

@@ -126,7 +126,7 @@ public static class Roofline
     /// </summary>
     public static void Describe(CaseResult r, Calibration c, int portableBits)
     {
-        r.PctMachinePeak = r.RooflineGflops = r.PctRoofline = null;
+        r.PctMachinePeak = r.RooflineGflops = r.PctRoofline = r.PctRooflineBeside = null;
         r.RoofWidth = r.RoofLevel = null;
         if (r.Gflops is not double g) return;
         bool int8 = PrecisionNames.IsInt8Path(r.Path);
@@ -138,6 +138,29 @@ public static class Roofline
         r.RoofWidth = b.Width;
         r.RoofLevel = b.Level;
         r.PctRoofline = 100 * g / b.Gflops;
+        // The same bound with the memory rate measured beside the case, when memory set the level.
+        if (b.Level == Memory && r.MemoryBesideGBs is double beside && beside > 0 && c.BandwidthGBsByLevel?.GetValueOrDefault(Memory) is > 0)
+        {
+            double peak = int8 ? Int8Peak(c, r.Path) ?? 0 : c.FmaPeakGflopsByWidth?.GetValueOrDefault(b.Width) ?? 0;
+            if (peak > 0) r.PctRooflineBeside = 100 * g / Math.Min(peak, g / gb * beside);
+        }
+    }
+
+    /// <summary>
+    /// How far below the memory roof the slowest read beside a case fell before the report says so (<see cref="Judge"/>):
+    /// well above the run's usual noise, so that only a real slow phase of the machine is named.
+    /// </summary>
+    public const double BesideDipFraction = 0.10;
+
+    /// <summary>
+    /// The cases whose memory read rate beside them (<see cref="CaseResult.MemoryBesideGBs"/>) fell more than
+    /// <see cref="BesideDipFraction"/> (or the run's noise, if larger) below the calibration's memory roof, slowest first.
+    /// </summary>
+    public static IReadOnlyList<CaseResult> SlowMemoryCases(Calibration c, IEnumerable<CaseResult> cases)
+    {
+        if (c.BandwidthGBsByLevel?.GetValueOrDefault(Memory) is not double roof || roof <= 0) return [];
+        double limit = roof * (1 - Math.Max(BesideDipFraction, c.NoiseFraction ?? 0));
+        return [.. cases.Where(r => r.MemoryBesideGBs is double b && b < limit).OrderBy(r => r.MemoryBesideGBs)];
     }
 
     /// <summary>The spread of one roof's rounds, given each round's rate (higher is better): (best − median) / best.</summary>
@@ -164,7 +187,9 @@ public static class Roofline
     /// Sets <see cref="Calibration.Stable"/>, its reason, the noise and the drift: unstable when any roof's start and end
     /// values differ by more than the run's noise (the largest spread of any roof's rounds, at least <see cref="NoiseFloor"/>),
     /// when that noise itself exceeds <see cref="NoiseCeiling"/>, or when any case exceeds 100% of its roofline bound
-    /// or of its width's FMA peak.
+    /// or of its width's FMA peak, or of the bound set by the memory read measured beside it. A memory read beside a case that
+    /// is slower than the memory roof does not make the roofs unstable (the roofs were measured right); the report names those
+    /// cases (<see cref="SlowMemoryCases"/>).
     /// </summary>
     public static void Judge(Calibration c, IEnumerable<CaseResult> cases)
     {
@@ -190,10 +215,15 @@ public static class Roofline
         }
         else
             c.DriftFraction = null;
-        var over = cases.Where(r => r.PctRoofline > 100).OrderByDescending(r => r.PctRoofline).ToList();
+        var all = cases.ToList();
+        var over = all.Where(r => r.PctRoofline > 100).OrderByDescending(r => r.PctRoofline).ToList();
         if (over.Count > 0)
             reasons.Add(FormattableString.Invariant($"{over.Count} case(s) exceed 100% of their roofline bound (e.g. \"{over[0].Name}\" at {over[0].PctRoofline:F0}% ") +
                         FormattableString.Invariant($"of {over[0].RooflineGflops:F1} {PrecisionNames.ThroughputUnit(PrecisionNames.Of(over[0]))}): a roof was measured too low"));
+        var overBeside = all.Where(r => r.PctRooflineBeside > 100).OrderByDescending(r => r.PctRooflineBeside).ToList();
+        if (overBeside.Count > 0)
+            reasons.Add(FormattableString.Invariant($"{overBeside.Count} case(s) exceed 100% of the roofline bound set by the memory read measured beside them ") +
+                        FormattableString.Invariant($"(e.g. \"{overBeside[0].Name}\" at {overBeside[0].PctRooflineBeside:F0}% with {overBeside[0].MemoryBesideGBs:F1} GB/s): that probe read too low"));
         c.Stable = reasons.Count == 0;
         c.UnstableReason = reasons.Count == 0 ? null : string.Join("; ", reasons);
     }

@@ -334,6 +334,20 @@ public sealed class CaseResult
     public double? RooflineGflops { get; set; }
     public double? PctRoofline { get; set; }
     /// <summary>
+    /// One core's memory read rate measured right before and right after this case, GB/s: the better of the two probes,
+    /// each the best of a few passes of the calibration's read loop over a buffer larger than the last-level cache. Only for
+    /// cases whose weights rotate through memory (the <c>streamed</c> regime of the kernels and peers suites) in a run that
+    /// calibrates; null otherwise. On a shared machine memory can be slower during a case than at the calibration: this says
+    /// how fast it was then.
+    /// </summary>
+    public double? MemoryBesideGBs { get; set; }
+    /// <summary>
+    /// % of the roofline bound recomputed with <see cref="MemoryBesideGBs"/> for memory's bandwidth: min(peak, intensity ×
+    /// the rate beside the case). Null without that rate. Above 100% it marks the calibration unstable as
+    /// <see cref="PctRoofline"/> does.
+    /// </summary>
+    public double? PctRooflineBeside { get; set; }
+    /// <summary>
     /// Throughput as % of the machine's peak in the case's precision: the widest width's FMA peak (fp32), the fastest
     /// measured int8 instruction's peak (int8), whatever path the case used.
     /// </summary>

@@ -29,6 +29,8 @@ public static class SummaryCsv
         ("precision", c => c.Precision ?? PrecisionNames.Fp32), ("fp32Path", c => c.Fp32Path),
         ("int8MaxAbsError", c => c.QuantizationError?.MaxAbs), ("int8RmsError", c => c.QuantizationError?.Rms),
         ("int8RelativeMaxError", c => c.QuantizationError?.RelativeMax),
+        ("rooflineGflops", c => c.RooflineGflops), ("pctRoofline", c => c.PctRoofline), ("pctMachinePeak", c => c.PctMachinePeak),
+        ("memoryBesideGBs", c => c.MemoryBesideGBs), ("pctRooflineBeside", c => c.PctRooflineBeside),
     ];
 
     public static string Render(RunSummary summary)

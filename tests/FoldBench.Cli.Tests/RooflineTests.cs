@@ -199,6 +199,76 @@ public class RooflineTests
     }
 
     [Fact]
+    public void AStreamedCaseIsAlsoRatedAgainstTheMemoryReadBesideIt()
+    {
+        var c = Cal(Set(200, 25, 0.01), Set(200, 25, 0.01));
+        // Memory-bound (0.5 FLOP/byte): the bound with the run's roof is 12.5, with the 20 GB/s read beside the case 10.
+        var slowPhase = new CaseResult { Name = "avx512 M=1 streamed", Suite = "kernels", Path = "avx512", Gflops = 9, GbPerS = 18,
+            WeightBytes = 1 << 20, Regime = "streamed", MemoryBesideGBs = 20 };
+        Roofline.Describe(slowPhase, c, 256);
+        Assert.Equal(72, slowPhase.PctRoofline!.Value, 9);
+        Assert.Equal(90, slowPhase.PctRooflineBeside!.Value, 9);
+        // Compute-bound (16 FLOP/byte): 16 × 20 GB/s is still above the 512-bit peak, so both bounds are the peak.
+        var computeBound = new CaseResult { Name = "avx512 M=64 streamed", Suite = "kernels", Path = "avx512", Gflops = 150, GbPerS = 9.375,
+            WeightBytes = 1 << 20, Regime = "streamed", MemoryBesideGBs = 20 };
+        Roofline.Describe(computeBound, c, 256);
+        Assert.Equal(75, computeBound.PctRooflineBeside!.Value, 9);
+        Assert.Equal(computeBound.PctRoofline!.Value, computeBound.PctRooflineBeside.Value, 9);
+        // An int8 case is bound by its int8 peak, with the rate beside it in place of memory's.
+        c.Int8PeakGopsByPath = new() { ["int8-avxvnni"] = 400 };
+        var int8 = new CaseResult { Name = "int8 M=4 streamed", Suite = "kernels", Path = "int8-avxvnni", Precision = "int8", Gflops = 120,
+            GbPerS = 15, WeightBytes = 1 << 18, Regime = "streamed", MemoryBesideGBs = 20 };
+        Roofline.Describe(int8, c, 256);
+        Assert.Equal(60, int8.PctRoofline!.Value, 9);          // 8 op/byte × 25 = 200
+        Assert.Equal(75, int8.PctRooflineBeside!.Value, 9);    // 8 op/byte × 20 = 160
+        // A cache-resident case is not bound by memory: no rate beside it applies.
+        var cached = new CaseResult { Name = "cached", Suite = "kernels", Path = "avx512", Gflops = 50, GbPerS = 100,
+            WeightBytes = 512 << 10, Regime = "cache", MemoryBesideGBs = 20 };
+        Roofline.Describe(cached, c, 256);
+        Assert.NotNull(cached.PctRoofline);
+        Assert.Null(cached.PctRooflineBeside);
+        // Without the rate: nothing.
+        var older = new CaseResult { Name = "older", Suite = "kernels", Path = "avx512", Gflops = 9, GbPerS = 18, WeightBytes = 1 << 20, Regime = "streamed" };
+        Roofline.Describe(older, c, 256);
+        Assert.Null(older.PctRooflineBeside);
+    }
+
+    [Fact]
+    public void SlowMemoryBesideACaseIsNamedButLeavesTheRoofsStable()
+    {
+        var c = Cal(Set(200, 25, 0.01), Set(200, 25, 0.01));
+        CaseResult Case(string name, double beside)
+        {
+            var r = new CaseResult { Name = name, Suite = "kernels", Path = "avx512", Gflops = 9, GbPerS = 18, WeightBytes = 1 << 20,
+                Regime = "streamed", MemoryBesideGBs = beside };
+            Roofline.Describe(r, c, 256);
+            return r;
+        }
+        var cases = new[] { Case("within", 23), Case("slow", 20), Case("slower", 19) };
+        Roofline.Judge(c, cases);
+        Assert.True(c.Stable, c.UnstableReason);
+        // More than 10% below the 25 GB/s roof (under 22.5), slowest first; 23 is within.
+        Assert.Equal(["slower", "slow"], Roofline.SlowMemoryCases(c, cases).Select(r => r.Name));
+        // A larger run noise widens the margin.
+        c.NoiseFraction = 0.21;
+        Assert.Equal(["slower"], Roofline.SlowMemoryCases(c, cases).Select(r => r.Name));
+    }
+
+    [Fact]
+    public void ACaseAboveTheBoundSetBesideItMakesTheCalibrationUnstable()
+    {
+        // 9 GFLOP/s at 0.5 FLOP/byte reads 18 GB/s: a probe beside it that read 16 GB/s read too low.
+        var c = Cal(Set(200, 25, 0.01), Set(200, 25, 0.01));
+        var r = new CaseResult { Name = "avx512 M=1 streamed", Suite = "kernels", Path = "avx512", Gflops = 9, GbPerS = 18,
+            WeightBytes = 1 << 20, Regime = "streamed", MemoryBesideGBs = 16 };
+        Roofline.Describe(r, c, 256);
+        Assert.Equal(112.5, r.PctRooflineBeside!.Value, 9);
+        Roofline.Judge(c, [r]);
+        Assert.False(c.Stable);
+        Assert.Contains("\"avx512 M=1 streamed\" at 112% with 16.0 GB/s): that probe read too low", c.UnstableReason);
+    }
+
+    [Fact]
     public void CacheLevelsComeFromSysfsDataAndUnifiedCaches()
     {
         string root = Path.Combine(Path.GetTempPath(), "foldbench-cache-" + Guid.NewGuid().ToString("N"));

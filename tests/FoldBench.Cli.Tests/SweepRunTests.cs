@@ -71,6 +71,19 @@ public class SweepRunTests
             Assert.Equal(100 * c.Gflops.Value / bound, c.PctRoofline!.Value, 9);
             Assert.Equal(100 * c.Gflops.Value / cal.FmaPeakGflopsByWidth[widths[^1]], c.PctMachinePeak!.Value, 9);
             if (c.PctRoofline > 100) Assert.False(cal.Stable);
+            // Memory read right beside every streamed case (it rotates through memory), never beside a cached one.
+            if (streamed)
+            {
+                Assert.True(c.MemoryBesideGBs > 0);
+                double besideBound = Math.Min(cal.FmaPeakGflopsByWidth[width], c.Gflops.Value / c.GbPerS.Value * c.MemoryBesideGBs!.Value);
+                Assert.Equal(100 * c.Gflops.Value / besideBound, c.PctRooflineBeside!.Value, 9);
+                if (c.PctRooflineBeside > 100) Assert.False(cal.Stable);
+            }
+            else
+            {
+                Assert.Null(c.MemoryBesideGBs);
+                Assert.Null(c.PctRooflineBeside);
+            }
             Assert.NotNull(c.AllocatedBytes);
             Assert.True(c.PeakWorkingSetBytes > 0);
             Assert.True(c.CorrectnessOk);

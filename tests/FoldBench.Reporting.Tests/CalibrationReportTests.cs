@@ -40,6 +40,25 @@ public class CalibrationReportTests
     }
 
     [Fact]
+    public void SlowMemoryBesideStreamedCases_IsACaveatAndTheKernelTableRatesThemBoth()
+    {
+        var s = FixtureCopy.Read(FixtureCopy.X64);
+        s.Calibration = Roofs(true);
+        var kernels = s.Cases.Where(c => c.Suite == SuiteNames.Kernels).ToList();
+        Assert.DoesNotContain("Memory beside", Markdown.ReportMarkdown.KernelTable(kernels)); // results without the probe
+        Assert.DoesNotContain(Markdown.Caveats.All(s), c => c.StartsWith("Memory was slower", StringComparison.Ordinal));
+        var streamed = kernels.First(c => c.Regime == RegimeNames.Streamed);
+        streamed.MemoryBesideGBs = 21.5;
+        streamed.PctRooflineBeside = 88.4;
+        string table = Markdown.ReportMarkdown.KernelTable(kernels);
+        Assert.Contains("| Memory beside, GB/s | % roofline, memory beside |", table);
+        Assert.Contains("| 21.5 | 88.4% |", table);
+        // 21.5 GB/s is 23% below the 28 GB/s memory roof.
+        var caveat = Assert.Single(Markdown.Caveats.All(s), c => c.StartsWith("Memory was slower", StringComparison.Ordinal));
+        Assert.Contains($"the slowest read 21.5 GB/s beside \"{streamed.Name}\", against a memory roof of 28.0 GB/s", caveat);
+    }
+
+    [Fact]
     public void StableCalibration_NoCalibrationCaveat()
     {
         var s = FixtureCopy.Read(FixtureCopy.X64);

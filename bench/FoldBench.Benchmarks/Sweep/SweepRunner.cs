@@ -112,6 +112,10 @@ public sealed class SweepRunner
         var caches = CacheInfo.Current;
         var plan = Plan(config);
         var footprints = plan.Select(p => CaseDescriber.Footprint(p.Suite, p.Case)).OfType<long>().Distinct().ToList();
+        // Cases whose weights rotate through memory (no footprint of their own): a run that calibrates reads memory right
+        // before and after each of them, since the memory roof measured at the start and the end need not hold in between.
+        var rotates = plan.Select(p => _options.Calibrate && CaseDescriber.Footprint(p.Suite, p.Case) is null).ToArray();
+        long probeBytes = caches.Levels.FirstOrDefault(l => l.Name == Roofline.Memory)?.BufferBytes ?? 0;
         RoofSet? start = null;
         // The int8 instruction peaks only when a case runs int8: they bound nothing else.
         bool int8 = plan.Any(p => SuiteCases.PrecisionOf(p.Case) == FoldBench.Kernels.Precision.Int8);
@@ -146,6 +150,8 @@ public sealed class SweepRunner
                 WriteSummary();
                 continue;
             }
+            // Before the peak memory is reset: the probe's buffer is freed again, and must not count in the case's peak.
+            double? before = rotates[i] && probeBytes > 0 ? MemoryProbe.MeasureGBs(probeBytes) : null;
             PeakMemory.Quiesce();
             PeakMemory.TryReset();
             var summary = RunOne(bc, config, $"{i + 1:D3}-{suite}");
@@ -163,6 +169,11 @@ public sealed class SweepRunner
             result.CorrectnessOk = _correctness.OkFor(bc);
             result.QuantizationError = _correctness.QuantizationErrorFor(bc);
             result.PeakWorkingSetBytes = _peakMemory.PeakFor(bc) ?? PeakMemory.Read();
+            if (before is double b)
+            {
+                result.MemoryBesideGBs = Math.Max(b, MemoryProbe.MeasureGBs(probeBytes));
+                if (_summary.Calibration is { } cal) CaseDescriber.Rerate(result, cal);
+            }
             _options.Observer?.AfterCase(bc, report, result);
             lock (_gate) _summary.Cases.Add(result);
             WriteSummary();

@@ -37,6 +37,11 @@ internal static class Caveats
                      $"and max {Units.FractionAsPercent(max)} (\"{noisiest.Name}\"); differences smaller than that spread are not meaningful.");
         if (s.Calibration is null)
             list.Add("No calibration in this run: % of FMA peak and % of bandwidth are unavailable.");
+        else if (Roofline.SlowMemoryCases(s.Calibration, s.Cases) is { Count: > 0 } slow)
+            list.Add($"Memory was slower beside {slow.Count} streamed case(s) than at the calibration: the slowest read " +
+                     $"{Units.Fixed(slow[0].MemoryBesideGBs, 1)} GB/s beside \"{slow[0].Name}\", against a memory roof of " +
+                     $"{Units.Fixed(s.Calibration.BandwidthGBsByLevel?.GetValueOrDefault(Roofline.Memory), 1)} GB/s. Their % of roofline " +
+                     "understates their kernels; \"% roofline, memory beside\" (pctRooflineBeside) rates them against the memory rate beside them.");
         var wrong = s.Cases.Where(c => c.CorrectnessOk == false).ToList();
         if (wrong.Count > 0)
             list.Add($"{wrong.Count} case(s) did not match their double-precision reference (e.g. \"{wrong[0].Name}\"): their timings measure wrong code.");

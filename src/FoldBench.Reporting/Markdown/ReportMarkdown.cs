@@ -264,13 +264,24 @@ internal static class ReportMarkdown
     public static string KernelTable(IReadOnlyList<CaseResult> kernels)
     {
         bool int8 = kernels.Any(c => PrecisionNames.Of(c) == PrecisionNames.Int8);
-        var t = new MarkdownTable(("Path", false), ("Weights", false), ("M", true), ("K", true), ("N", true), ("Median time", true),
+        // Only runs that read memory beside their streamed cases (results from before that have no such figure) get the column.
+        bool beside = kernels.Any(c => c.MemoryBesideGBs is not null);
+        (string, bool)[] columns =
+        [
+            ("Path", false), ("Weights", false), ("M", true), ("K", true), ("N", true), ("Median time", true),
             (int8 ? "GFLOP/s (int8: GOP/s)" : "GFLOP/s", true), ("% FMA peak", true), ("GB/s", true), ("% bandwidth", true), ("Roofline bound", true), ("% roofline", true),
-            ("% machine peak", true), ("CV", true));
+            .. beside ? new[] { ("Memory beside, GB/s", true), ("% roofline, memory beside", true) } : [],
+            ("% machine peak", true), ("CV", true),
+        ];
+        var t = new MarkdownTable(columns);
         foreach (var c in kernels)
-            t.Add(c.Path, c.Regime ?? Units.Missing, Units.Integer(c.M), Units.Integer(c.K), Units.Integer(c.N), Units.Time(c.MedianNs),
+            t.Add([
+                c.Path, c.Regime ?? Units.Missing, Units.Integer(c.M), Units.Integer(c.K), Units.Integer(c.N), Units.Time(c.MedianNs),
                 Units.Fixed(c.Gflops, 1), Units.Percent(c.PctFmaPeak), Units.Fixed(c.GbPerS, 1), Units.Percent(c.PctBandwidth),
-                RoofCell(c), Units.Percent(c.PctRoofline), Units.Percent(c.PctMachinePeak), Units.FractionAsPercent(c.CoefficientOfVariation));
+                RoofCell(c), Units.Percent(c.PctRoofline),
+                .. beside ? new[] { Units.Fixed(c.MemoryBesideGBs, 1), Units.Percent(c.PctRooflineBeside) } : [],
+                Units.Percent(c.PctMachinePeak), Units.FractionAsPercent(c.CoefficientOfVariation),
+            ]);
         return t.ToString();
     }
 

@@ -269,6 +269,29 @@ public class RooflineTests
     }
 
     [Fact]
+    public void AFasterReadBesideACaseRaisesTheMemoryRoofAndASlowerOneDoesNot()
+    {
+        var caches = CacheInfo.FromSizes("test", new Dictionary<int, long> { [1] = 48 << 10, [2] = 1 << 20 });
+        RoofSet Roofs(double memory) => new()
+        {
+            FmaPeakGflopsByWidth = new() { ["512"] = 200 },
+            BandwidthGBsByLevel = new() { ["L1"] = 400, ["L2"] = 200, ["memory"] = memory },
+        };
+        var plain = CalibrationRun.Combine(caches, Roofs(40), Roofs(42), "quick");
+        Assert.Equal(42, plain.BandwidthGBs);
+        Assert.DoesNotContain("beside", plain.Method);
+        var raised = CalibrationRun.Combine(caches, Roofs(40), Roofs(42), "quick", memoryBeside: 44.5);
+        Assert.Equal(44.5, raised.BandwidthGBs);
+        Assert.Equal(44.5, raised.BandwidthGBsByLevel!["memory"]);
+        Assert.Equal(400, raised.BandwidthGBsByLevel["L1"]);
+        Assert.Contains("a read beside a streamed case was faster, and is its roof", raised.Method);
+        // The start and end sets stay as measured: their drift is judged on what they read.
+        Assert.Equal(42, raised.End!.BandwidthGBsByLevel["memory"]);
+        var slower = CalibrationRun.Combine(caches, Roofs(40), Roofs(42), "quick", memoryBeside: 30);
+        Assert.Equal(42, slower.BandwidthGBs);
+    }
+
+    [Fact]
     public void CacheLevelsComeFromSysfsDataAndUnifiedCaches()
     {
         string root = Path.Combine(Path.GetTempPath(), "foldbench-cache-" + Guid.NewGuid().ToString("N"));

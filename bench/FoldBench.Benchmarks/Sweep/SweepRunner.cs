@@ -116,6 +116,7 @@ public sealed class SweepRunner
         // before and after each of them, since the memory roof measured at the start and the end need not hold in between.
         var rotates = plan.Select(p => _options.Calibrate && CaseDescriber.Footprint(p.Suite, p.Case) is null).ToArray();
         long probeBytes = caches.Levels.FirstOrDefault(l => l.Name == Roofline.Memory)?.BufferBytes ?? 0;
+        double? fastestBeside = null;
         RoofSet? start = null;
         // The int8 instruction peaks only when a case runs int8: they bound nothing else.
         bool int8 = plan.Any(p => SuiteCases.PrecisionOf(p.Case) == FoldBench.Kernels.Precision.Int8);
@@ -172,6 +173,7 @@ public sealed class SweepRunner
             if (before is double b)
             {
                 result.MemoryBesideGBs = Math.Max(b, MemoryProbe.MeasureGBs(probeBytes));
+                fastestBeside = Math.Max(fastestBeside ?? 0, result.MemoryBesideGBs.Value);
                 if (_summary.Calibration is { } cal) CaseDescriber.Rerate(result, cal);
             }
             _options.Observer?.AfterCase(bc, report, result);
@@ -192,7 +194,7 @@ public sealed class SweepRunner
             var end = CalibrationRun.Measure(config, caches, footprints, (bc, roof) => RunOne(bc, config, $"999-calibration-end-{roof}").Reports.FirstOrDefault(), int8);
             lock (_gate)
             {
-                _summary.Calibration = CalibrationRun.Combine(caches, start, end, _options.Job);
+                _summary.Calibration = CalibrationRun.Combine(caches, start, end, _options.Job, fastestBeside);
                 foreach (var c in _summary.Cases) CaseDescriber.Rerate(c, _summary.Calibration);
             }
             progress.Note("  " + RoofLine(_summary.Calibration));

@@ -56,6 +56,23 @@ public class PeerReportTests
         Assert.Contains("![Against the libraries you would use instead — GFLOP/s vs M](plots/peers-throughput.png)", md);
     }
 
+    [Fact]
+    public void Table_AddsTheRooflineBesideTheCase_OnlyWhenTheRunReadMemoryBesideIt()
+    {
+        var run = Run();
+        Assert.DoesNotContain("memory beside", ReportGenerator.RenderReportMarkdown(run));
+        var streamed = run.Cases.Single(c => c.Peer == "foldbench" && c.Regime == RegimeNames.Streamed);
+        streamed.MemoryBesideGBs = 24;
+        streamed.PctRooflineBeside = 58.3;
+        string md = ReportGenerator.RenderReportMarkdown(run);
+        Assert.Contains("| % roofline | % roofline, memory beside | FoldBench ÷ peer | Correct |", md);
+        // The only one that ran at this shape, so the fastest, in bold.
+        Assert.Contains("| streamed | 16 | 512 | **foldbench** | **100.0** | 50.0% | — | 50.0% | 58.3% | 1.00× | yes |", md);
+        Assert.Contains("| streamed | 16 | 512 | onnxruntime | — | — | — | — | — | — | not run: libonnxruntime.so not found |", md);
+        // A case without the read (a cache-resident one) shows the missing mark in that column.
+        Assert.Contains("| cache | 16 | 512 | foldbench | 100.0 | 50.0% | — | 50.0% | — | 1.00× | yes |", md);
+    }
+
     /// <summary>int8 libraries get their own table, compared with foldbench-int8, never with the fp32 FoldBench.</summary>
     [Fact]
     public void Int8Peers_HaveTheirOwnTable_AgainstFoldBenchsInt8Peer()

@@ -48,8 +48,16 @@ internal static class PeerMarkdown
 
     public static string Table(IReadOnlyList<CaseResult> peers, string own = "foldbench", string unit = "GFLOP/s")
     {
-        var t = new MarkdownTable(("Weights", false), ("M", true), ("K = N", true), ("Peer", false), (unit, true),
-            ("% FMA peak", true), ("% bandwidth", true), ("% roofline", true), ("FoldBench ÷ peer", true), ("Correct", false));
+        // Runs that read memory beside their streamed cases add the roofline with that rate (as the kernels table does).
+        bool beside = peers.Any(c => c.MemoryBesideGBs is not null);
+        (string, bool)[] columns =
+        [
+            ("Weights", false), ("M", true), ("K = N", true), ("Peer", false), (unit, true),
+            ("% FMA peak", true), ("% bandwidth", true), ("% roofline", true),
+            .. beside ? new[] { ("% roofline, memory beside", true) } : [],
+            ("FoldBench ÷ peer", true), ("Correct", false),
+        ];
+        var t = new MarkdownTable(columns);
         foreach (var shape in peers.GroupBy(c => (c.Regime, c.M, c.K)).OrderBy(g => g.Key.Regime == RegimeNames.Streamed).ThenBy(g => g.Key.M).ThenBy(g => g.Key.K))
         {
             var ran = shape.Where(c => c.Unavailable is null && c.MedianNs > 0).ToList();
@@ -61,8 +69,12 @@ internal static class PeerMarkdown
                 string B(string v) => bold && v != Units.Missing ? $"**{v}**" : v;
                 string ratio = ours is not null && c.Unavailable is null && c.MedianNs > 0 ? (c.MedianNs / ours.MedianNs).ToString("0.00", CultureInfo.InvariantCulture) + "×" : Units.Missing;
                 string correct = c.Unavailable is not null ? $"not run: {c.Unavailable}" : c.CorrectnessOk switch { true => "yes", false => "**no**", null => Units.Missing };
-                t.Add(c.Regime ?? Units.Missing, Units.Integer(c.M), Units.Integer(c.K), B(c.Peer!), B(Units.Fixed(c.Gflops, 1)), Units.Percent(c.PctFmaPeak),
-                    Units.Percent(c.PctBandwidth), Units.Percent(c.PctRoofline), ratio, correct);
+                t.Add([
+                    c.Regime ?? Units.Missing, Units.Integer(c.M), Units.Integer(c.K), B(c.Peer!), B(Units.Fixed(c.Gflops, 1)), Units.Percent(c.PctFmaPeak),
+                    Units.Percent(c.PctBandwidth), Units.Percent(c.PctRoofline),
+                    .. beside ? new[] { Units.Percent(c.PctRooflineBeside) } : [],
+                    ratio, correct,
+                ]);
             }
         }
         return t.ToString();

@@ -198,14 +198,21 @@ public class RooflineTests
         Assert.Contains("\"avx2 M=64\" at 120%", c.UnstableReason);
     }
 
+    /// <summary>A streamed avx512 case at 0.5 FLOP/byte (9 GFLOP/s reading 18 GB/s), rated with <paramref name="c"/>.</summary>
+    private static CaseResult StreamedM1(Calibration c, double beside, string name = "avx512 M=1 streamed")
+    {
+        var r = new CaseResult { Name = name, Suite = "kernels", Path = "avx512", Gflops = 9, GbPerS = 18, WeightBytes = 1 << 20,
+            Regime = "streamed", MemoryBesideGBs = beside };
+        Roofline.Describe(r, c, 256);
+        return r;
+    }
+
     [Fact]
     public void AStreamedCaseIsAlsoRatedAgainstTheMemoryReadBesideIt()
     {
         var c = Cal(Set(200, 25, 0.01), Set(200, 25, 0.01));
         // Memory-bound (0.5 FLOP/byte): the bound with the run's roof is 12.5, with the 20 GB/s read beside the case 10.
-        var slowPhase = new CaseResult { Name = "avx512 M=1 streamed", Suite = "kernels", Path = "avx512", Gflops = 9, GbPerS = 18,
-            WeightBytes = 1 << 20, Regime = "streamed", MemoryBesideGBs = 20 };
-        Roofline.Describe(slowPhase, c, 256);
+        var slowPhase = StreamedM1(c, 20);
         Assert.Equal(72, slowPhase.PctRoofline!.Value, 9);
         Assert.Equal(90, slowPhase.PctRooflineBeside!.Value, 9);
         // Compute-bound (16 FLOP/byte): 16 × 20 GB/s is still above the 512-bit peak, so both bounds are the peak.
@@ -237,14 +244,7 @@ public class RooflineTests
     public void SlowMemoryBesideACaseIsNamedButLeavesTheRoofsStable()
     {
         var c = Cal(Set(200, 25, 0.01), Set(200, 25, 0.01));
-        CaseResult Case(string name, double beside)
-        {
-            var r = new CaseResult { Name = name, Suite = "kernels", Path = "avx512", Gflops = 9, GbPerS = 18, WeightBytes = 1 << 20,
-                Regime = "streamed", MemoryBesideGBs = beside };
-            Roofline.Describe(r, c, 256);
-            return r;
-        }
-        var cases = new[] { Case("within", 23), Case("slow", 20), Case("slower", 19) };
+        var cases = new[] { StreamedM1(c, 23, "within"), StreamedM1(c, 20, "slow"), StreamedM1(c, 19, "slower") };
         Roofline.Judge(c, cases);
         Assert.True(c.Stable, c.UnstableReason);
         // More than 10% below the 25 GB/s roof (under 22.5), slowest first; 23 is within.
@@ -259,9 +259,7 @@ public class RooflineTests
     {
         // 9 GFLOP/s at 0.5 FLOP/byte reads 18 GB/s: a probe beside it that read 16 GB/s read too low.
         var c = Cal(Set(200, 25, 0.01), Set(200, 25, 0.01));
-        var r = new CaseResult { Name = "avx512 M=1 streamed", Suite = "kernels", Path = "avx512", Gflops = 9, GbPerS = 18,
-            WeightBytes = 1 << 20, Regime = "streamed", MemoryBesideGBs = 16 };
-        Roofline.Describe(r, c, 256);
+        var r = StreamedM1(c, 16);
         Assert.Equal(112.5, r.PctRooflineBeside!.Value, 9);
         Roofline.Judge(c, [r]);
         Assert.False(c.Stable);

@@ -116,48 +116,8 @@ public class Int8ModelTests
     [MemberData(nameof(Int8Paths))]
     public void An_int8_encoder_and_rnnt_step_on_two_threads_equal_one_thread(string pathName)
     {
-        var path = KernelPaths.Parse(pathName);
-        var c = TestModels.Tiny(layers: 2) with { Width = 64, FfnWidth = 128 };
-        var o = new FoldingOptions(2, HeadPolicy.KeepHeads, WeightSharing.BlockDiagonal, FoldedProjections.Qkvo, FoldFfn: true);
         using var pool = new ProjectionPool(2);
-        var one = new StreamingEncoder(c, o, path, seed: 7, precision: Precision.Int8);
-        var two = new StreamingEncoder(c, o, path, seed: 7, pool, Precision.Int8);
-        var frames = TestModels.Frames(TestModels.FramesFor(c, 3), c.Width, seed: 8);
-        float[] a = new float[one.OutputLength], b = new float[two.OutputLength];
-        for (int s = 0; s < 3; s++)
-        {
-            var input = TestModels.ChunkInput(frames, c, s);
-            one.Step(input, a);
-            two.Step(input, b);
-            AssertBits(a, b, $"{pathName} int8 encoder step {s}");
-        }
-
-        var r = c with
-        {
-            Rnnt = new RnntConfig
-            {
-                InputFeatures = 12, TimeReductionInputWidth = 16, TimeReductionStride = 4, EncoderOutputWidth = 48,
-                PredictorWidth = 32, PredictorLstmLayers = 1, LstmLayerNorm = true, Vocabulary = 40,
-            },
-        };
-        var step1 = new RnntStep(r, o, path, seed: 3, symbolStepsPerFrame: 2, precision: Precision.Int8);
-        var step2 = new RnntStep(r, o, path, seed: 3, symbolStepsPerFrame: 2, pool, Precision.Int8);
-        var features = TestModels.Frames(1, step1.InputLength, seed: 4)[0];
-        for (int s = 0; s < 3; s++)
-        {
-            step1.Step(features);
-            step2.Step(features);
-            AssertBits(step1.Logits.ToArray(), step2.Logits.ToArray(), $"{pathName} int8 rnnt logits, step {s}");
-            Assert.Equal(step1.Symbols.ToArray(), step2.Symbols.ToArray());
-        }
-    }
-
-    private static void AssertBits(float[] expected, float[] actual, string what)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (int i = 0; i < expected.Length; i++)
-            if (BitConverter.SingleToInt32Bits(expected[i]) != BitConverter.SingleToInt32Bits(actual[i]))
-                Assert.Fail($"{what}: element {i} is {actual[i]:R} on two threads, {expected[i]:R} on one");
+        TestModels.AssertPoolGivesOneThreadsBits(KernelPaths.Parse(pathName), Precision.Int8, pool, lstmLayerNorm: true, $"{pathName} int8");
     }
 
     private static ModelConfig TinyRnnt(int layers) => TestModels.Tiny(layers) with

@@ -52,4 +52,54 @@ internal static class TestModels
     ];
 
     public static KernelPath Path => KernelPaths.Best;
+
+    /// <summary>
+    /// A 2-layer encoder (D = 64, F = 128; fold 2, block-diagonal, Q K V O and the FFN folded) and an RNN-T step around it,
+    /// each built twice from the same seeds — alone and on <paramref name="pool"/> — and stepped three times: the pooled ones
+    /// must give the same bits (encoder output, logits) and symbols.
+    /// </summary>
+    public static void AssertPoolGivesOneThreadsBits(KernelPath path, Precision precision, ProjectionPool pool, bool lstmLayerNorm, string what)
+    {
+        var c = Tiny(layers: 2) with { Width = 64, FfnWidth = 128 };
+        var o = new FoldingOptions(2, HeadPolicy.KeepHeads, WeightSharing.BlockDiagonal, FoldedProjections.Qkvo, FoldFfn: true);
+        var one = new StreamingEncoder(c, o, path, seed: 7, precision: precision);
+        var pooled = new StreamingEncoder(c, o, path, seed: 7, pool, precision);
+        var frames = Frames(FramesFor(c, 3), c.Width, seed: 8);
+        float[] a = new float[one.OutputLength], b = new float[pooled.OutputLength];
+        for (int s = 0; s < 3; s++)
+        {
+            var input = ChunkInput(frames, c, s);
+            one.Step(input, a);
+            pooled.Step(input, b);
+            AssertSameBits(a, b, $"{what} encoder step {s}");
+        }
+
+        var r = c with
+        {
+            Rnnt = new RnntConfig
+            {
+                InputFeatures = 12, TimeReductionInputWidth = 16, TimeReductionStride = 4, EncoderOutputWidth = 48,
+                PredictorWidth = 32, PredictorLstmLayers = 1, LstmLayerNorm = lstmLayerNorm, Vocabulary = 40,
+            },
+        };
+        var step1 = new RnntStep(r, o, path, seed: 3, symbolStepsPerFrame: 2, precision: precision);
+        var stepPooled = new RnntStep(r, o, path, seed: 3, symbolStepsPerFrame: 2, pool, precision);
+        var features = Frames(1, step1.InputLength, seed: 4)[0];
+        for (int s = 0; s < 3; s++)
+        {
+            step1.Step(features);
+            stepPooled.Step(features);
+            AssertSameBits(step1.Logits.ToArray(), stepPooled.Logits.ToArray(), $"{what} rnnt logits, step {s}");
+            Assert.Equal(step1.Symbols.ToArray(), stepPooled.Symbols.ToArray());
+        }
+    }
+
+    /// <summary>Bit for bit: a pooled (threaded) result against one thread's.</summary>
+    public static void AssertSameBits(float[] expected, float[] actual, string what)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+            if (BitConverter.SingleToInt32Bits(expected[i]) != BitConverter.SingleToInt32Bits(actual[i]))
+                Assert.Fail($"{what}: element {i} is {actual[i]:R} on threads, {expected[i]:R} on one");
+    }
 }

@@ -29,52 +29,14 @@ public class ThreadedProjectionTests
             var input = TestModels.ChunkInput(frames, c, s);
             one.Step(input, a);
             two.Step(input, b);
-            AssertBits(a, b, $"{o.Describe()}, step {s}");
+            TestModels.AssertSameBits(a, b, $"{o.Describe()}, step {s}");
         }
     }
 
     [Fact]
     public void An_encoder_and_an_rnnt_step_on_three_threads_equal_one_thread()
     {
-        var c = Config(layers: 2);
-        var o = new FoldingOptions(2, HeadPolicy.KeepHeads, WeightSharing.BlockDiagonal, FoldedProjections.Qkvo, FoldFfn: true);
         using var pool = new ProjectionPool(3);
-        var one = new StreamingEncoder(c, o, TestModels.Path, seed: 7);
-        var three = new StreamingEncoder(c, o, TestModels.Path, seed: 7, pool);
-        var frames = TestModels.Frames(TestModels.FramesFor(c, 3), c.Width, seed: 8);
-        float[] a = new float[one.OutputLength], b = new float[three.OutputLength];
-        for (int s = 0; s < 3; s++)
-        {
-            var input = TestModels.ChunkInput(frames, c, s);
-            one.Step(input, a);
-            three.Step(input, b);
-            AssertBits(a, b, $"encoder step {s}");
-        }
-
-        var r = c with
-        {
-            Rnnt = new RnntConfig
-            {
-                InputFeatures = 12, TimeReductionInputWidth = 16, TimeReductionStride = 4, EncoderOutputWidth = 48,
-                PredictorWidth = 32, PredictorLstmLayers = 1, Vocabulary = 40,
-            },
-        };
-        var step1 = new RnntStep(r, o, TestModels.Path, seed: 3, symbolStepsPerFrame: 2);
-        var step3 = new RnntStep(r, o, TestModels.Path, seed: 3, symbolStepsPerFrame: 2, pool);
-        var features = TestModels.Frames(1, step1.InputLength, seed: 4)[0];
-        for (int s = 0; s < 3; s++)
-        {
-            step1.Step(features);
-            step3.Step(features);
-            AssertBits(step1.Logits.ToArray(), step3.Logits.ToArray(), $"rnnt logits, step {s}");
-            Assert.Equal(step1.Symbols.ToArray(), step3.Symbols.ToArray());
-        }
-    }
-
-    private static void AssertBits(float[] expected, float[] actual, string what)
-    {
-        for (int i = 0; i < expected.Length; i++)
-            if (BitConverter.SingleToInt32Bits(expected[i]) != BitConverter.SingleToInt32Bits(actual[i]))
-                Assert.Fail($"{what}: element {i} is {actual[i]:R} on threads, {expected[i]:R} on one");
+        TestModels.AssertPoolGivesOneThreadsBits(TestModels.Path, Precision.Fp32, pool, lstmLayerNorm: false, "fp32");
     }
 }

@@ -82,7 +82,10 @@ public static unsafe partial class Linear
         KernelPath path = w.Path;
         bool fromMemory = w.Residency == WeightResidency.Memory;
         if (path == KernelPath.Avx512 && Avx512F.IsSupported)
-            RunPanels<Avx512Step>(x, m, ldx, pw, k, ldw, n, bias, y, ldy, accumulate, fromMemory, share, shares);
+        {
+            if (fromMemory && TakesSixteenRows(m, k)) RunSixteenRows(x, m, ldx, pw, k, ldw, n, bias, y, ldy, accumulate, share, shares);
+            else RunPanels<Avx512Step>(x, m, ldx, pw, k, ldw, n, bias, y, ldy, accumulate, fromMemory, share, shares);
+        }
         else if (path == KernelPath.Avx2 && Avx2.IsSupported && Fma.IsSupported)
             RunPanels<Avx2Step>(x, m, ldx, pw, k, ldw, n, bias, y, ldy, accumulate, fromMemory, share, shares);
         else if (path == KernelPath.Neon && AdvSimd.Arm64.IsSupported)

@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace FoldBench.Kernels;
+
+public static unsafe partial class Linear
+{
+    /// <summary>
+    /// Largest K the sixteen-row tile takes: its packed copy of X (16·K floats, 128 KiB at K = 2048) lives on the stack.
+    /// </summary>
+    internal const int SixteenRowMaxK = 2048;
+
+    /// <summary>
+    /// How far ahead of its loads the sixteen-row tile prefetches the weights (prefetcht0): 8 KiB. Measured on Zen 5,
+    /// M = 16, K = N = 512, streamed, in three in-process runs with the variants alternating: 4, 8 and 16 KiB within 2% of
+    /// each other.
+    /// </summary>
+    private const int SixteenRowAheadFloats = 2048;
+
+    /// <summary>
+    /// Whether an AVX-512 call runs as one sixteen-row block (<see cref="RunSixteenRows"/>) instead of the 12-row tiles:
+    /// 14–16 rows whose weights stream from memory (<see cref="WeightResidency.Memory"/>), K ≤ <see cref="SixteenRowMaxK"/>.
+    /// </summary>
+    /// <remarks>
+    /// The 12-row tiles cut 14–16 rows into two blocks of 7–8. Block 0 then reads each tile's two panels from memory at
+    /// twice the rate the whole call needs, and the next tile's prefetch cannot even that out. One block of 16 rows reads
+    /// every weight line once, as one sequential stream, at the call's own rate: 8 FLOP per byte at M = 16, which the
+    /// core's FMA peak turns into about 30 GB/s. Measured on Zen 5, K = N = 512, in-process with the variants
+    /// alternating: streamed M = 16 1.15–1.24× (M = 13 only 1.04–1.09×, and it would change bits, below), cache-resident
+    /// 0.97–0.99×, so the hint decides. Blocks of 7 or more rows run one K phase, like this tile, so both sum every
+    /// output over K in the same order: the bits do not depend on the hint (a 6-row block splits K into two phases, which
+    /// is why M = 13, as 7 + 6, stays with the 12-row tiles).
+    /// </remarks>
+    private static bool TakesSixteenRows(int m, int k) => m is >= 14 and <= 16 && k <= SixteenRowMaxK;
+
+    /// <summary>
+    /// 14–16 rows as one block: X packed K-major into a 16-row buffer (<see cref="PackSixteenRows"/>), then one tile per
+    /// 16-wide panel, the panels in order (share s of <paramref name="shares"/>: its contiguous run of panels, which
+    /// changes nothing in any column's arithmetic).
+    /// </summary>
+    [SkipLocalsInit]
+    private static void RunSixteenRows(float* x, int m, int ldx, float* w, int k, int ldw, int n, float* bias, float* y, int ldy, bool accumulate,
+        int share, int shares)
+    {
+        Debug.Assert(TakesSixteenRows(m, k));
+        float* buffer = stackalloc float[16 * k + 16];
+        float* xp = (float*)(((nint)buffer + 63) & ~(nint)63);
+        PackSixteenRows(x, ldx, m, k, xp);
+        var (first, end) = ShareOf(PackLayout.PanelCount(n), share, shares);
+        for (int p = first; p < end; p++)
+        {
+            int col = p * PackLayout.PanelWidth;
+            SixteenRowTile(xp, w + (nint)p * ldw, k, bias == null ? null : bias + col, y + col, ldy, m, Math.Min(PackLayout.PanelWidth, n - col),
+                accumulate);
+        }
+    }
+
+    /// <summary>
+    /// Rows 0..<paramref name="m"/>−1 of X (stride <paramref name="ldx"/>) into <paramref name="xp"/> K-major: step kk's 16
+    /// values (one per row, zero past M) are the 64 bytes at xp + 16·kk, so the tile broadcasts all 16 rows from one
+    /// pointer. Whole 16×16 blocks go through the AVX-512 transpose (unpack, shuffle, two 128-bit-lane shuffles: 64
+    /// shuffles per block, about 1% of the tile's time at K = 512), the K tail element by element.
+    /// </summary>
+    private static void PackSixteenRows(float* x, nint ldx, int m, int k, float* xp)
+    {
+        int kk = 0;
+        for (; kk + 16 <= k; kk += 16)
+        {
+            float* s = x + kk;
+            Vector512<float> r0 = Vector512.Load(s), r1 = m > 1 ? Vector512.Load(s + ldx) : default;
+            Vector512<float> r2 = m > 2 ? Vector512.Load(s + 2 * ldx) : default, r3 = m > 3 ? Vector512.Load(s + 3 * ldx) : default;
+            Vector512<float> r4 = m > 4 ? Vector512.Load(s + 4 * ldx) : default, r5 = m > 5 ? Vector512.Load(s + 5 * ldx) : default;
+            Vector512<float> r6 = m > 6 ? Vector512.Load(s + 6 * ldx) : default, r7 = m > 7 ? Vector512.Load(s + 7 * ldx) : default;
+            Vector512<float> r8 = m > 8 ? Vector512.Load(s + 8 * ldx) : default, r9 = m > 9 ? Vector512.Load(s + 9 * ldx) : default;
+            Vector512<float> r10 = m > 10 ? Vector512.Load(s + 10 * ldx) : default, r11 = m > 11 ? Vector512.Load(s + 11 * ldx) : default;
+            Vector512<float> r12 = m > 12 ? Vector512.Load(s + 12 * ldx) : default, r13 = m > 13 ? Vector512.Load(s + 13 * ldx) : default;
+            Vector512<float> r14 = m > 14 ? Vector512.Load(s + 14 * ldx) : default, r15 = m > 15 ? Vector512.Load(s + 15 * ldx) : default;
+            // Pairs of rows interleaved, then pairs of pairs: lane group g of u_c holds column 4g + c of rows 4i..4i+3.
+            Vector512<float> t0 = Avx512F.UnpackLow(r0, r1), t1 = Avx512F.UnpackHigh(r0, r1), t2 = Avx512F.UnpackLow(r2, r3), t3 = Avx512F.UnpackHigh(r2, r3);
+            Vector512<float> t4 = Avx512F.UnpackLow(r4, r5), t5 = Avx512F.UnpackHigh(r4, r5), t6 = Avx512F.UnpackLow(r6, r7), t7 = Avx512F.UnpackHigh(r6, r7);
+            Vector512<float> t8 = Avx512F.UnpackLow(r8, r9), t9 = Avx512F.UnpackHigh(r8, r9), t10 = Avx512F.UnpackLow(r10, r11), t11 = Avx512F.UnpackHigh(r10, r11);
+            Vector512<float> t12 = Avx512F.UnpackLow(r12, r13), t13 = Avx512F.UnpackHigh(r12, r13), t14 = Avx512F.UnpackLow(r14, r15), t15 = Avx512F.UnpackHigh(r14, r15);
+            Vector512<float> u0 = Avx512F.Shuffle(t0, t2, 0x44), u1 = Avx512F.Shuffle(t0, t2, 0xEE), u2 = Avx512F.Shuffle(t1, t3, 0x44), u3 = Avx512F.Shuffle(t1, t3, 0xEE);
+            Vector512<float> u4 = Avx512F.Shuffle(t4, t6, 0x44), u5 = Avx512F.Shuffle(t4, t6, 0xEE), u6 = Avx512F.Shuffle(t5, t7, 0x44), u7 = Avx512F.Shuffle(t5, t7, 0xEE);
+            Vector512<float> u8 = Avx512F.Shuffle(t8, t10, 0x44), u9 = Avx512F.Shuffle(t8, t10, 0xEE), u10 = Avx512F.Shuffle(t9, t11, 0x44), u11 = Avx512F.Shuffle(t9, t11, 0xEE);
+            Vector512<float> u12 = Avx512F.Shuffle(t12, t14, 0x44), u13 = Avx512F.Shuffle(t12, t14, 0xEE), u14 = Avx512F.Shuffle(t13, t15, 0x44), u15 = Avx512F.Shuffle(t13, t15, 0xEE);
+            // Then the 128-bit lane groups: v_c (c < 4) holds columns c and c + 8 of rows 0–7 / 8–15, v_{c+4} columns c + 4 and c + 12.
+            Vector512<float> v0 = Avx512F.Shuffle4x128(u0, u4, 0x88), v4 = Avx512F.Shuffle4x128(u0, u4, 0xDD), v1 = Avx512F.Shuffle4x128(u1, u5, 0x88), v5 = Avx512F.Shuffle4x128(u1, u5, 0xDD);
+            Vector512<float> v2 = Avx512F.Shuffle4x128(u2, u6, 0x88), v6 = Avx512F.Shuffle4x128(u2, u6, 0xDD), v3 = Avx512F.Shuffle4x128(u3, u7, 0x88), v7 = Avx512F.Shuffle4x128(u3, u7, 0xDD);
+            Vector512<float> v8 = Avx512F.Shuffle4x128(u8, u12, 0x88), v12 = Avx512F.Shuffle4x128(u8, u12, 0xDD), v9 = Avx512F.Shuffle4x128(u9, u13, 0x88), v13 = Avx512F.Shuffle4x128(u9, u13, 0xDD);
+            Vector512<float> v10 = Avx512F.Shuffle4x128(u10, u14, 0x88), v14 = Avx512F.Shuffle4x128(u10, u14, 0xDD), v11 = Avx512F.Shuffle4x128(u11, u15, 0x88), v15 = Avx512F.Shuffle4x128(u11, u15, 0xDD);
+            float* d = xp + kk * 16;
+            Avx512F.Shuffle4x128(v0, v8, 0x88).Store(d); Avx512F.Shuffle4x128(v0, v8, 0xDD).Store(d + 8 * 16);
+            Avx512F.Shuffle4x128(v1, v9, 0x88).Store(d + 1 * 16); Avx512F.Shuffle4x128(v1, v9, 0xDD).Store(d + 9 * 16);
+            Avx512F.Shuffle4x128(v2, v10, 0x88).Store(d + 2 * 16); Avx512F.Shuffle4x128(v2, v10, 0xDD).Store(d + 10 * 16);
+            Avx512F.Shuffle4x128(v3, v11, 0x88).Store(d + 3 * 16); Avx512F.Shuffle4x128(v3, v11, 0xDD).Store(d + 11 * 16);
+            Avx512F.Shuffle4x128(v4, v12, 0x88).Store(d + 4 * 16); Avx512F.Shuffle4x128(v4, v12, 0xDD).Store(d + 12 * 16);
+            Avx512F.Shuffle4x128(v5, v13, 0x88).Store(d + 5 * 16); Avx512F.Shuffle4x128(v5, v13, 0xDD).Store(d + 13 * 16);
+            Avx512F.Shuffle4x128(v6, v14, 0x88).Store(d + 6 * 16); Avx512F.Shuffle4x128(v6, v14, 0xDD).Store(d + 14 * 16);
+            Avx512F.Shuffle4x128(v7, v15, 0x88).Store(d + 7 * 16); Avx512F.Shuffle4x128(v7, v15, 0xDD).Store(d + 15 * 16);
+        }
+        for (; kk < k; kk++)
+            for (int r = 0; r < 16; r++) xp[kk * 16 + r] = r < m ? x[r * ldx + kk] : 0f;
+    }
+
+    /// <summary>
+    /// 16 rows × one 16-wide panel: 16 accumulators, and per K step one weight load and 16 broadcasts from one 64-byte line
+    /// of packed X for 16 FMAs (16 independent chains: twice the 4-cycle latency × 2 pipes). Rows past
+    /// <paramref name="rows"/> are zero in the packed X and are not stored.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SixteenRowTile(float* xp, float* w, int k, float* bias, float* y, nint ldy, int rows, int cols, bool accumulate)
+    {
+        Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+        Vector512<float> c8 = default, c9 = default, c10 = default, c11 = default, c12 = default, c13 = default, c14 = default, c15 = default;
+        for (int kk = 0; kk < k; kk++)
+        {
+            Vector512<float> wv = Vector512.Load(w);
+            Sse.Prefetch0(w + SixteenRowAheadFloats);
+            c0 = Avx512F.FusedMultiplyAdd(Vector512.Create(xp[0]), wv, c0);
+            c1 = Avx512F.FusedMultiplyAdd(Vector512.Create(xp[1]), wv, c1);
+            c2 = Avx512F.FusedMultiplyAdd(Vector512.Create(xp[2]), wv, c2);
+            c3 = Avx512F.FusedMultiplyAdd(Vector512.Create(xp[3]), wv, c3);
+            c4 = Avx512F.FusedMultiplyAdd(Vector512.Create(xp[4]), wv, c4);
+            c5 = Avx512F.FusedMultiplyAdd(Vector512.Create(xp[5]), wv, c5);
+            c6 = Avx512F.FusedMultiplyAdd(Vector512.Create(xp[6]), wv, c6);
+            c7 = Avx512F.FusedMultiplyAdd(Vector512.Create(xp[7]), wv, c7);
+            c8 = Avx512F.FusedMultiplyAdd(Vector512.Create(xp[8]), wv, c8);
+            c9 = Avx512F.FusedMultiplyAdd(Vector512.Create(xp[9]), wv, c9);
+            c10 = Avx512F.FusedMultiplyAdd(Vector512.Create(xp[10]), wv, c10);
+            c11 = Avx512F.FusedMultiplyAdd(Vector512.Create(xp[11]), wv, c11);
+            c12 = Avx512F.FusedMultiplyAdd(Vector512.Create(xp[12]), wv, c12);
+            c13 = Avx512F.FusedMultiplyAdd(Vector512.Create(xp[13]), wv, c13);
+            c14 = Avx512F.FusedMultiplyAdd(Vector512.Create(xp[14]), wv, c14);
+            c15 = Avx512F.FusedMultiplyAdd(Vector512.Create(xp[15]), wv, c15);
+            w += PackLayout.PanelWidth;
+            xp += 16;
+        }
+        // Stored one by one, each under its own guard: the accumulators stay registers (an array of them would not).
+        Epilogue.Store(c0, bias, y, accumulate, cols);
+        if (rows > 1) Epilogue.Store(c1, bias, y + ldy, accumulate, cols);
+        if (rows > 2) Epilogue.Store(c2, bias, y + 2 * ldy, accumulate, cols);
+        if (rows > 3) Epilogue.Store(c3, bias, y + 3 * ldy, accumulate, cols);
+        if (rows > 4) Epilogue.Store(c4, bias, y + 4 * ldy, accumulate, cols);
+        if (rows > 5) Epilogue.Store(c5, bias, y + 5 * ldy, accumulate, cols);
+        if (rows > 6) Epilogue.Store(c6, bias, y + 6 * ldy, accumulate, cols);
+        if (rows > 7) Epilogue.Store(c7, bias, y + 7 * ldy, accumulate, cols);
+        if (rows > 8) Epilogue.Store(c8, bias, y + 8 * ldy, accumulate, cols);
+        if (rows > 9) Epilogue.Store(c9, bias, y + 9 * ldy, accumulate, cols);
+        if (rows > 10) Epilogue.Store(c10, bias, y + 10 * ldy, accumulate, cols);
+        if (rows > 11) Epilogue.Store(c11, bias, y + 11 * ldy, accumulate, cols);
+        if (rows > 12) Epilogue.Store(c12, bias, y + 12 * ldy, accumulate, cols);
+        if (rows > 13) Epilogue.Store(c13, bias, y + 13 * ldy, accumulate, cols);
+        if (rows > 14) Epilogue.Store(c14, bias, y + 14 * ldy, accumulate, cols);
+        if (rows > 15) Epilogue.Store(c15, bias, y + 15 * ldy, accumulate, cols);
+    }
+}

@@ -211,6 +211,8 @@ public static unsafe partial class QuantizedLinear
                 bool fetch = next && b < prefetchingBlocks || ahead;
                 switch (rows)
                 {
+                    case 8 when TStep.MaxRows >= 8: Tile<TStep, Rows8, TOut>(fetch, xb, kp, xsb, wp, groups, scales + col, bp, sp, yb, ldy, cols, accumulate, distance); break;
+                    case 7 when TStep.MaxRows >= 7: Tile<TStep, Rows7, TOut>(fetch, xb, kp, xsb, wp, groups, scales + col, bp, sp, yb, ldy, cols, accumulate, distance); break;
                     case 6 when TStep.MaxRows >= 6: Tile<TStep, Rows6, TOut>(fetch, xb, kp, xsb, wp, groups, scales + col, bp, sp, yb, ldy, cols, accumulate, distance); break;
                     case 5 when TStep.MaxRows >= 5: Tile<TStep, Rows5, TOut>(fetch, xb, kp, xsb, wp, groups, scales + col, bp, sp, yb, ldy, cols, accumulate, distance); break;
                     case 4 when TStep.MaxRows >= 4: Tile<TStep, Rows4, TOut>(fetch, xb, kp, xsb, wp, groups, scales + col, bp, sp, yb, ldy, cols, accumulate, distance); break;
@@ -267,7 +269,7 @@ public static unsafe partial class QuantizedLinear
 /// </summary>
 internal unsafe interface IQuantizedStep
 {
-    /// <summary>Most rows one tile holds (the register budget decides it); at most 6.</summary>
+    /// <summary>Most rows one tile holds (the register budget decides it); at most 8.</summary>
     static abstract int MaxRows { get; }
 
     /// <summary>Whether the tile acts on a prefetch distance (x86 has prefetch instructions; .NET has none for NEON).</summary>

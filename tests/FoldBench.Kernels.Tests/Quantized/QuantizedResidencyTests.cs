@@ -13,7 +13,7 @@ namespace FoldBench.Kernels.Tests.Quantized;
 public class QuantizedResidencyTests
 {
     /// <summary>Single-block heights on every path, and splits into 2–7 blocks.</summary>
-    public static readonly int[] Rows = [1, 2, 3, 4, 5, 6, 7, 12, 13, 16, 24, 37];
+    public static readonly int[] Rows = [1, 2, 3, 4, 5, 6, 7, 8, 12, 13, 16, 24, 37];
 
     /// <summary>
     /// K with and without a partial group; N with one partial panel, exactly one panel, several panels, and 4, 6 and 10 full

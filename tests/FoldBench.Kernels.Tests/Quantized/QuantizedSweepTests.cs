@@ -12,7 +12,7 @@ namespace FoldBench.Kernels.Tests.Quantized;
 public class QuantizedSweepTests
 {
     /// <summary>Tile heights 1–6, then splits into several blocks (7 = 4 + 3 on avxvnni, 4 + 3 on avx2, 3 + 2 + 2 on neon …).</summary>
-    public static readonly int[] WidthSweepRows = [1, 2, 3, 4, 5, 6, 7, 13];
+    public static readonly int[] WidthSweepRows = [1, 2, 3, 4, 5, 6, 7, 8, 13];
 
     public static TheoryData<QuantizedPath, int> WidthSweepData => QuantizedPathData.Cross(WidthSweepRows);
 

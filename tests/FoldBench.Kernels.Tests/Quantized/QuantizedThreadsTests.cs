@@ -15,7 +15,7 @@ namespace FoldBench.Kernels.Tests.Quantized;
 public class QuantizedThreadsTests
 {
     /// <summary>One row block on every path, and 2–5 blocks (avxvnni and neondot take 6 rows a block, avx2 4, neon 3).</summary>
-    private static readonly int[] Rows = [1, 2, 5, 7, 13];
+    private static readonly int[] Rows = [1, 2, 5, 7, 8, 13, 16];
 
     /// <summary>
     /// N of 1 (partial), 2 (full), 3 (partial), 7 (full), 8 (the last partial: a share of 4 panels then holds only 3 full

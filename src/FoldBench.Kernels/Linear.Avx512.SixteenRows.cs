@@ -7,10 +7,16 @@ namespace FoldBench.Kernels;
 
 public static unsafe partial class Linear
 {
-    /// <summary>
-    /// Largest K the sixteen-row tile takes: its packed copy of X (16·K floats, 128 KiB at K = 2048) lives on the stack.
-    /// </summary>
+    /// <summary>Largest K for one block of 14–16 rows: its packed X (16·K floats, 128 KiB at K = 2048) lives on the stack.</summary>
     internal const int SixteenRowMaxK = 2048;
+
+    /// <summary>
+    /// Largest K for two blocks (17–32 rows): block 1 re-reads each panel (64·K bytes) after block 0, and the panel and
+    /// both blocks' packed X (2 × 64·K bytes) stay within a 48 KiB L1 only up to K = 256. Measured on Zen 5 (kernels
+    /// README), streamed: two blocks read 1.16–1.25× the 12-row tiles at K = 128, 0.99–1.05× at K = 256 and 0.89–0.98× at
+    /// K = 512.
+    /// </summary>
+    internal const int TwoSixteenRowBlocksMaxK = 256;
 
     /// <summary>
     /// How far ahead of its loads the sixteen-row tile prefetches the weights (prefetcht0): 8 KiB. Measured on Zen 5,
@@ -20,8 +26,9 @@ public static unsafe partial class Linear
     private const int SixteenRowAheadFloats = 2048;
 
     /// <summary>
-    /// Whether an AVX-512 call runs as one sixteen-row block (<see cref="RunSixteenRows"/>) instead of the 12-row tiles:
-    /// 14–16 rows whose weights stream from memory (<see cref="WeightResidency.Memory"/>), K ≤ <see cref="SixteenRowMaxK"/>.
+    /// Whether an AVX-512 call runs as row blocks of at most 16 over packed X (<see cref="RunSixteenRows"/>) instead of the
+    /// 12-row tiles: weights that stream from memory (<see cref="WeightResidency.Memory"/>) and 14–16 rows up to
+    /// K = <see cref="SixteenRowMaxK"/>, or 17–32 rows up to K = <see cref="TwoSixteenRowBlocksMaxK"/>.
     /// </summary>
     /// <remarks>
     /// The 12-row tiles cut 14–16 rows into two blocks of 7–8. Block 0 then reads each tile's two panels from memory at
@@ -29,31 +36,55 @@ public static unsafe partial class Linear
     /// every weight line once, as one sequential stream, at the call's own rate: 8 FLOP per byte at M = 16, which the
     /// core's FMA peak turns into about 30 GB/s. Measured on Zen 5, K = N = 512, in-process with the variants
     /// alternating: streamed M = 16 1.15–1.24× (M = 13 only 1.04–1.09×, and it would change bits, below), cache-resident
-    /// 0.97–0.99×, so the hint decides. Blocks of 7 or more rows run one K phase, like this tile, so both sum every
+    /// 0.97–0.99×, so the hint decides. At K = 128 (a folded projection's width) M = 16 read 1.36–1.38×, and 17–32 rows as
+    /// two blocks 1.16–1.25×. Blocks of 7 or more rows run one K phase, like this tile, so both sum every
     /// output over K in the same order: the bits do not depend on the hint (a 6-row block splits K into two phases, which
     /// is why M = 13, as 7 + 6, stays with the 12-row tiles).
     /// </remarks>
-    private static bool TakesSixteenRows(int m, int k) => m is >= 14 and <= 16 && k <= SixteenRowMaxK;
+    private static bool TakesSixteenRows(int m, int k) =>
+        m is >= 14 and <= 16 && k <= SixteenRowMaxK || m is >= 17 and <= 32 && k <= TwoSixteenRowBlocksMaxK;
 
     /// <summary>
-    /// 14–16 rows as one block: X packed K-major into a 16-row buffer (<see cref="PackSixteenRows"/>), then one tile per
-    /// 16-wide panel, the panels in order (share s of <paramref name="shares"/>: its contiguous run of panels, which
-    /// changes nothing in any column's arithmetic).
+    /// 14–32 rows as one or two blocks of at most 16 (<see cref="RowBlocks"/>): each block's X packed K-major into 16-row
+    /// slices of a stack buffer (<see cref="PackSixteenRows"/>), then per 16-wide panel, in order, one tile per block.
+    /// Block 0 streams the panel from memory, prefetching ahead; block 1 re-reads it from L1 (8–32 KiB at K = 128–512).
+    /// Share s of <paramref name="shares"/> runs its contiguous run of panels, which changes nothing in any column's
+    /// arithmetic.
     /// </summary>
     [SkipLocalsInit]
     private static void RunSixteenRows(float* x, int m, int ldx, float* w, int k, int ldw, int n, float* bias, float* y, int ldy, bool accumulate,
         int share, int shares)
     {
         Debug.Assert(TakesSixteenRows(m, k));
-        float* buffer = stackalloc float[16 * k + 16];
+        var blocks = new RowBlocks(m, 16);
+        nint slice = 16 * (nint)k;
+        float* buffer = stackalloc float[blocks.Count * 16 * k + 16];
         float* xp = (float*)(((nint)buffer + 63) & ~(nint)63);
-        PackSixteenRows(x, ldx, m, k, xp);
+        for (int b = 0, row = 0; b < blocks.Count; row += blocks.Size(b), b++)
+            PackSixteenRows(x + (nint)row * ldx, ldx, blocks.Size(b), k, xp + b * slice);
         var (first, end) = ShareOf(PackLayout.PanelCount(n), share, shares);
         for (int p = first; p < end; p++)
         {
-            int col = p * PackLayout.PanelWidth;
-            SixteenRowTile(xp, w + (nint)p * ldw, k, bias == null ? null : bias + col, y + col, ldy, m, Math.Min(PackLayout.PanelWidth, n - col),
-                accumulate);
+            int col = p * PackLayout.PanelWidth, cols = Math.Min(PackLayout.PanelWidth, n - col);
+            float* wp = w + (nint)p * ldw, bp = bias == null ? null : bias + col, yb = y + col;
+            for (int b = 0; b < blocks.Count; b++)
+            {
+                bool ahead = b == 0;
+                float* xb = xp + b * slice;
+                switch (blocks.Size(b))
+                {
+                    case 16: SixteenRowTile<Rows16>(xb, wp, k, bp, yb, ldy, cols, accumulate, ahead); break;
+                    case 15: SixteenRowTile<Rows15>(xb, wp, k, bp, yb, ldy, cols, accumulate, ahead); break;
+                    case 14: SixteenRowTile<Rows14>(xb, wp, k, bp, yb, ldy, cols, accumulate, ahead); break;
+                    case 13: SixteenRowTile<Rows13>(xb, wp, k, bp, yb, ldy, cols, accumulate, ahead); break;
+                    case 12: SixteenRowTile<Rows12>(xb, wp, k, bp, yb, ldy, cols, accumulate, ahead); break;
+                    case 11: SixteenRowTile<Rows11>(xb, wp, k, bp, yb, ldy, cols, accumulate, ahead); break;
+                    case 10: SixteenRowTile<Rows10>(xb, wp, k, bp, yb, ldy, cols, accumulate, ahead); break;
+                    case 9: SixteenRowTile<Rows9>(xb, wp, k, bp, yb, ldy, cols, accumulate, ahead); break;
+                    default: SixteenRowTile<Rows8>(xb, wp, k, bp, yb, ldy, cols, accumulate, ahead); break;
+                }
+                yb += (nint)blocks.Size(b) * ldy;
+            }
         }
     }
 
@@ -106,19 +137,31 @@ public static unsafe partial class Linear
     }
 
     /// <summary>
-    /// 16 rows × one 16-wide panel: 16 accumulators, and per K step one weight load and 16 broadcasts from one 64-byte line
-    /// of packed X for 16 FMAs (16 independent chains: twice the 4-cycle latency × 2 pipes). Rows past
-    /// <paramref name="rows"/> are zero in the packed X and are not stored.
+    /// <c>T.Rows</c> (8–16) rows × one 16-wide panel: one accumulator per row, and per K step one weight load and one
+    /// broadcast per row from one 64-byte line of packed X (8–16 independent FMA chains: at least the 4-cycle latency × 2
+    /// pipes). Rows past <c>T.Rows</c> fold away. <paramref name="ahead"/>: prefetch the weights ahead (the block that
+    /// streams them from memory).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void SixteenRowTile(float* xp, float* w, int k, float* bias, float* y, nint ldy, int rows, int cols, bool accumulate)
+    private static void SixteenRowTile<T>(float* xp, float* w, int k, float* bias, float* y, nint ldy, int cols, bool accumulate, bool ahead)
+        where T : struct, ITileShape
     {
+        if (ahead) SixteenRowLoop<T, PrefetchOwnPanels>(xp, w, k, bias, y, ldy, cols, accumulate);
+        else SixteenRowLoop<T, NoPrefetch>(xp, w, k, bias, y, ldy, cols, accumulate);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SixteenRowLoop<T, TF>(float* xp, float* w, int k, float* bias, float* y, nint ldy, int cols, bool accumulate)
+        where T : struct, ITileShape
+        where TF : struct, IPrefetch
+    {
+        int rows = T.Rows;
         Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
         Vector512<float> c8 = default, c9 = default, c10 = default, c11 = default, c12 = default, c13 = default, c14 = default, c15 = default;
         for (int kk = 0; kk < k; kk++)
         {
             Vector512<float> wv = Vector512.Load(w);
-            Sse.Prefetch0(w + SixteenRowAheadFloats);
+            if (TF.On) Sse.Prefetch0(w + SixteenRowAheadFloats);
             c0 = Avx512F.FusedMultiplyAdd(Vector512.Create(xp[0]), wv, c0);
             c1 = Avx512F.FusedMultiplyAdd(Vector512.Create(xp[1]), wv, c1);
             c2 = Avx512F.FusedMultiplyAdd(Vector512.Create(xp[2]), wv, c2);
@@ -127,14 +170,14 @@ public static unsafe partial class Linear
             c5 = Avx512F.FusedMultiplyAdd(Vector512.Create(xp[5]), wv, c5);
             c6 = Avx512F.FusedMultiplyAdd(Vector512.Create(xp[6]), wv, c6);
             c7 = Avx512F.FusedMultiplyAdd(Vector512.Create(xp[7]), wv, c7);
-            c8 = Avx512F.FusedMultiplyAdd(Vector512.Create(xp[8]), wv, c8);
-            c9 = Avx512F.FusedMultiplyAdd(Vector512.Create(xp[9]), wv, c9);
-            c10 = Avx512F.FusedMultiplyAdd(Vector512.Create(xp[10]), wv, c10);
-            c11 = Avx512F.FusedMultiplyAdd(Vector512.Create(xp[11]), wv, c11);
-            c12 = Avx512F.FusedMultiplyAdd(Vector512.Create(xp[12]), wv, c12);
-            c13 = Avx512F.FusedMultiplyAdd(Vector512.Create(xp[13]), wv, c13);
-            c14 = Avx512F.FusedMultiplyAdd(Vector512.Create(xp[14]), wv, c14);
-            c15 = Avx512F.FusedMultiplyAdd(Vector512.Create(xp[15]), wv, c15);
+            if (rows > 8) c8 = Avx512F.FusedMultiplyAdd(Vector512.Create(xp[8]), wv, c8);
+            if (rows > 9) c9 = Avx512F.FusedMultiplyAdd(Vector512.Create(xp[9]), wv, c9);
+            if (rows > 10) c10 = Avx512F.FusedMultiplyAdd(Vector512.Create(xp[10]), wv, c10);
+            if (rows > 11) c11 = Avx512F.FusedMultiplyAdd(Vector512.Create(xp[11]), wv, c11);
+            if (rows > 12) c12 = Avx512F.FusedMultiplyAdd(Vector512.Create(xp[12]), wv, c12);
+            if (rows > 13) c13 = Avx512F.FusedMultiplyAdd(Vector512.Create(xp[13]), wv, c13);
+            if (rows > 14) c14 = Avx512F.FusedMultiplyAdd(Vector512.Create(xp[14]), wv, c14);
+            if (rows > 15) c15 = Avx512F.FusedMultiplyAdd(Vector512.Create(xp[15]), wv, c15);
             w += PackLayout.PanelWidth;
             xp += 16;
         }

@@ -20,7 +20,12 @@ internal interface ITileShape
     static abstract int Phases { get; }
 }
 
-// Taller tiles, used by AVX-512 only (32 ZMM registers); one phase, the rows alone give the chains.
+// Taller tiles, used by AVX-512 only (32 ZMM registers); one phase, the rows alone give the chains. 13–16 rows: only the
+// one-panel tile over packed X (Linear.Avx512.SixteenRows.cs).
+internal struct Rows16 : ITileShape { public static int Rows => 16; public static int Phases => 1; }
+internal struct Rows15 : ITileShape { public static int Rows => 15; public static int Phases => 1; }
+internal struct Rows14 : ITileShape { public static int Rows => 14; public static int Phases => 1; }
+internal struct Rows13 : ITileShape { public static int Rows => 13; public static int Phases => 1; }
 internal struct Rows12 : ITileShape { public static int Rows => 12; public static int Phases => 1; }
 internal struct Rows11 : ITileShape { public static int Rows => 11; public static int Phases => 1; }
 internal struct Rows10 : ITileShape { public static int Rows => 10; public static int Phases => 1; }

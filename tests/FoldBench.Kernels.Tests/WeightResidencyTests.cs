@@ -3,7 +3,7 @@ using FoldBench.Kernels.Tests.Support;
 namespace FoldBench.Kernels.Tests;
 
 /// <summary>
-/// <see cref="WeightResidency.Memory"/> only adds prefetches (and on AVX-512 runs 14–16 rows as one block): on every path, every single-block tile height and every
+/// <see cref="WeightResidency.Memory"/> only adds prefetches (and on AVX-512 runs 14–32 rows as blocks of up to 16 over packed X): on every path, every single-block tile height and every
 /// K and N tail, its Y must be bit for bit the cache-resident one, strided and accumulating included, and still
 /// agree with the oracle. Prefetches that run past the end of the packed weights (the last panel's look-ahead) must
 /// never fault.
@@ -12,10 +12,10 @@ namespace FoldBench.Kernels.Tests;
 public class WeightResidencyTests
 {
     /// <summary>
-    /// Every single-block height (1–12 on AVX-512, 1–6 on AVX2), the two-block M = 13, the 14–16 rows that AVX-512 runs as
-    /// one sixteen-row block with the hint, and a multi-block M.
+    /// Every single-block height (1–12 on AVX-512, 1–6 on AVX2), the two-block M = 13, the 14–32 rows that AVX-512 runs as
+    /// blocks of up to 16 over packed X with the hint (one block, two of 8–9 and two of 16), and past them.
     /// </summary>
-    public static readonly int[] Rows = [.. Enumerable.Range(1, 16), 24];
+    public static readonly int[] Rows = [.. Enumerable.Range(1, 17), 20, 24, 32, 33];
 
     /// <summary>K past and short of the 2 KiB / 4 KiB look-ahead, N with an odd panel count and a partial panel.</summary>
     public static readonly (int K, int N)[] Shapes = [(1, 1), (37, 45), (128, 100), (513, 48), (1000, 33), (2048, 16)];

@@ -11,12 +11,14 @@ public static unsafe partial class Linear
     internal const int SixteenRowMaxK = 2048;
 
     /// <summary>
-    /// Largest K for two blocks (17–32 rows): block 1 re-reads each panel (64·K bytes) after block 0, and the panel and
-    /// both blocks' packed X (2 × 64·K bytes) stay within a 48 KiB L1 only up to K = 256. Measured on Zen 5 (kernels
-    /// README), streamed: two blocks read 1.16–1.25× the 12-row tiles at K = 128, 0.99–1.05× at K = 256 and 0.89–0.98× at
-    /// K = 512.
+    /// Largest K for 8–12 rows (one block) and 17–32 rows (two blocks) over packed X. Two blocks: block 1 re-reads each
+    /// panel (64·K bytes) after block 0, and the panel and both blocks' packed X (2 × 64·K bytes) stay within a 48 KiB L1
+    /// only up to K = 256. One block of 8–12 rows: the 12-row tiles (two panels, two streams, their own prefetch) are as
+    /// fast from K = 256 on and faster at 512. Measured on Zen 5 (kernels README), streamed, packed blocks against the
+    /// 12-row tiles: 8–12 rows 1.78–2.03× at K = 64, 1.19–1.35× at 128, 1.05–1.08× at 192, 0.98–1.06× at 256, 0.89–0.97×
+    /// at 512; 17–32 rows 1.08–1.25× at K = 128, 0.99–1.06× at 256, 0.89–0.98× at 512.
     /// </summary>
-    internal const int TwoSixteenRowBlocksMaxK = 256;
+    internal const int PackedRowsSmallMaxK = 256;
 
     /// <summary>
     /// How far ahead of its loads the sixteen-row tile prefetches the weights (prefetcht0): 8 KiB. Measured on Zen 5,
@@ -28,7 +30,7 @@ public static unsafe partial class Linear
     /// <summary>
     /// Whether an AVX-512 call runs as row blocks of at most 16 over packed X (<see cref="RunSixteenRows"/>) instead of the
     /// 12-row tiles: weights that stream from memory (<see cref="WeightResidency.Memory"/>) and 14–16 rows up to
-    /// K = <see cref="SixteenRowMaxK"/>, or 17–32 rows up to K = <see cref="TwoSixteenRowBlocksMaxK"/>.
+    /// K = <see cref="SixteenRowMaxK"/>, or 8–12 and 17–32 rows up to K = <see cref="PackedRowsSmallMaxK"/>.
     /// </summary>
     /// <remarks>
     /// The 12-row tiles cut 14–16 rows into two blocks of 7–8. Block 0 then reads each tile's two panels from memory at
@@ -36,16 +38,21 @@ public static unsafe partial class Linear
     /// every weight line once, as one sequential stream, at the call's own rate: 8 FLOP per byte at M = 16, which the
     /// core's FMA peak turns into about 30 GB/s. Measured on Zen 5, K = N = 512, in-process with the variants
     /// alternating: streamed M = 16 1.15–1.24× (M = 13 only 1.04–1.09×, and it would change bits, below), cache-resident
-    /// 0.97–0.99×, so the hint decides. At K = 128 (a folded projection's width) M = 16 read 1.36–1.38×, and 17–32 rows as
-    /// two blocks 1.16–1.25×. Blocks of 7 or more rows run one K phase, like this tile, so both sum every
+    /// 0.97–0.99×, so the hint decides. At K = 128 (a folded projection's width) M = 16 read 1.36–1.46×, 8–12 rows as one
+    /// block 1.19–1.35× and 17–32 rows as two blocks 1.08–1.25×. Blocks of 7 or more rows run one K phase, like this tile, so both sum every
     /// output over K in the same order: the bits do not depend on the hint (a 6-row block splits K into two phases, which
-    /// is why M = 13, as 7 + 6, stays with the 12-row tiles).
+    /// is why M = 13, as 7 + 6, stays with the 12-row tiles; M = 7 would keep its bits but has too few rows for the
+    /// FMA latency, and fewer rows split K into phases).
     /// </remarks>
-    private static bool TakesSixteenRows(int m, int k) =>
-        m is >= 14 and <= 16 && k <= SixteenRowMaxK || m is >= 17 and <= 32 && k <= TwoSixteenRowBlocksMaxK;
+    private static bool TakesSixteenRows(int m, int k) => m switch
+    {
+        >= 14 and <= 16 => k <= SixteenRowMaxK,
+        >= 8 and <= 12 or >= 17 and <= 32 => k <= PackedRowsSmallMaxK,
+        _ => false,
+    };
 
     /// <summary>
-    /// 14–32 rows as one or two blocks of at most 16 (<see cref="RowBlocks"/>): each block's X packed K-major into 16-row
+    /// 8–32 rows as one or two blocks of at most 16 (<see cref="RowBlocks"/>): each block's X packed K-major into 16-row
     /// slices of a stack buffer (<see cref="PackSixteenRows"/>), then per 16-wide panel, in order, one tile per block.
     /// Block 0 streams the panel from memory, prefetching ahead; block 1 re-reads it from L1 (8–32 KiB at K = 128–512).
     /// Share s of <paramref name="shares"/> runs its contiguous run of panels, which changes nothing in any column's

@@ -23,8 +23,8 @@ namespace FoldBench.Kernels;
 /// <para>
 /// On AVX-512 the hint also runs 14–16 rows as one sixteen-row block over X packed K-major, instead of two blocks of
 /// 7–8 rows, so that each weight line is read once, in one stream (streamed M = 16 1.04–1.24× at K = 512, 1.41–1.46× at
-/// K = 128; cached 0.93–1.00×), and 17–32 rows as two such blocks up to K = 256 (1.08–1.20× at K = 128;
-/// <c>Linear.Avx512.SixteenRows.cs</c>). Both sum every output over K in the same order, so the bits stay the same.
+/// K = 128; cached 0.93–1.00×), and up to K = 256 also 8–12 rows as one such block and 17–32 rows as two (1.19–1.35× and
+/// 1.08–1.20× at K = 128; <c>Linear.Avx512.SixteenRows.cs</c>). Both sum every output over K in the same order, so the bits stay the same.
 /// </para>
 /// <para>
 /// The int8 kernels take the same hint (<see cref="Quantized.QuantizedWeights.Residency"/>) for a different prefetch: their

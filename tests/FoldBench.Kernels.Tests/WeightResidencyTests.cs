@@ -3,7 +3,7 @@ using FoldBench.Kernels.Tests.Support;
 namespace FoldBench.Kernels.Tests;
 
 /// <summary>
-/// <see cref="WeightResidency.Memory"/> only adds prefetches (and on AVX-512 runs 14–32 rows as blocks of up to 16 over packed X): on every path, every single-block tile height and every
+/// <see cref="WeightResidency.Memory"/> only adds prefetches (and on AVX-512 runs 8–32 rows as blocks of up to 16 over packed X): on every path, every single-block tile height and every
 /// K and N tail, its Y must be bit for bit the cache-resident one, strided and accumulating included, and still
 /// agree with the oracle. Prefetches that run past the end of the packed weights (the last panel's look-ahead) must
 /// never fault.
@@ -12,8 +12,8 @@ namespace FoldBench.Kernels.Tests;
 public class WeightResidencyTests
 {
     /// <summary>
-    /// Every single-block height (1–12 on AVX-512, 1–6 on AVX2), the two-block M = 13, the 14–32 rows that AVX-512 runs as
-    /// blocks of up to 16 over packed X with the hint (one block, two of 8–9 and two of 16), and past them.
+    /// Every single-block height (1–12 on AVX-512, 1–6 on AVX2), the two-block M = 13, the 8–32 rows (but 13) that AVX-512
+    /// runs as blocks of up to 16 over packed X with the hint (one block, two of 8–9 and two of 16), and past them.
     /// </summary>
     public static readonly int[] Rows = [.. Enumerable.Range(1, 17), 20, 24, 32, 33];
 

@@ -39,10 +39,10 @@ public static unsafe partial class Linear
     /// core's FMA peak turns into about 30 GB/s. Measured on Zen 5, K = N = 512, in-process with the variants
     /// alternating: streamed M = 16 1.15–1.24× (M = 13 only 1.04–1.09×, and it would change bits, below), cache-resident
     /// 0.97–0.99×, so the hint decides. At K = 128 (a folded projection's width) M = 16 read 1.36–1.46×, 8–12 rows as one
-    /// block 1.19–1.35× and 17–32 rows as two blocks 1.08–1.25×. Blocks of 7 or more rows run one K phase, like this tile, so both sum every
-    /// output over K in the same order: the bits do not depend on the hint (a 6-row block splits K into two phases, which
-    /// is why M = 13, as 7 + 6, stays with the 12-row tiles; M = 7 would keep its bits but has too few rows for the
-    /// FMA latency, and fewer rows split K into phases).
+    /// block 1.19–1.35× and 17–32 rows as two blocks 1.08–1.25×.
+    /// Blocks of 7 or more rows run one K phase, like these tiles, so both sum every output over K in the same order: the
+    /// bits do not depend on the hint. A 6-row block splits K into two phases, which is why M = 13 (7 + 6) stays with the
+    /// 12-row tiles; M = 7 would keep its bits but has too few rows for the FMA latency, and fewer rows split K.
     /// </remarks>
     private static bool TakesSixteenRows(int m, int k) => m switch
     {

@@ -3,7 +3,7 @@ namespace FoldBench.Kernels;
 /// <summary>
 /// Shape of one register tile: <see cref="Rows"/> rows of X against one 16-wide weight panel, with
 /// the K loop split into <see cref="Phases"/> interleaved phases that each own their accumulators.
-/// Rows × Phases "slots" (at most 6) each hold one row's 16 outputs for one phase; the phases are
+/// Rows × Phases "slots" (at most 6 where phases split K) each hold one row's 16 outputs for one phase; the phases are
 /// summed once at the end. Few rows (the streaming M = 1..3 case) thus still get 12 independent
 /// FMA chains, enough to hide the FMA latency (4 cycles × 2 pipes needs ≥ 8).
 /// <see cref="Phases"/> is what the 16-register paths (AVX2, NEON) use; the AVX-512 tile has room
@@ -20,8 +20,9 @@ internal interface ITileShape
     static abstract int Phases { get; }
 }
 
-// Taller tiles, used by AVX-512 only (32 ZMM registers); one phase, the rows alone give the chains. 13–16 rows: only the
-// one-panel tile over packed X (Linear.Avx512.SixteenRows.cs).
+// Taller tiles, used where AVX-512 gives 32 vector registers; one phase, the rows alone give the chains. 7–12 rows: the
+// AVX-512 fp32 tile (and 7–8 the int8-avxvnni tile, Quantized/QuantizedLinear.AvxVnni.cs); 8–16 rows: the one-panel fp32
+// tile over packed X (Linear.Avx512.SixteenRows.cs).
 internal struct Rows16 : ITileShape { public static int Rows => 16; public static int Phases => 1; }
 internal struct Rows15 : ITileShape { public static int Rows => 15; public static int Phases => 1; }
 internal struct Rows14 : ITileShape { public static int Rows => 14; public static int Phases => 1; }

@@ -84,6 +84,28 @@ public unsafe class RowQuantizerTests
     }
 
     /// <summary>
+    /// Rows whose amax is so small (below 127 / float.MaxValue, subnormals included) that 127 / amax is infinite: the
+    /// vector loops, whose native min, max and conversion are only exact on finite products, must leave such a row to
+    /// the scalar loop, which maps 0 · ∞ = NaN to 0 and ±∞ to ±127. Each row has zeros in every vector block.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void RowsWithAnInfiniteMultiplierMatchScalar(Width width)
+    {
+        var w = Accelerated(width);
+        foreach (float tiny in new[] { 3e-37f, 1e-38f, 1e-41f, float.Epsilon })
+            foreach (int length in new[] { 16, 64, 70, 256 })
+            {
+                var v = new float[length];
+                for (int i = 0; i < length; i++) v[i] = (i % 3) switch { 0 => 0f, 1 => tiny, _ => -tiny / 2 };
+                Assert.True(float.IsInfinity(RowQuantizer.QuantMax / tiny), $"127 / {tiny:R} should overflow");
+                AssertSame(v, w, $"amax {tiny:R} length {length}");
+                var q = Quantize(v, w, unsigned: false, out _);
+                Assert.Equal([0, 127], q.Take(2).Select(b => (int)(sbyte)b));
+            }
+    }
+
+    /// <summary>
     /// Runs everywhere, in the children too: the widest width follows the runtime's switches, and natively every width
     /// up to the widest is accelerated (so the theories above did not all skip).
     /// </summary>

@@ -75,9 +75,12 @@ public static unsafe class RowQuantizer
     /// loop whole. The absolute maximum runs four accumulators, so its max chain does not serialise the loads. Measured
     /// on Zen 5 (kernels README): a 512-float row in 38 ns instead of 86, a 128-float row in 14 ns instead of 30.
     /// </remarks>
-    internal static float Quantize(float* v, int k, byte* q, bool unsigned, QuantizerWidth width)
+    internal static float Quantize(float* v, int k, byte* q, bool unsigned, QuantizerWidth width) =>
+        Quantize(v, k, q, unsigned, width, AbsMax(v, k, width));
+
+    /// <summary>The same, given the vector's absolute maximum <paramref name="amax"/> (<see cref="AbsMax"/>).</summary>
+    private static float Quantize(float* v, int k, byte* q, bool unsigned, QuantizerWidth width, float amax)
     {
-        float amax = AbsMax(v, k, width);
         byte zero = (byte)(unsigned ? UnsignedZeroPoint : 0);
         if (amax == 0f)
         {
@@ -256,13 +259,21 @@ public static unsafe class RowQuantizer
     /// the zero value (0, or 128 unsigned: its padded weights are 0, so the padding adds nothing), scale i in
     /// <paramref name="scales"/>.
     /// </summary>
+    /// <remarks>
+    /// Two passes: every row's absolute maximum first (held in <paramref name="scales"/>), then every row quantized. One
+    /// row's maximum ends a dependency chain (the reduction, then the division 127 / amax) that its quantization waits
+    /// on; with the passes apart, the rows' chains overlap. Same operations, same bits. Measured on Zen 5 (kernels
+    /// README): 1.4× per row at K = 128, 1.35× at 256, 1.1× at 512.
+    /// </remarks>
     internal static void QuantizeRows(float* x, int m, int ldx, int k, byte* rows, int kp, float* scales, bool unsigned)
     {
         byte pad = (byte)(unsigned ? UnsignedZeroPoint : 0);
+        var width = Widest;
+        for (int i = 0; i < m; i++) scales[i] = AbsMax(x + (nint)i * ldx, k, width);
         for (int i = 0; i < m; i++)
         {
             byte* row = rows + (nint)i * kp;
-            scales[i] = Quantize(x + (nint)i * ldx, k, row, unsigned);
+            scales[i] = Quantize(x + (nint)i * ldx, k, row, unsigned, width, scales[i]);
             for (int j = k; j < kp; j++) row[j] = pad;
         }
     }

@@ -128,7 +128,7 @@ public sealed class SweepRunner
                                 $"and at {footprints.Count} weight footprint(s)…");
             start = CalibrationRun.Measure(config, caches, footprints, (bc, roof) => RunOne(bc, config, $"000-calibration-start-{roof}").Reports.FirstOrDefault(), int8);
             _summary.Calibration = CalibrationRun.Combine(caches, start, null, _options.Job);
-            progress.Note("  " + RoofLine(_summary.Calibration));
+            progress.Note("  start: " + RoofLine(_summary.Calibration));
             WriteSummary();
         }
 
@@ -197,7 +197,11 @@ public sealed class SweepRunner
                 _summary.Calibration = CalibrationRun.Combine(caches, start, end, _options.Job, fastestBeside);
                 foreach (var c in _summary.Cases) CaseDescriber.Rerate(c, _summary.Calibration);
             }
-            progress.Note("  " + RoofLine(_summary.Calibration));
+            // The end's own readings first: the roofs the cases are rated against are the best of start, end and the
+            // memory reads beside streamed cases, so printed alone they would hide a drop the stability check reports.
+            progress.Note("  end: " + RoofLine(CalibrationRun.Combine(caches, end, null, _options.Job)));
+            progress.Note("  roofs used (the best of start, end" + (fastestBeside is null ? "" : " and the reads beside streamed cases") +
+                          "): " + RoofLine(_summary.Calibration));
         }
         Finish(complete: !failed && !cancel.IsCancellationRequested);
         if (_summary.Calibration?.Stable == false) progress.Note($"calibration unstable: {_summary.Calibration.UnstableReason}");

@@ -67,8 +67,8 @@ public static unsafe class RowQuantizer
     /// x64, frintn on ARM64); the narrowing is exact on integral values in ±127.
     /// </summary>
     /// <remarks>
-    /// The vector loops use the native min, max and float → int32 instructions (<c>MaxNative</c>, <c>MinNative</c>,
-    /// <c>ConvertToInt32Native</c>) rather than the IEEE-exact forms, which .NET emits as 3–4 instructions each on x64
+    /// The vector loops use the native max and float → int32 instructions (<c>MaxNative</c>,
+    /// <c>ConvertToInt32Native</c>; before the clamp went, <c>MinNative</c> too) rather than the IEEE-exact forms, which .NET emits as 3–4 instructions each on x64
     /// (vrangeps and vfixupimmps for max; vfixupimmps, a compare and a blend for the saturating conversion). They differ
     /// only on NaN, on the order of ±0 and out of int32 range, and none reaches them: X is finite, |v| ≤ amax, so
     /// <c>|v · inv|</c> ≤ 127 and finite whenever <c>inv = 127 / amax</c> is finite. Only an amax below
